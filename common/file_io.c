@@ -1,0 +1,154 @@
+#include "file_io.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ctl_err.h"
+
+int
+file_read_limited(const char *path, size_t max, uint8_t **out, size_t *len,
+    struct ctl_diag *d)
+{
+	int fd = -1, rc = CTL_ERR_INTERNAL;
+	uint8_t *buf = NULL, *nb;
+	size_t have = 0, cap = 0;
+	ssize_t n;
+
+	*out = NULL;
+	*len = 0;
+	if (strcmp(path, "-") == 0)
+		fd = STDIN_FILENO;
+	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open: %s",
+		    path, strerror(errno));
+		goto out;
+	}
+	for (;;) {
+		if (have == cap) {
+			/* Grow up to MAX + 1 so that "one byte too many" is seen. */
+			size_t ncap = cap ? cap * 2 : 8192;
+
+			if (ncap > max + 1)
+				ncap = max + 1;
+			if (ncap == cap) {
+				rc = ctl_diag_set(d, CTL_ERR_TOO_BIG,
+				    "%s: larger than the %zu-byte maximum",
+				    path, max);
+				goto out;
+			}
+			if ((nb = realloc(buf, ncap)) == NULL) {
+				rc = CTL_ERR_NOMEM;
+				goto out;
+			}
+			buf = nb;
+			cap = ncap;
+		}
+		n = read(fd, buf + have, cap - have);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot read: %s",
+			    path, strerror(errno));
+			goto out;
+		}
+		if (n == 0)
+			break;
+		have += (size_t)n;
+	}
+	if (have > max) {
+		rc = ctl_diag_set(d, CTL_ERR_TOO_BIG,
+		    "%s: larger than the %zu-byte maximum", path, max);
+		goto out;
+	}
+	*out = buf;
+	*len = have;
+	buf = NULL; /* transferred */
+	rc = CTL_OK;
+out:
+	if (fd > STDIN_FILENO)
+		close(fd);
+	free(buf);
+	return rc;
+}
+
+static int
+write_all(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = write(fd, p, len);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct ctl_diag *d)
+{
+	char *tmp = NULL, *dircopy = NULL;
+	int fd = -1, dfd = -1, rc = CTL_ERR_INTERNAL;
+	size_t plen = strlen(path);
+
+	if ((tmp = malloc(plen + sizeof(".XXXXXX"))) == NULL ||
+	    (dircopy = strdup(path)) == NULL) {
+		rc = CTL_ERR_NOMEM;
+		goto out;
+	}
+	memcpy(tmp, path, plen);
+	memcpy(tmp + plen, ".XXXXXX", sizeof(".XXXXXX"));
+	if ((fd = mkstemp(tmp)) < 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot create a "
+		    "temporary file beside it: %s", path, strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 ||
+	    fsync(fd) != 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot write: %s",
+		    tmp, strerror(errno));
+		goto out;
+	}
+	if (close(fd) != 0) {
+		fd = -1;
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot write: %s",
+		    tmp, strerror(errno));
+		goto out;
+	}
+	fd = -1;
+	if (rename(tmp, path) != 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot rename into "
+		    "place: %s", path, strerror(errno));
+		goto out;
+	}
+	free(tmp);
+	tmp = NULL; /* renamed: nothing left to remove */
+	/* The rename is durable only once the directory is flushed too. */
+	if ((dfd = open(dirname(dircopy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0)
+		(void)fsync(dfd);
+	rc = CTL_OK;
+out:
+	if (fd >= 0)
+		close(fd);
+	if (dfd >= 0)
+		close(dfd);
+	if (tmp != NULL) {
+		unlink(tmp);
+		free(tmp);
+	}
+	free(dircopy);
+	return rc;
+}

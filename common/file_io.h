@@ -1,0 +1,31 @@
+/*
+ * Reading and writing whole files safely.
+ */
+#ifndef CTL_FILE_IO_H
+#define CTL_FILE_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct ctl_diag;
+
+/*
+ * Reads all of PATH into a new buffer (*OUT, freed by the caller) of
+ * *LEN bytes.  A file larger than MAX fails with CTL_ERR_TOO_BIG before
+ * more than MAX + 1 bytes are read, so a huge or endless input costs
+ * nothing.  "-" reads standard input.
+ */
+int file_read_limited(const char *path, size_t max, uint8_t **out,
+    size_t *len, struct ctl_diag *d);
+
+/*
+ * Writes LEN bytes to PATH atomically: a temporary file in the same
+ * directory is written, flushed to disk, given MODE, and renamed over PATH;
+ * the directory is then flushed.  On failure PATH is untouched and no
+ * temporary file is left behind.
+ */
+int file_write_atomic(const char *path, const void *data, size_t len,
+    mode_t mode, struct ctl_diag *d);
+
+#endif

@@ -1,0 +1,21 @@
+/*
+ * Hex formatting of byte strings.
+ */
+#ifndef CTL_HEX_H
+#define CTL_HEX_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/*
+ * Writes N bytes at P as hex into OUT (OUTSZ bytes, always NUL-terminated;
+ * output that does not fit is cut).  SEP, when not '\0', goes between
+ * bytes.  UPPER selects A-F over a-f.  Returns OUT.
+ */
+char *hex_format(char *out, size_t outsz, const uint8_t *p, size_t n,
+    char sep, int upper);
+
+/* Size OUT needs for N bytes with or without a separator. */
+#define HEX_SIZE(n) ((n) * 3 + 1)
+
+#endif

@@ -1,0 +1,282 @@
+/* ctlclient build -o OUT --signer SIGNER [--entry ...]... */
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "ctl_build.h"
+#include "ctl_err.h"
+#include "ctl_render.h"
+#include "file_io.h"
+#include "hex.h"
+#include "sources.h"
+
+#define MAX_DNS_NAME 255
+#define MAX_FILENAME 64
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlclient build -o OUT --signer SIGNER\n"
+	    "         [--entry role=ROLE,cert=CERT[,dns=NAME][,ip=A.B.C.D]]...\n"
+	    "         [--digest sha1|sha256|sha512] [--filename NAME]\n"
+	    "         [--timestamp SECONDS]\n\n"
+	    "Builds a CTL (or, with --filename ITLFile.tlv, an ITL) holding one\n"
+	    "record per --entry, in the order given, and signs it.\n\n"
+	    "  -o, --output OUT   the file to write; written to a temporary\n"
+	    "                     file and renamed only when complete\n"
+	    "  --signer SIGNER    a PEM file holding the signing key and its\n"
+	    "                     certificate; the certificate is written as a\n"
+	    "                     SAST record first when no SAST entry names it\n"
+	    "  --entry ...        ROLE: SAST, CCM, CCM+TFTP, TFTP, CAPF,\n"
+	    "                     APP-SERVER, TVS, FIREWALL (written as CCM) or a\n"
+	    "                     number; CERT: a PEM or DER certificate file.\n"
+	    "                     A SAST entry without dns= is written as a\n"
+	    "                     token's SAST record (no SIGNATURE field, empty\n"
+	    "                     DNS name).\n"
+	    "  --digest D         signature digest (default sha1, which every\n"
+	    "                     phone model reads; sha256 once all do)\n"
+	    "  --filename NAME    FILENAME field (default CTLFile.tlv)\n"
+	    "  --timestamp S      TIMESTAMP field, seconds since 1970\n"
+	    "                     (default: now)\n");
+}
+
+struct entry_arg {
+	struct ctl_entry e;
+	X509 *cert;
+	char *dns;
+};
+
+/* Parses "role=R,cert=C[,dns=N][,ip=A]" into E (which owns what it gets). */
+static int
+parse_entry(const char *arg, size_t idx, struct entry_arg *ea,
+    struct ctl_diag *d)
+{
+	char *copy = strdup(arg), *tok, *save = NULL, *eq;
+	const char *role = NULL, *cert = NULL, *dns = NULL, *ip = NULL,
+	    **slot;
+	struct in_addr a;
+	int rc = CTL_ERR_USAGE;
+
+	if (copy == NULL)
+		return CTL_ERR_NOMEM;
+	memset(ea, 0, sizeof(*ea));
+	for (tok = strtok_r(copy, ",", &save); tok != NULL;
+	    tok = strtok_r(NULL, ",", &save)) {
+		if ((eq = strchr(tok, '=')) == NULL) {
+			rc = ctl_diag_set(d, rc, "--entry %zu: '%s' is not "
+			    "KEY=VALUE", idx, tok);
+			goto out;
+		}
+		*eq++ = '\0';
+		slot = strcmp(tok, "role") == 0 ? &role :
+		    strcmp(tok, "cert") == 0 ? &cert :
+		    strcmp(tok, "dns") == 0 ? &dns :
+		    strcmp(tok, "ip") == 0 ? &ip : NULL;
+		if (slot == NULL) {
+			rc = ctl_diag_set(d, rc, "--entry %zu: unknown key "
+			    "'%s' (role, cert, dns, ip)", idx, tok);
+			goto out;
+		}
+		if (*slot != NULL) {
+			rc = ctl_diag_set(d, rc, "--entry %zu: '%s' given "
+			    "twice", idx, tok);
+			goto out;
+		}
+		*slot = eq;
+	}
+	if (role == NULL || cert == NULL) {
+		rc = ctl_diag_set(d, rc, "--entry %zu: role= and cert= are "
+		    "required", idx);
+		goto out;
+	}
+	if (ctl_role_parse(role, &ea->e.role) != CTL_OK) {
+		rc = ctl_diag_set(d, rc, "--entry %zu: unknown role '%s' (SAST, "
+		    "CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS, FIREWALL or "
+		    "a number)", idx, role);
+		goto out;
+	}
+	if (dns != NULL && strlen(dns) > MAX_DNS_NAME) {
+		rc = ctl_diag_set(d, rc, "--entry %zu: dns name longer than "
+		    "%d characters", idx, MAX_DNS_NAME);
+		goto out;
+	}
+	if (ip != NULL && inet_pton(AF_INET, ip, &a) != 1) {
+		rc = ctl_diag_set(d, rc, "--entry %zu: ip '%s' is not an IPv4 "
+		    "address A.B.C.D", idx, ip);
+		goto out;
+	}
+	if (ip != NULL)
+		memcpy(ea->e.ip, &a.s_addr, 4);
+	if (dns != NULL && (ea->dns = strdup(dns)) == NULL) {
+		rc = CTL_ERR_NOMEM;
+		goto out;
+	}
+	if ((rc = cli_cert_open(cert, &ea->cert, d)) != CTL_OK)
+		goto out;
+	ea->e.cert = ea->cert;
+	ea->e.dns_name = ea->dns;
+	ea->e.token_style = ea->e.role == CTL_ROLE_SAST && dns == NULL;
+	rc = CTL_OK;
+out:
+	free(copy);
+	return rc;
+}
+
+static int
+parse_u32(const char *s, uint32_t *v)
+{
+	char *end;
+	unsigned long long n;
+
+	errno = 0;
+	n = strtoull(s, &end, 10);
+	if (*s < '0' || *s > '9' || *end != '\0' || errno != 0 ||
+	    n > 0xffffffffULL)
+		return CTL_ERR_USAGE;
+	*v = (uint32_t)n;
+	return CTL_OK;
+}
+
+int
+cmd_build(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "signer", required_argument, NULL, 's' },
+		{ "entry", required_argument, NULL, 'e' },
+		{ "digest", required_argument, NULL, 'd' },
+		{ "filename", required_argument, NULL, 'f' },
+		{ "timestamp", required_argument, NULL, 't' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *out_path = NULL, *signer = NULL, **entry_args = NULL;
+	struct entry_arg *ents = NULL;
+	struct ctl_entry *list = NULL;
+	struct ctl_build_opts o = { CTL_DIGEST_SHA1, "CTLFile.tlv", 0 };
+	struct cli_signer cs;
+	struct ctl_diag d;
+	uint8_t *file = NULL;
+	size_t i, j, n = 0, len = 0;
+	bool have_ts = false;
+	char md5[33], sha1[41];
+	int c, rc, status = EXIT_INVALID;
+
+	memset(&cs, 0, sizeof(cs));
+	ctl_diag_clear(&d);
+	if ((entry_args = calloc((size_t)argc, sizeof(*entry_args))) == NULL)
+		goto nomem;
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o': out_path = optarg; break;
+		case 's': signer = optarg; break;
+		case 'e': entry_args[n++] = optarg; break;
+		case 'd':
+			if (ctl_digest_parse(optarg, &o.digest) != CTL_OK) {
+				cli_error("--digest %s: use sha1, sha256 or "
+				    "sha512", optarg);
+				goto out;
+			}
+			break;
+		case 'f':
+			if (*optarg == '\0' || strlen(optarg) > MAX_FILENAME) {
+				cli_error("--filename: 1 to %d characters",
+				    MAX_FILENAME);
+				goto out;
+			}
+			o.filename = optarg;
+			break;
+		case 't':
+			if (parse_u32(optarg, &o.timestamp) != CTL_OK) {
+				cli_error("--timestamp %s: seconds since 1970, "
+				    "0 to 4294967295", optarg);
+				goto out;
+			}
+			have_ts = true;
+			break;
+		case 'h': usage(stdout); status = EXIT_OK; goto out;
+		default: usage(stderr); goto out;
+		}
+	}
+	if (optind != argc || out_path == NULL || signer == NULL) {
+		if (optind != argc)
+			cli_error("unexpected argument '%s'", argv[optind]);
+		else
+			cli_error("build needs -o OUT and --signer SIGNER");
+		usage(stderr);
+		goto out;
+	}
+	if (n > CTL_MAX_RECORDS) {
+		cli_error("%zu entries, more than the %d records a file may "
+		    "hold", n, CTL_MAX_RECORDS);
+		goto out;
+	}
+	if (!have_ts)
+		o.timestamp = (uint32_t)time(NULL);
+	if ((ents = calloc(n ? n : 1, sizeof(*ents))) == NULL ||
+	    (list = calloc(n ? n : 1, sizeof(*list))) == NULL)
+		goto nomem;
+	for (i = 0; i < n; i++) {
+		if ((rc = parse_entry(entry_args[i], i + 1, &ents[i], &d))) {
+			cli_error("%s", ctl_diag_msg(&d, rc));
+			goto out;
+		}
+		for (j = 0; j < i; j++)
+			if (ents[j].e.role == ents[i].e.role &&
+			    X509_cmp(ents[j].cert, ents[i].cert) == 0) {
+				cli_error("--entry %zu repeats --entry %zu (same "
+				    "role and certificate)", i + 1, j + 1);
+				goto out;
+			}
+		list[i] = ents[i].e;
+	}
+	if ((rc = cli_signer_open(signer, &cs, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		status = EXIT_FAIL;
+		goto out;
+	}
+	status = EXIT_FAIL;
+	if ((rc = ctl_build(list, n, &cs.s, &o, &file, &len, &d)) != CTL_OK) {
+		cli_error("cannot build %s: %s", out_path, ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	if ((rc = file_write_atomic(out_path, file, len, 0644, &d))) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	{
+		struct ctl_file *f = NULL;
+
+		if (ctl_parse(file, len, &f, NULL) == CTL_OK) {
+			ctl_file_checksums(f, md5, sha1);
+			printf("%s: %zu bytes, %zu records, signed by %s\n"
+			    "%s(MD5)\n%s(SHA1)\n", out_path, len, f->nrecords,
+			    f->hdr.signer_name, md5, sha1);
+		}
+		ctl_free(f);
+	}
+	status = EXIT_OK;
+	goto out;
+nomem:
+	cli_error("out of memory");
+	status = EXIT_FAIL;
+out:
+	for (i = 0; ents != NULL && i < n; i++) {
+		X509_free(ents[i].cert);
+		free(ents[i].dns);
+	}
+	free(ents);
+	free(list);
+	free(entry_args);
+	free(file);
+	cli_signer_close(&cs);
+	return status;
+}

@@ -1,0 +1,20 @@
+/*
+ * The ctlclient commands.  Each takes the command's own argv (argv[0] is
+ * the command name) and returns the process exit status.
+ */
+#ifndef CTLCLIENT_COMMANDS_H
+#define CTLCLIENT_COMMANDS_H
+
+/* Exit statuses shared by every command. */
+#define EXIT_OK       0
+#define EXIT_FAIL     1   /* did not verify, would be rejected, failed */
+#define EXIT_INVALID  2   /* bad usage, or the input is not a valid .tlv */
+
+int cmd_show(int argc, char **argv);
+int cmd_build(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
+
+/* Prints "ctlclient: MESSAGE" on standard error. */
+void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif
