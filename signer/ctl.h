@@ -101,7 +101,9 @@ struct ctl_record {
 	uint8_t ip[4];                /* IPADDRESS */
 	struct ctl_bytes cert_hash;   /* CERTHASH */
 	int hash_algorithm;           /* HASHALGORITHM, -1 when absent */
-	X509 *cert;                   /* CERTIFICATE decoded, NULL when absent */
+	X509 *cert;                   /* CERTIFICATE decoded; NULL when absent
+	                                 or when cert_der is not one DER
+	                                 certificate */
 	struct ctl_field fields[CTL_MAX_FIELDS];
 	size_t nfields;
 };
@@ -128,7 +130,7 @@ struct ctl_file {
  * Parses LEN bytes at DATA (copied; the caller keeps DATA).  Succeeds only
  * for a structurally valid file: every length inside its container, no
  * trailing bytes, no duplicate singleton field, HEADERLENGTH and each
- * RECORDLENGTH equal to what they enclose, every certificate DER.  On
+ * RECORDLENGTH equal to what they enclose.  On
  * success *OUT is a new ctl_file (free with ctl_free); on failure it is
  * NULL and D names the byte offset and field.  Does not check signatures.
  */

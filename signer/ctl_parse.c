@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include "ctl_err.h"
@@ -306,18 +307,16 @@ record_field(struct ctl_file *f, size_t idx, struct ctl_record *rec,
 			rec->cert_hash = (struct ctl_bytes){ t->val, t->len };
 		break;
 	case CTL_R_CERTIFICATE:
+		/* A value that is not one DER certificate is kept: the file
+		 * is still well-formed, and ctl_verify() says what is wrong. */
+		rec->cert_der = (struct ctl_bytes){ t->val, t->len };
 		p = t->val;
 		rec->cert = d2i_X509(NULL, &p, (long)t->len);
-		if (rec->cert == NULL)
-			return ctl_diag_set(d, CTL_ERR_FORMAT, "%s: CERTIFICATE "
-			    "at byte %zu: the %zu bytes are not a DER X.509 "
-			    "certificate", w, t->off, t->len);
-		if (p != t->val + t->len)
-			return ctl_diag_set(d, CTL_ERR_FORMAT, "%s: CERTIFICATE "
-			    "at byte %zu: %zu bytes follow the certificate "
-			    "inside the field", w, t->off,
-			    (size_t)(t->val + t->len - p));
-		rec->cert_der = (struct ctl_bytes){ t->val, t->len };
+		if (rec->cert != NULL && p != t->val + t->len) {
+			X509_free(rec->cert);
+			rec->cert = NULL;
+		}
+		ERR_clear_error();
 		break;
 	case CTL_R_IPADDRESS:
 		if ((rc = tlv_check_len(t, 4, nm, w, d)) != CTL_OK)

@@ -150,7 +150,9 @@ record_rows(FILE *out, const struct ctl_record *r)
 			hex_format(v, sizeof(v), fl->val, fl->len, ':', 1);
 			break;
 		case CTL_R_CERTIFICATE:
-			if (ctl_cert_sha1(r->cert, sha1) == CTL_OK) {
+			if (r->cert == NULL)
+				snprintf(v, sizeof(v), "(not a DER certificate)");
+			else if (ctl_cert_sha1(r->cert, sha1) == CTL_OK) {
 				hex_format(v, sizeof(v), sha1, 20, ' ', 1);
 				strncat(v, " (SHA1 Hash HEX)",
 				    sizeof(v) - strlen(v) - 1);

@@ -31,6 +31,13 @@ struct ctl_signer {
 };
 
 /*
+ * A signer for a KEY and CERT held in memory.  Both stay the caller's:
+ * they must outlive S and are not freed with it.
+ */
+void ctl_signer_key(struct ctl_signer *s, EVP_PKEY *key, X509 *cert,
+    const char *label);
+
+/*
  * A signer backed by a key file: loads PATH (PEM holding the private key
  * and its certificate, in any order), checks that the two match, and fills
  * *S.  The key and certificate are freed by ctl_signer_file_free().

@@ -1,4 +1,4 @@
-/* A signer whose key is in a PEM file. */
+/* Signers whose key is in memory or in a PEM file. */
 #include "ctl_signer.h"
 
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include "ctl_err.h"
 
 static int
-file_sign(void *ctx, const EVP_MD *md, const uint8_t *msg, size_t msglen,
+key_sign(void *ctx, const EVP_MD *md, const uint8_t *msg, size_t msglen,
     uint8_t *sig, size_t *siglen, struct ctl_diag *d)
 {
 	EVP_PKEY *key = ctx;
@@ -45,6 +45,16 @@ out:
 	EVP_MD_CTX_free(mctx);
 	ERR_clear_error();
 	return rc;
+}
+
+void
+ctl_signer_key(struct ctl_signer *s, EVP_PKEY *key, X509 *cert,
+    const char *label)
+{
+	s->sign = key_sign;
+	s->ctx = key;
+	s->cert = cert;
+	s->label = label;
 }
 
 int
@@ -82,10 +92,7 @@ ctl_signer_file_open(const char *path, struct ctl_signer *s,
 		    "not belong to the certificate in the same file", path);
 		goto out;
 	}
-	s->sign = file_sign;
-	s->ctx = key;
-	s->cert = cert;
-	s->label = path;
+	ctl_signer_key(s, key, cert, path);
 	key = NULL; /* transferred */
 	cert = NULL;
 	rc = CTL_OK;

@@ -153,6 +153,10 @@ check_record(const struct ctl_file *f, size_t i, struct ctl_diag *d)
 	size_t want_len;
 	int rc;
 
+	if (r->cert_der.p != NULL && r->cert == NULL)
+		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "record %zu at byte "
+		    "%zu: CERTIFICATE is not one DER X.509 certificate", i + 1,
+		    r->off);
 	if (r->cert == NULL)
 		return CTL_OK;
 	if (r->public_key.p != NULL) {
@@ -205,11 +209,11 @@ ctl_verify(const struct ctl_file *f, int *signer, struct ctl_diag *d)
 	if (signer != NULL)
 		*signer = idx;
 	r = &f->records[idx];
-	if (r->cert == NULL)
-		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "the signer record "
-		    "(record %d) has no CERTIFICATE", idx + 1);
 	for (i = 0; i < f->nrecords; i++)
 		if ((rc = check_record(f, i, d)) != CTL_OK)
 			return rc;
+	if (r->cert == NULL)
+		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "the signer record "
+		    "(record %d) has no CERTIFICATE", idx + 1);
 	return ctl_verify_with_key(f, X509_get0_pubkey(r->cert), d);
 }
