@@ -85,10 +85,9 @@ cmd_verify(int argc, char **argv)
 		json_object_end(&j);
 		json_finish(&j);
 	} else {
-		printf("%s: %s\n%s\n", new_path, t.accept ?
-		    "ACCEPT: a phone holding the installed file accepts it" :
-		    "REJECT: a phone holding the installed file refuses it",
-		    t.reason);
+		printf("%s: %s by a phone holding %s\n%s\n", new_path,
+		    t.accept ? "ACCEPTED" : "REJECTED", oldf != NULL ?
+		    old_path : "no file of its kind", t.reason);
 	}
 	status = t.accept ? EXIT_OK : EXIT_FAIL;
 out:

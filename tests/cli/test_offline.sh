@@ -97,9 +97,9 @@ expect_in "$WORK/out" "^The ITL file was verified successfully.$" "ITL verdict"
 expect_rc 0 "a phone with no CTL takes the first" "$CTL" verify tokenless.tlv --installed none
 expect_rc 0 "update signed by the same publisher" "$CTL" verify tokenless.tlv --installed tokenless.tlv
 expect_rc 0 "update signed by the spare token" "$CTL" verify tokens1.tlv --installed tokens2.tlv
-expect_in "$WORK/out" "ACCEPT" "verify prints ACCEPT"
+expect_in "$WORK/out" "^tokens1.tlv: ACCEPTED by a phone holding tokens2.tlv$" "verify prints ACCEPTED"
 expect_rc 1 "tokenless to tokens without TVS" "$CTL" verify tokens1.tlv --installed tokenless.tlv
-expect_in "$WORK/out" "REJECT" "verify prints REJECT"
+expect_in "$WORK/out" "^tokens1.tlv: REJECTED by a phone holding tokenless.tlv$" "verify prints REJECTED"
 expect_in "$WORK/out" "not a SAST in the installed CTL" "verify says why"
 expect_rc 1 "verify --json reject" "$CTL" verify --json tokenless.tlv --installed tokens1.tlv
 if python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["verdict"]=="reject" and j["accept"] is False and j["tvs_could_help"] is True and j["reason"]' "$WORK/out"
