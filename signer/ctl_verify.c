@@ -112,6 +112,9 @@ ctl_verify_with_key(const struct ctl_file *f, EVP_PKEY *key,
 	if (md == NULL)
 		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "DIGESTALGORITHM %d "
 		    "is not SHA-1 (1), SHA-256 (2) or SHA-512 (3)", h->digest);
+	if (key == NULL)
+		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "the signer's "
+		    "certificate holds no public key this program can read");
 	if (EVP_PKEY_get_base_id(key) != EVP_PKEY_RSA)
 		return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "the signer's key is "
 		    "not RSA");

@@ -33,7 +33,7 @@ int ctl_signature_check(EVP_PKEY *key, const EVP_MD *md, const uint8_t *msg,
     size_t len, const uint8_t *sig, size_t siglen);
 
 /*
- * Checks F's signature with KEY, as a phone does with a key it already
+ * Checks F's signature with KEY (NULL fails), as a phone does with a key it already
  * trusts.  Fails with CTL_ERR_BAD_SIGNATURE or CTL_ERR_UNTRUSTED and a
  * reason in D (a wrong digest code is named as such).
  */
