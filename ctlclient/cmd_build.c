@@ -26,17 +26,20 @@ usage(FILE *out)
 	    "usage: ctlclient build -o OUT --signer SIGNER\n"
 	    "         [--entry role=ROLE,cert=CERT[,dns=NAME][,ip=A.B.C.D]]...\n"
 	    "         [--digest sha1|sha256|sha512] [--filename NAME]\n"
-	    "         [--timestamp SECONDS]\n\n"
+	    "         [--timestamp SECONDS] [--module PATH] [--allow-final-try]\n\n"
 	    "Builds a CTL (or, with --filename ITLFile.tlv, an ITL) holding one\n"
 	    "record per --entry, in the order given, and signs it.\n\n"
 	    "  -o, --output OUT   the file to write; written to a temporary\n"
 	    "                     file and renamed only when complete\n"
 	    "  --signer SIGNER    a PEM file holding the signing key and its\n"
-	    "                     certificate; the certificate is written as a\n"
-	    "                     SAST record first when no SAST entry names it\n"
+	    "                     certificate, or a PKCS#11 URI naming a token's\n"
+	    "                     key (pkcs11:token=SAST1, with pin-source=file:..\n"
+	    "                     or a PIN prompt); the certificate is written as\n"
+	    "                     a SAST record first when no SAST entry names it\n"
 	    "  --entry ...        ROLE: SAST, CCM, CCM+TFTP, TFTP, CAPF,\n"
 	    "                     APP-SERVER, TVS, FIREWALL (written as CCM) or a\n"
-	    "                     number; CERT: a PEM or DER certificate file.\n"
+	    "                     number; CERT: a PEM or DER certificate file, or\n"
+	    "                     a PKCS#11 URI (pkcs11:token=SAST2).\n"
 	    "                     A SAST entry without dns= is written as a\n"
 	    "                     token's SAST record (no SIGNATURE field, empty\n"
 	    "                     DNS name).\n"
@@ -44,7 +47,13 @@ usage(FILE *out)
 	    "                     phone model reads; sha256 once all do)\n"
 	    "  --filename NAME    FILENAME field (default CTLFile.tlv)\n"
 	    "  --timestamp S      TIMESTAMP field, seconds since 1970\n"
-	    "                     (default: now)\n");
+	    "                     (default: now)\n"
+	    "  --module PATH      the PKCS#11 module (default:\n"
+	    "                     $CTLCLIENT_PKCS11_MODULE, then p11-kit-proxy,\n"
+	    "                     SafeNet, OpenSC, SoftHSM)\n"
+	    "  --allow-final-try  log in even when the next wrong PIN locks the\n"
+	    "                     token for good (otherwise asked, or refused\n"
+	    "                     without a terminal)\n");
 }
 
 struct entry_arg {
@@ -55,8 +64,8 @@ struct entry_arg {
 
 /* Parses "role=R,cert=C[,dns=N][,ip=A]" into E (which owns what it gets). */
 static int
-parse_entry(const char *arg, size_t idx, struct entry_arg *ea,
-    struct ctl_diag *d)
+parse_entry(struct cli_sources *src, const char *arg, size_t idx,
+    struct entry_arg *ea, struct ctl_diag *d)
 {
 	char *copy = strdup(arg), *tok, *save = NULL, *eq;
 	const char *role = NULL, *cert = NULL, *dns = NULL, *ip = NULL,
@@ -118,7 +127,7 @@ parse_entry(const char *arg, size_t idx, struct entry_arg *ea,
 		rc = CTL_ERR_NOMEM;
 		goto out;
 	}
-	if ((rc = cli_cert_open(cert, &ea->cert, d)) != CTL_OK)
+	if ((rc = cli_cert_open(src, cert, &ea->cert, d)) != CTL_OK)
 		goto out;
 	ea->e.cert = ea->cert;
 	ea->e.dns_name = ea->dns;
@@ -127,6 +136,21 @@ parse_entry(const char *arg, size_t idx, struct entry_arg *ea,
 out:
 	free(copy);
 	return rc;
+}
+
+/* What was written, with the checksums to compare with what phones show. */
+static void
+print_summary(const char *path, const uint8_t *file, size_t len)
+{
+	struct ctl_file *f = NULL;
+	char md5[33], sha1[41];
+
+	if (ctl_parse(file, len, &f, NULL) != CTL_OK)
+		return;
+	ctl_file_checksums(f, md5, sha1);
+	printf("%s: %zu bytes, %zu records, signed by %s\n%s(MD5)\n%s(SHA1)\n",
+	    path, len, f->nrecords, f->hdr.signer_name, md5, sha1);
+	ctl_free(f);
 }
 
 static int
@@ -154,6 +178,8 @@ cmd_build(int argc, char **argv)
 		{ "digest", required_argument, NULL, 'd' },
 		{ "filename", required_argument, NULL, 'f' },
 		{ "timestamp", required_argument, NULL, 't' },
+		{ "module", required_argument, NULL, 'm' },
+		{ "allow-final-try", no_argument, NULL, 'F' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -161,15 +187,16 @@ cmd_build(int argc, char **argv)
 	struct entry_arg *ents = NULL;
 	struct ctl_entry *list = NULL;
 	struct ctl_build_opts o = { CTL_DIGEST_SHA1, "CTLFile.tlv", 0 };
+	struct cli_sources src;
 	struct cli_signer cs;
 	struct ctl_diag d;
 	uint8_t *file = NULL;
 	size_t i, j, n = 0, len = 0;
 	bool have_ts = false;
-	char md5[33], sha1[41];
 	int c, rc, status = EXIT_INVALID;
 
 	memset(&cs, 0, sizeof(cs));
+	memset(&src, 0, sizeof(src));
 	ctl_diag_clear(&d);
 	if ((entry_args = calloc((size_t)argc, sizeof(*entry_args))) == NULL)
 		goto nomem;
@@ -202,6 +229,8 @@ cmd_build(int argc, char **argv)
 			}
 			have_ts = true;
 			break;
+		case 'm': src.module = optarg; break;
+		case 'F': src.login.allow_final_try = 1; break;
 		case 'h': usage(stdout); status = EXIT_OK; goto out;
 		default: usage(stderr); goto out;
 		}
@@ -225,8 +254,12 @@ cmd_build(int argc, char **argv)
 	    (list = calloc(n ? n : 1, sizeof(*list))) == NULL)
 		goto nomem;
 	for (i = 0; i < n; i++) {
-		if ((rc = parse_entry(entry_args[i], i + 1, &ents[i], &d))) {
+		if ((rc = parse_entry(&src, entry_args[i], i + 1, &ents[i],
+		    &d))) {
 			cli_error("%s", ctl_diag_msg(&d, rc));
+			if (rc != CTL_ERR_USAGE && rc != CTL_ERR_IO &&
+			    rc != CTL_ERR_KEY)
+				status = EXIT_FAIL;
 			goto out;
 		}
 		for (j = 0; j < i; j++)
@@ -238,7 +271,7 @@ cmd_build(int argc, char **argv)
 			}
 		list[i] = ents[i].e;
 	}
-	if ((rc = cli_signer_open(signer, &cs, &d)) != CTL_OK) {
+	if ((rc = cli_signer_open(&src, signer, &cs, &d)) != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		status = EXIT_FAIL;
 		goto out;
@@ -252,17 +285,7 @@ cmd_build(int argc, char **argv)
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		goto out;
 	}
-	{
-		struct ctl_file *f = NULL;
-
-		if (ctl_parse(file, len, &f, NULL) == CTL_OK) {
-			ctl_file_checksums(f, md5, sha1);
-			printf("%s: %zu bytes, %zu records, signed by %s\n"
-			    "%s(MD5)\n%s(SHA1)\n", out_path, len, f->nrecords,
-			    f->hdr.signer_name, md5, sha1);
-		}
-		ctl_free(f);
-	}
+	print_summary(out_path, file, len);
 	status = EXIT_OK;
 	goto out;
 nomem:
@@ -278,5 +301,6 @@ out:
 	free(entry_args);
 	free(file);
 	cli_signer_close(&cs);
+	cli_sources_close(&src);
 	return status;
 }

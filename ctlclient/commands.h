@@ -13,6 +13,9 @@
 int cmd_show(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_tokens(int argc, char **argv);
+int cmd_export_cert(int argc, char **argv);
+int cmd_wait_token(int argc, char **argv);
 
 /* Prints "ctlclient: MESSAGE" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -1,4 +1,4 @@
-/* ctlclient: sign, show and verify phone trust lists. */
+/* ctlclient: sign, show and verify phone trust lists, with eTokens. */
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -13,6 +13,9 @@ static const struct {
 	{ "show", cmd_show, "show a CTL or ITL file the way CUCM's show ctl does" },
 	{ "build", cmd_build, "build and sign a CTL or ITL file" },
 	{ "verify", cmd_verify, "would a phone holding one file accept another?" },
+	{ "tokens", cmd_tokens, "list PKCS#11 modules, tokens, certificates, readers, USB eTokens" },
+	{ "export-cert", cmd_export_cert, "write a token's certificate to a file" },
+	{ "wait-token", cmd_wait_token, "wait until a token is inserted" },
 };
 
 void
