@@ -115,13 +115,14 @@ static const int tty_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT,
 #define NSIG_TTY (sizeof(tty_signals) / sizeof(tty_signals[0]))
 
 /*
- * Reads one line from the terminal FD into BUF, with echo off when ECHO
- * is 0.  A signal restores the terminal before it is delivered again, so
+ * Writes PROMPT to the terminal FD and reads one line into BUF, with echo
+ * off when ECHO is 0.  Echo goes off before the prompt appears: a PIN
+ * typed the moment the prompt shows is neither echoed nor flushed away.  A signal restores the terminal before it is delivered again, so
  * Ctrl-C never leaves the terminal without echo (OpenSSH readpassphrase).
  */
 static int
-tty_read_line(int fd, int echo, char *buf, size_t bufsz, size_t *len,
-    struct ctl_diag *d)
+tty_read_line(int fd, const char *prompt, int echo, char *buf, size_t bufsz,
+    size_t *len, struct ctl_diag *d)
 {
 	struct sigaction sa, old[NSIG_TTY];
 	struct termios saved, quiet;
@@ -142,6 +143,11 @@ tty_read_line(int fd, int echo, char *buf, size_t bufsz, size_t *len,
 		quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHOE | ECHOK);
 		quiet.c_lflag |= ECHONL;
 		tcsetattr(fd, TCSAFLUSH, &quiet);
+	}
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		r = ctl_diag_set(d, CTL_ERR_IO, "writing to the terminal: %s",
+		    strerror(errno));
+		goto restore;
 	}
 	for (;;) {
 		got = read(fd, &c, 1);
@@ -172,6 +178,7 @@ tty_read_line(int fd, int echo, char *buf, size_t bufsz, size_t *len,
 		else
 			too_long = 1;
 	}
+restore:
 	c = 0;
 	if (have_termios && !echo)
 		tcsetattr(fd, TCSAFLUSH, &saved);
@@ -206,12 +213,8 @@ tok_pin_prompt(const char *prompt, char **pin, struct ctl_diag *d)
 	*pin = NULL;
 	if ((fd = open_tty(d)) < 0)
 		return CTL_ERR_USAGE;
-	if (write(fd, prompt, strlen(prompt)) < 0) {
-		r = ctl_diag_set(d, CTL_ERR_IO, "writing to the terminal: %s",
-		    strerror(errno));
-		goto out;
-	}
-	if ((r = tty_read_line(fd, 0, buf, sizeof(buf), &len, d)) != CTL_OK)
+	if ((r = tty_read_line(fd, prompt, 0, buf, sizeof(buf), &len, d)) !=
+	    CTL_OK)
 		goto out;
 	if (len == 0) {
 		r = ctl_diag_set(d, CTL_ERR_CANCELLED, "no PIN was typed");
@@ -234,13 +237,13 @@ tok_tty_confirm(const char *warning, struct ctl_diag *d)
 
 	if ((fd = open_tty(d)) < 0)
 		return CTL_ERR_USAGE;
-	if (write(fd, warning, strlen(warning)) < 0 ||
-	    write(fd, ask, sizeof(ask) - 1) < 0) {
+	if (write(fd, warning, strlen(warning)) < 0) {
 		r = ctl_diag_set(d, CTL_ERR_IO, "writing to the terminal: %s",
 		    strerror(errno));
 		goto out;
 	}
-	if ((r = tty_read_line(fd, 1, buf, sizeof(buf), &len, d)) != CTL_OK)
+	if ((r = tty_read_line(fd, ask, 1, buf, sizeof(buf), &len, d)) !=
+	    CTL_OK)
 		goto out;
 	r = strcmp(buf, "yes") == 0 ? CTL_OK :
 	    ctl_diag_set(d, CTL_ERR_CANCELLED, "not confirmed");
