@@ -30,6 +30,12 @@ ctl_strerror(int code)
 	case CTL_ERR_TIMEOUT: return "timed out";
 	case CTL_ERR_TOKEN: return "token operation failed";
 	case CTL_ERR_URI: return "invalid PKCS#11 URI";
+	case CTL_ERR_NETWORK: return "network error";
+	case CTL_ERR_TLS: return "TLS error";
+	case CTL_ERR_PROTOCOL: return "protocol error";
+	case CTL_ERR_AUTH: return "login refused";
+	case CTL_ERR_CONFLICT: return "the CTL changed since it was read";
+	case CTL_ERR_REFUSED: return "request refused";
 	}
 	return "unknown error";
 }

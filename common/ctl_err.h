@@ -36,6 +36,14 @@ enum ctl_err {
 	CTL_ERR_TIMEOUT = -36,
 	CTL_ERR_TOKEN = -37,        /* any other PKCS#11 failure */
 	CTL_ERR_URI = -38,          /* a PKCS#11 URI does not parse */
+
+	/* the port-2444 protocol */
+	CTL_ERR_NETWORK = -50,      /* cannot connect, or the connection broke */
+	CTL_ERR_TLS = -51,          /* TLS handshake or certificate check failed */
+	CTL_ERR_PROTOCOL = -52,     /* the peer sent a malformed or unexpected frame */
+	CTL_ERR_AUTH = -53,         /* login refused */
+	CTL_ERR_CONFLICT = -54,     /* the CTL changed since the client read it */
+	CTL_ERR_REFUSED = -55,      /* the server refused the request */
 };
 
 /* Returns a static, one-line description of CODE (never NULL). */

@@ -80,6 +80,18 @@ wb_set_u16(struct wbuf *w, size_t at, uint16_t v)
 	return CTL_OK;
 }
 
+int
+wb_set_u32(struct wbuf *w, size_t at, uint32_t v)
+{
+	if (at > w->len || w->len - at < 4)
+		return CTL_ERR_INTERNAL;
+	w->p[at] = (uint8_t)(v >> 24);
+	w->p[at + 1] = (uint8_t)(v >> 16);
+	w->p[at + 2] = (uint8_t)(v >> 8);
+	w->p[at + 3] = (uint8_t)v;
+	return CTL_OK;
+}
+
 uint8_t *
 wb_steal(struct wbuf *w, size_t *len)
 {

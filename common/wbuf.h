@@ -24,8 +24,9 @@ int wb_put_u16(struct wbuf *w, uint16_t v);   /* big-endian */
 int wb_put_u32(struct wbuf *w, uint32_t v);   /* big-endian */
 int wb_put_bytes(struct wbuf *w, const void *p, size_t n);
 
-/* Overwrites 2 bytes at absolute offset AT (which must already be written). */
+/* Overwrites 2 or 4 bytes at absolute offset AT (already written). */
 int wb_set_u16(struct wbuf *w, size_t at, uint16_t v);
+int wb_set_u32(struct wbuf *w, size_t at, uint32_t v);
 
 /* Hands the bytes to the caller (who frees them) and resets W. */
 uint8_t *wb_steal(struct wbuf *w, size_t *len);

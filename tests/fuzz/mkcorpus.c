@@ -1,4 +1,5 @@
-/* mkcorpus DIR: writes the seed corpus for the .tlv fuzz target. */
+/* mkcorpus CTLDIR PROTODIR: writes the seed corpora of the fuzz targets:
+ * .tlv files, and protocol frames. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -6,6 +7,7 @@
 #include "ctl.h"
 #include "ctl_err.h"
 #include "file_io.h"
+#include "proto_frame.h"
 #include "testbuild.h"
 
 static int
@@ -20,6 +22,60 @@ save(const char *dir, const char *name, uint8_t *b, size_t len)
 	return rc;
 }
 
+static int
+save_frame(const char *dir, const char *name, struct proto_out *o)
+{
+	uint8_t *b;
+	size_t len;
+	int rc = proto_out_finish(o, &b, &len);
+
+	proto_out_free(o);
+	return rc != CTL_OK ? rc : save(dir, name, b, len);
+}
+
+/* One frame of each shape the protocol uses. */
+static int
+frames(const char *dir, const uint8_t *ctl, size_t ctl_len)
+{
+	struct proto_out o;
+	uint8_t sha[20] = { 0x8c, 0x92, 0xd1 };
+	int rc = 0, i;
+
+	proto_out_init(&o, PROTO_LOGIN, 1);
+	proto_put_str(&o, PT_USER, "admin");
+	proto_put_str(&o, PT_PASSWORD, "secret");
+	rc |= save_frame(dir, "login", &o);
+	proto_out_init(&o, PROTO_UPLOAD_CTL, 2);
+	proto_put_bytes(&o, PT_FILE, ctl, ctl_len);
+	proto_put_bytes(&o, PT_BASE_SHA1, sha, 20);
+	rc |= save_frame(dir, "upload", &o);
+	proto_out_init(&o, PROTO_OK, 3);
+	proto_put_u8(&o, PT_SECURITY_MODE, 1);
+	proto_put_u8(&o, PT_CTL_MODE, 2);
+	for (i = 0; i < 3; i++) {
+		proto_group_begin(&o, PT_NODE);
+		proto_put_str(&o, PT_NAME, "cucm-sub");
+		proto_put_bytes(&o, PT_IP, "\x7f\0\0\x02", 4);
+		proto_put_u16(&o, PT_PORT, 2444);
+		proto_put_u8(&o, PT_REACHABLE, 1);
+		proto_put_bytes(&o, PT_SHA1, sha, 20);
+		proto_group_end(&o);
+	}
+	rc |= save_frame(dir, "cluster-info", &o);
+	proto_out_init(&o, PROTO_OK, 4);
+	proto_group_begin(&o, PT_AUDIT);
+	proto_put_u64(&o, PT_TIME, 1425667513);
+	proto_put_str(&o, PT_OPERATION, "upload");
+	proto_put_bytes(&o, PT_OLD_SHA1, "", 0);
+	proto_group_end(&o);
+	rc |= save_frame(dir, "audit", &o);
+	proto_out_init(&o, PROTO_ERROR, 5);
+	proto_put_u32(&o, PT_ERROR, PE_CONFLICT);
+	proto_put_str(&o, PT_MESSAGE, "the CTL changed since you read it");
+	rc |= save_frame(dir, "error", &o);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -29,14 +85,17 @@ main(int argc, char **argv)
 	size_t len;
 	int rc = 0;
 
-	if (argc != 2) {
-		fprintf(stderr, "usage: mkcorpus DIR\n");
+	if (argc != 3) {
+		fprintf(stderr, "usage: mkcorpus CTLDIR PROTODIR\n");
 		return 2;
 	}
 	if (seed_certs_make(&s) != 0)
 		return 1;
-	rc |= tb_seed_tokenless(&s, &b, &len) || save(argv[1],
-	    "tokenless.tlv", b, len);
+	if (tb_seed_tokenless(&s, &b, &len) != CTL_OK)
+		rc = 1;
+	else
+		rc |= frames(argv[2], b, len) || save(argv[1], "tokenless.tlv",
+		    b, len);
 	rc |= tb_seed_tokens(&s, &s.token2, &b, &len) || save(argv[1],
 	    "tokens.tlv", b, len);
 	memset(&e, 0, sizeof(e));
@@ -47,7 +106,7 @@ main(int argc, char **argv)
 	    &len) || save(argv[1], "itl.tlv", b, len);
 	seed_certs_free(&s);
 	if (rc != 0)
-		fprintf(stderr, "mkcorpus: cannot write the corpus into %s\n",
-		    argv[1]);
+		fprintf(stderr, "mkcorpus: cannot write the corpora into %s "
+		    "and %s\n", argv[1], argv[2]);
 	return rc != 0;
 }

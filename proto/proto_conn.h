@@ -1,0 +1,89 @@
+/*
+ * TLS connections that carry protocol frames.  TLS 1.2 is the floor on
+ * both sides.  Programs using this must ignore SIGPIPE: a peer that goes
+ * away mid-write is an error to report, not a reason to die.
+ */
+#ifndef PROTO_CONN_H
+#define PROTO_CONN_H
+
+#include <stdint.h>
+
+#include <openssl/ssl.h>
+
+#include "proto_frame.h"
+
+struct ctl_diag;
+
+struct proto_conn {
+	int fd;
+	SSL *ssl;
+	char peer[80];          /* "127.0.0.1:2444", for messages */
+};
+
+/*
+ * A server context presenting CERT_PEM and KEY_PEM.  With CLIENT_CA set,
+ * clients must present a certificate issued by it (mutual TLS between
+ * nodes).  Free with SSL_CTX_free().
+ */
+int proto_tls_server_ctx(const char *cert_pem, const char *key_pem,
+    const char *client_ca, SSL_CTX **out, struct ctl_diag *d);
+
+/*
+ * A client context.  With CAFILE set, the server's certificate must
+ * chain to it; without, the caller must check the certificate itself
+ * (proto_peer_sha256, pinning).  CERT_PEM and KEY_PEM (both or neither)
+ * are presented to servers that ask.  Free with SSL_CTX_free().
+ */
+int proto_tls_client_ctx(const char *cafile, const char *cert_pem,
+    const char *key_pem, SSL_CTX **out, struct ctl_diag *d);
+
+/*
+ * Connects to HOST:PORT within TIMEOUT_MS and completes the TLS
+ * handshake; every later read or write also gives up after TIMEOUT_MS.
+ * *OUT is closed with proto_close().  Fails with CTL_ERR_NETWORK (cannot
+ * connect), CTL_ERR_TIMEOUT, CTL_ERR_TLS (handshake or certificate).
+ */
+int proto_connect(SSL_CTX *ctx, const char *host, uint16_t port,
+    int timeout_ms, struct proto_conn **out, struct ctl_diag *d);
+
+/* Runs the server side of the handshake on the accepted socket FD (which
+ * *OUT then owns; on failure FD is closed). */
+int proto_accept(SSL_CTX *ctx, int fd, const char *peer, int timeout_ms,
+    struct proto_conn **out, struct ctl_diag *d);
+
+/* Finishes O into a frame and writes it all. */
+int proto_send(struct proto_conn *c, struct proto_out *o,
+    struct ctl_diag *d);
+
+/* Sends an ERROR frame answering request ID. */
+int proto_send_error(struct proto_conn *c, uint32_t id, uint32_t code,
+    const char *msg, struct ctl_diag *d);
+
+/*
+ * Reads one frame: the header is checked before any payload is read, so
+ * an oversized or foreign frame costs 16 bytes.  *PAYLOAD (H->length
+ * bytes, freed by the caller) is NULL for an empty payload.  Fails with
+ * CTL_ERR_PROTOCOL (bad frame), CTL_ERR_NETWORK (closed, cut short),
+ * CTL_ERR_TIMEOUT.
+ */
+int proto_recv(struct proto_conn *c, struct proto_header *h,
+    uint8_t **payload, struct ctl_diag *d);
+
+/*
+ * One request and its answer: sends O, reads the response, checks that
+ * it answers O's id, and parses its fields into *FS (freed with
+ * proto_fields_free; *PAYLOAD holds the bytes they point into, freed by
+ * the caller).  An ERROR answer becomes CTL_ERR_AUTH (login refused,
+ * required, rate-limited), CTL_ERR_CONFLICT, CTL_ERR_NOT_FOUND or
+ * CTL_ERR_REFUSED, with the server's message in D.
+ */
+int proto_call(struct proto_conn *c, struct proto_out *o,
+    struct proto_fields *fs, uint8_t **payload, struct ctl_diag *d);
+
+/* SHA-256 of the peer's certificate (DER), for pinning. */
+int proto_peer_sha256(const struct proto_conn *c, uint8_t out[32]);
+
+/* Shuts TLS down politely and frees C.  NULL is allowed. */
+void proto_close(struct proto_conn *c);
+
+#endif
