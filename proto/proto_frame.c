@@ -401,7 +401,7 @@ int
 proto_get_u8(const struct proto_fields *fs, uint16_t tag, bool required,
     uint8_t *v, struct ctl_diag *d)
 {
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = get_uint(fs, tag, required, 1, &x, d);
 
 	if (rc == CTL_OK)
@@ -413,7 +413,7 @@ int
 proto_get_u16(const struct proto_fields *fs, uint16_t tag, bool required,
     uint16_t *v, struct ctl_diag *d)
 {
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = get_uint(fs, tag, required, 2, &x, d);
 
 	if (rc == CTL_OK)
@@ -425,7 +425,7 @@ int
 proto_get_u32(const struct proto_fields *fs, uint16_t tag, bool required,
     uint32_t *v, struct ctl_diag *d)
 {
-	uint64_t x;
+	uint64_t x = 0;
 	int rc = get_uint(fs, tag, required, 4, &x, d);
 
 	if (rc == CTL_OK)
