@@ -62,7 +62,8 @@ load_identity(SSL_CTX *ctx, const char *cert, const char *key,
 
 int
 proto_tls_server_ctx(const char *cert_pem, const char *key_pem,
-    const char *client_ca, SSL_CTX **out, struct ctl_diag *d)
+    const char *client_ca, bool require_client, SSL_CTX **out,
+    struct ctl_diag *d)
 {
 	SSL_CTX *ctx = NULL;
 	int rc;
@@ -78,8 +79,8 @@ proto_tls_server_ctx(const char *cert_pem, const char *key_pem,
 			    "client CA: %s", client_ca, ssl_reason());
 			goto fail;
 		}
-		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER |
-		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT, NULL);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (require_client ?
+		    SSL_VERIFY_FAIL_IF_NO_PEER_CERT : 0), NULL);
 	}
 	*out = ctx;
 	return CTL_OK;

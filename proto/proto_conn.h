@@ -6,6 +6,7 @@
 #ifndef PROTO_CONN_H
 #define PROTO_CONN_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <openssl/ssl.h>
@@ -22,11 +23,13 @@ struct proto_conn {
 
 /*
  * A server context presenting CERT_PEM and KEY_PEM.  With CLIENT_CA set,
- * clients must present a certificate issued by it (mutual TLS between
- * nodes).  Free with SSL_CTX_free().
+ * a client certificate is checked against it: required when
+ * REQUIRE_CLIENT is true (mutual TLS between nodes), otherwise checked
+ * only when the client presents one.  Free with SSL_CTX_free().
  */
 int proto_tls_server_ctx(const char *cert_pem, const char *key_pem,
-    const char *client_ca, SSL_CTX **out, struct ctl_diag *d);
+    const char *client_ca, bool require_client, SSL_CTX **out,
+    struct ctl_diag *d);
 
 /*
  * A client context.  With CAFILE set, the server's certificate must
