@@ -20,3 +20,30 @@ hex_format(char *out, size_t outsz, const uint8_t *p, size_t n, char sep,
 	out[o] = '\0';
 	return out;
 }
+
+static int
+nibble(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+int
+hex_parse(const char *s, uint8_t *out, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < 2 * n; i++)
+		if (s[i] == '\0' || nibble(s[i]) < 0)
+			return -1;
+	if (s[2 * n] != '\0')
+		return -1;
+	for (i = 0; i < n; i++)
+		out[i] = (uint8_t)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
+	return 0;
+}

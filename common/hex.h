@@ -15,6 +15,12 @@
 char *hex_format(char *out, size_t outsz, const uint8_t *p, size_t n,
     char sep, int upper);
 
+/*
+ * Parses exactly 2*N hex digits (either case) at S into N bytes at OUT.
+ * Returns 0, or -1 (OUT untouched) when S is not that.
+ */
+int hex_parse(const char *s, uint8_t *out, size_t n);
+
 /* Size OUT needs for N bytes with or without a separator. */
 #define HEX_SIZE(n) ((n) * 3 + 1)
 

@@ -16,6 +16,13 @@ int cmd_verify(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
 int cmd_export_cert(int argc, char **argv);
 int cmd_wait_token(int argc, char **argv);
+int cmd_status(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
+int cmd_upload(int argc, char **argv);
+int cmd_tokenless(int argc, char **argv);
+int cmd_delete_ctl(int argc, char **argv);
+int cmd_trust(int argc, char **argv);
+int cmd_audit(int argc, char **argv);
 
 /* Prints "ctlclient: MESSAGE" on standard error. */
 void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -16,6 +16,13 @@ static const struct {
 	{ "tokens", cmd_tokens, "list PKCS#11 modules, tokens, certificates, readers, USB eTokens" },
 	{ "export-cert", cmd_export_cert, "write a token's certificate to a file" },
 	{ "wait-token", cmd_wait_token, "wait until a token is inserted" },
+	{ "status", cmd_status, "show the cluster: security mode, CTL, every node" },
+	{ "fetch", cmd_fetch, "download the cluster's CTL file" },
+	{ "upload", cmd_upload, "upload a signed CTL file to every node" },
+	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },
+	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },
+	{ "trust", cmd_trust, "list, upload, delete trust store certificates" },
+	{ "audit", cmd_audit, "show the publisher's audit log" },
 };
 
 void

@@ -13,6 +13,7 @@
 #include <sys/time.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -172,8 +173,10 @@ tls_failure(struct proto_conn *c, int ret, const char *what,
 	    errno == EPIPE)))
 		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "%s: the connection was "
 		    "closed during %s", c->peer, what);
-	else if (e == SSL_ERROR_SYSCALL && (errno == EAGAIN ||
-	    errno == EWOULDBLOCK))
+	else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ||
+	    (e == SSL_ERROR_SYSCALL && (errno == EAGAIN ||
+	    errno == EWOULDBLOCK)))
+		/* SO_RCVTIMEO/SO_SNDTIMEO expired on the blocking socket. */
 		rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "%s: no answer in time "
 		    "during %s", c->peer, what);
 	else if (e == SSL_ERROR_SSL)
@@ -323,6 +326,8 @@ proto_send(struct proto_conn *c, struct proto_out *o, struct ctl_diag *d)
 		    proto_type_name(o->type) ? proto_type_name(o->type) : "?",
 		    ctl_strerror(rc));
 	rc = write_all(c, frame, len, d);
+	/* A LOGIN frame holds a password. */
+	OPENSSL_cleanse(frame, len);
 	free(frame);
 	return rc;
 }

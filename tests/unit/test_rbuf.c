@@ -9,6 +9,7 @@
 #include <cmocka.h>
 
 #include "ctl_err.h"
+#include "hex.h"
 #include "rbuf.h"
 #include "wbuf.h"
 
@@ -117,6 +118,35 @@ test_writer_cap(void **state)
 	free(p);
 }
 
+static void
+test_hex_parse(void **state)
+{
+	static const struct {
+		const char *in;
+		size_t n;
+		int want;
+	} rows[] = {
+		{ "00ff7Aa0", 4, 0 },
+		{ "00ff7Aa", 4, -1 },      /* one digit short */
+		{ "00ff7Aa00", 4, -1 },    /* one digit long */
+		{ "00fg7Aa0", 4, -1 },     /* not hex */
+		{ "", 0, 0 },
+	};
+	uint8_t out[4];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(rows) / sizeof(rows[0]); i++) {
+		memset(out, 0xee, sizeof(out));
+		assert_int_equal(hex_parse(rows[i].in, out, rows[i].n),
+		    rows[i].want);
+		if (rows[i].want != 0)
+			assert_memory_equal(out, "\xee\xee\xee\xee", 4);
+	}
+	assert_int_equal(hex_parse("00ff7Aa0", out, 4), 0);
+	assert_memory_equal(out, "\x00\xff\x7a\xa0", 4);
+}
+
 int
 main(void)
 {
@@ -124,6 +154,7 @@ main(void)
 		cmocka_unit_test(test_reads),
 		cmocka_unit_test(test_sub_reader_positions),
 		cmocka_unit_test(test_writer_cap),
+		cmocka_unit_test(test_hex_parse),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

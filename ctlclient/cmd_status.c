@@ -1,0 +1,124 @@
+/* ctlclient status --server HOST[:PORT] [--json] */
+#include <getopt.h>
+#include <stdio.h>
+
+#include "commands.h"
+#include "ctl_err.h"
+#include "json_out.h"
+#include "net_session.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlclient status --server HOST[:PORT] [--json]\n\n"
+	    "Shows the cluster as the publisher's CTL Provider sees it: the\n"
+	    "security mode, how the CTL is signed (none, token, tokenless),\n"
+	    "the SHA-1 of the cluster's CTL, and for every node its address,\n"
+	    "role, the CTL it holds, whether it answers, and whether its\n"
+	    "copy is current.\n\n"
+	    "  --json   one JSON object instead of the table\n\n"
+	    NET_OPTIONS_HELP
+	    "\nExit status: 0 shown, 1 failed, 2 bad usage.\n");
+}
+
+static void
+print_text(const struct net_session *s, const struct net_cluster *c)
+{
+	size_t i;
+
+	printf("Server:        %s\n", s->peer);
+	printf("Security mode: %s\n", c->security_mode ? "Mixed mode" :
+	    "Non-secure mode");
+	printf("CTL mode:      %s\n", net_ctl_mode_name(c->ctl_mode));
+	printf("CTL SHA1:      %s\n\n", c->sha1[0] ? c->sha1 : "(no CTL)");
+	printf("%-24s %-15s %-5s %-10s %-9s %-8s %s\n", "Hostname",
+	    "IP Address", "Port", "Type", "Reachable", "State", "CTL SHA1");
+	for (i = 0; i < c->nnodes; i++) {
+		const struct net_node *n = &c->nodes[i];
+
+		printf("%-24s %-15s %-5u %-10s %-9s %-8s %s\n", n->name, n->ip,
+		    n->port, n->publisher ? "Publisher" : "Subscriber",
+		    n->reachable ? "yes" : "no", n->state,
+		    n->sha1[0] ? n->sha1 : "(none)");
+	}
+}
+
+static void
+print_json(const struct net_session *s, const struct net_cluster *c)
+{
+	struct json_out j;
+	size_t i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_string(&j, "server", s->peer);
+	json_int(&j, "security_mode", c->security_mode);
+	json_string(&j, "ctl_mode", net_ctl_mode_name(c->ctl_mode));
+	json_string(&j, "ctl_sha1", c->sha1[0] ? c->sha1 : NULL);
+	json_array_begin(&j, "nodes");
+	for (i = 0; i < c->nnodes; i++) {
+		const struct net_node *n = &c->nodes[i];
+
+		json_object_begin(&j, NULL);
+		json_string(&j, "name", n->name);
+		json_string(&j, "ip", n->ip);
+		json_int(&j, "port", n->port);
+		json_bool(&j, "publisher", n->publisher);
+		json_string(&j, "ctl_sha1", n->sha1[0] ? n->sha1 : NULL);
+		json_bool(&j, "reachable", n->reachable);
+		json_string(&j, "state", n->state);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+int
+cmd_status(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		NET_LONG_OPTIONS,
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct net_opts no;
+	struct net_session *s = NULL;
+	struct net_cluster cl = { 0, 0, "", NULL, 0 };
+	struct ctl_diag d;
+	int c, json = 0, rc;
+
+	net_opts_init(&no);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j': json = 1; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default:
+			if (net_opt(&no, c, optarg) != 0)
+				return EXIT_INVALID;
+		}
+	}
+	if (optind != argc) {
+		usage(stderr);
+		return EXIT_INVALID;
+	}
+	if (net_opts_check(&no) != 0)
+		return EXIT_INVALID;
+	ctl_diag_clear(&d);
+	if ((rc = net_open(&no, &s, &d)) != CTL_OK ||
+	    (rc = net_cluster_info(s, &cl, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	if (json)
+		print_json(s, &cl);
+	else
+		print_text(s, &cl);
+out:
+	net_cluster_free(&cl);
+	net_close(s);
+	return net_exit_status(rc);
+}

@@ -1,0 +1,143 @@
+/* ctlclient tokenless set-mixed-mode|update|set-non-secure [--yes] */
+#include <getopt.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ctl_err.h"
+#include "net_session.h"
+
+enum { OPT_YES = 0x2000 };
+
+static const struct {
+	const char *name;
+	uint8_t action;
+	const char *cucm;       /* the CUCM CLI command it stands for */
+	const char *question;   /* CUCM's own words */
+	const char *done;
+} actions[] = {
+	{ "set-mixed-mode", 1, "utils ctl set-cluster mixed-mode",
+	  "This operation sets the cluster to Mixed mode. "
+	  "Do you want to continue?", "Cluster set to Mixed Mode" },
+	{ "update", 2, "utils ctl update CTLFile",
+	  "This operation updates the CTLFile. Do you want to continue?",
+	  "CTL file Updated" },
+	{ "set-non-secure", 3, "utils ctl set-cluster non-secure-mode",
+	  "This operation sets the cluster to non-secure mode. "
+	  "Do you want to continue?", "Cluster set to Non-Secure Mode" },
+};
+#define NACTIONS (sizeof(actions) / sizeof(actions[0]))
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlclient tokenless ACTION --server HOST[:PORT] [--yes]\n\n"
+	    "Tokenless CTL operations, as CUCM's `utils ctl` CLI runs them: the\n"
+	    "publisher signs the CTL with its own CallManager (CCM+TFTP) key,\n"
+	    "no eToken needed, and writes it to every node.\n\n"
+	    "ACTION:\n"
+	    "  set-mixed-mode   utils ctl set-cluster mixed-mode\n"
+	    "  update           utils ctl update CTLFile\n"
+	    "  set-non-secure   utils ctl set-cluster non-secure-mode\n\n"
+	    "  --yes   do not ask for confirmation at the terminal (scripts)\n\n"
+	    NET_OPTIONS_HELP
+	    "\nExit status: 0 every node took the new CTL, 1 refused, not\n"
+	    "confirmed, or any node failed, 2 bad usage.\n");
+}
+
+static int
+run(struct net_session *s, size_t ai, struct ctl_diag *d)
+{
+	static const uint16_t allowed[] = { PT_SHA1, PT_RESULT };
+	struct net_reply a = { { NULL, 0 }, NULL };
+	struct net_result *res = NULL;
+	struct proto_out o;
+	struct ctl_diag pd;
+	char sha1[41];
+	size_t nres = 0, failed;
+	int rc, have;
+
+	net_request(s, &o, PROTO_TOKENLESS);
+	proto_put_u8(&o, PT_ACTION, actions[ai].action);
+	rc = net_call_change(s, &o, &a, d);
+	proto_out_free(&o);
+	if (rc != CTL_OK) {
+		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
+		rc = ctl_diag_set(d, rc, "%s: %s failed: %s", s->peer,
+		    actions[ai].cucm, pd.msg);
+		goto out;
+	}
+	ctl_diag_clear(&pd);
+	if ((rc = net_only_fields(&a.fs, allowed, 2, "TOKENLESS", &pd)) ||
+	    (rc = net_get_sha1(&a.fs, PT_SHA1, 1, 0, sha1, &have, &pd)) ||
+	    (rc = net_results_parse(&a.fs, &res, &nres, &pd))) {
+		rc = ctl_diag_set(d, rc, "%s: malformed answer to TOKENLESS: "
+		    "%s", s->peer, ctl_diag_msg(&pd, rc));
+		goto out;
+	}
+	failed = net_results_print(stdout, res, nres);
+	printf("CTL SHA1: %s\n", sha1);
+	if (failed == 0)
+		printf("%s\n", actions[ai].done);
+	printf("Please Restart the TFTP and Cisco CallManager services on all "
+	    "nodes in the cluster that run these services\n");
+	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
+	    "%zu of %zu nodes did not take the new CTL; they are brought up "
+	    "to date when they return (ctlclient status shows which)",
+	    failed, nres);
+out:
+	free(res);
+	net_reply_free(&a);
+	return rc;
+}
+
+int
+cmd_tokenless(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		NET_LONG_OPTIONS,
+		{ "yes", no_argument, NULL, OPT_YES },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct net_opts no;
+	struct net_session *s = NULL;
+	struct ctl_diag d;
+	size_t ai;
+	int c, rc, yes = 0;
+
+	net_opts_init(&no);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case OPT_YES: yes = 1; break;
+		case 'h': usage(stdout); return EXIT_OK;
+		default:
+			if (net_opt(&no, c, optarg) != 0)
+				return EXIT_INVALID;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_INVALID;
+	}
+	for (ai = 0; ai < NACTIONS; ai++)
+		if (strcmp(argv[optind], actions[ai].name) == 0)
+			break;
+	if (ai == NACTIONS) {
+		cli_error("tokenless: unknown action '%s' (set-mixed-mode, "
+		    "update, set-non-secure)", argv[optind]);
+		return EXIT_INVALID;
+	}
+	if (net_opts_check(&no) != 0)
+		return EXIT_INVALID;
+	ctl_diag_clear(&d);
+	/* Asked before connecting: the server does not wait on a person. */
+	if ((!yes && (rc = net_confirm(actions[ai].question, "--yes", &d))) ||
+	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
+	    (rc = run(s, ai, &d)) != CTL_OK)
+		cli_error("%s", ctl_diag_msg(&d, rc));
+	net_close(s);
+	return net_exit_status(rc);
+}

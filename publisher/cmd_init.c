@@ -1,0 +1,130 @@
+/* ctlpublisherd init: make a self-contained cluster in a directory. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "commands.h"
+#include "ctl_err.h"
+#include "pub_init.h"
+#include "pub_layout.h"
+#include "pub_node.h"
+#include "pub_state.h"
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlpublisherd init DIR [--nodes N] [--port P]\n"
+	    "\n"
+	    "Makes a cluster of N nodes (%d to %d, default %d) on this machine:\n"
+	    "node 0 is the publisher cucm-pub on 127.0.0.2, node I the\n"
+	    "subscriber cucm-subI on 127.0.0.(2+I).  Node I listens on\n"
+	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS) and P + %d*I + 2\n"
+	    "(distribution); P defaults to %d.\n"
+	    "\n"
+	    "The administrator is 'admin'; the password is in DIR/%s.\n"
+	    "Clients trust DIR/%s.  DIR must not exist, or be empty.\n",
+	    PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
+	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT, PUB_FILE_PASSWORD,
+	    PUB_FILE_TRUST);
+}
+
+/* Parses a decimal number in LO..HI. */
+static int
+parse_uint(const char *s, unsigned lo, unsigned hi, unsigned *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (s[0] < '0' || s[0] > '9')
+		return -1;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno != 0 || *end != '\0' || v < lo || v > hi)
+		return -1;
+	*out = (unsigned)v;
+	return 0;
+}
+
+/* Prints the nodes of the new cluster, from its state. */
+static int
+report(const char *dir)
+{
+	struct ctl_diag d = { "" };
+	struct pub_state *st = NULL;
+	struct pub_node *nodes = NULL;
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = pub_state_open(dir, &st, &d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, &d)) != CTL_OK) {
+		pubd_error("%s", ctl_diag_msg(&d, rc));
+		pub_state_close(st);
+		return EXIT_FAIL;
+	}
+	printf("cluster of %zu node%s in %s\n", n, n == 1 ? "" : "s", dir);
+	for (i = 0; i < n; i++)
+		printf("  %-12s %-10s %-12s ctl %u, tvs %u, distribution %u\n",
+		    nodes[i].name, nodes[i].publisher ? "publisher" :
+		    "subscriber", nodes[i].ip, nodes[i].ports.ctl,
+		    nodes[i].ports.tvs, nodes[i].ports.dist);
+	printf("administrator: admin, password in %s/%s\n", dir,
+	    PUB_FILE_PASSWORD);
+	printf("clients trust: %s/%s\n", dir, PUB_FILE_TRUST);
+	free(nodes);
+	pub_state_close(st);
+	return EXIT_OK;
+}
+
+int
+cmd_init(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "nodes", required_argument, NULL, 'n' },
+		{ "port", required_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct pub_init_opts o = { PUB_DEFAULT_NODES, PUB_DEFAULT_PORT };
+	struct ctl_diag d = { "" };
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'n':
+			if (parse_uint(optarg, PUB_NODES_MIN, PUB_NODES_MAX,
+			    &o.nodes) != 0) {
+				pubd_error("--nodes %s: a cluster has %d to %d "
+				    "nodes", optarg, PUB_NODES_MIN,
+				    PUB_NODES_MAX);
+				return EXIT_INVALID;
+			}
+			break;
+		case 'p':
+			if (parse_uint(optarg, 1, PUB_PORT_MAX, &o.port) != 0) {
+				pubd_error("--port %s: the base port is 1 to %d "
+				    "(node I uses it + %d*I, + 1, + 2)", optarg,
+				    PUB_PORT_MAX, PUB_PORT_STEP);
+				return EXIT_INVALID;
+			}
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_OK;
+		default:
+			usage(stderr);
+			return EXIT_INVALID;
+		}
+	}
+	if (argc - optind != 1) {
+		usage(stderr);
+		return EXIT_INVALID;
+	}
+	if ((rc = pub_init(argv[optind], &o, &d)) != CTL_OK) {
+		pubd_error("%s", ctl_diag_msg(&d, rc));
+		return rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
+	}
+	return report(argv[optind]);
+}

@@ -1,0 +1,68 @@
+/*
+ * Making the cluster's keys and certificates: the self-signed node
+ * certificates CUCM makes (CallManager, CAPF, TVS, ITLRecovery), the
+ * small cluster CA, and the certificates it issues for TLS.
+ */
+#ifndef PUB_CERTGEN_H
+#define PUB_CERTGEN_H
+
+#include <stdbool.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
+
+struct ctl_diag;
+
+/* What a certificate is for; decides key type and extensions. */
+enum pub_cert_kind {
+	PUB_CERT_SELF_SIGNED,  /* CallManager, TVS, ITLRecovery: RSA 2048,
+	                          server and client auth, 5 years */
+	PUB_CERT_SELF_CA,      /* CAPF: RSA 2048, a CA of its own */
+	PUB_CERT_CLUSTER_CA,   /* the cluster CA: EC P-256, 10 years */
+	PUB_CERT_TLS_SERVER,   /* issued by the cluster CA: EC P-256 */
+	PUB_CERT_TLS_CLIENT,   /* issued by the cluster CA: EC P-256 */
+};
+
+/* The common attributes of every subject the cluster makes. */
+#define PUB_SUBJECT_TAIL "OU=Open CTL Lab;O=Open CTL;L=Krakow;ST=Malopolska;C=PL"
+
+struct pub_certgen {
+	enum pub_cert_kind kind;
+	const char *cn;          /* the subject's CN; the rest is the tail */
+	const X509_NAME *subject;/* or a whole subject (wins over CN) */
+	EVP_PKEY *key;           /* reuse this key (borrowed); NULL: a new one */
+	X509 *issuer;            /* TLS kinds: the CA certificate (borrowed) */
+	EVP_PKEY *issuer_key;    /* TLS kinds: the CA key (borrowed) */
+	const char *san_dns[4];  /* subjectAltName DNS entries, NULL-ended */
+	const char *san_ip[4];   /* subjectAltName IP entries, NULL-ended */
+};
+
+/*
+ * Makes a new key (unless G->key is given) and a certificate for it
+ * with a new random 16-byte serial, as G says.  On success *CERT and
+ * *KEY are new references (the caller frees them with X509_free and
+ * EVP_PKEY_free).  Fails with CTL_ERR_CRYPTO when OpenSSL does,
+ * CTL_ERR_USAGE for a TLS kind without an issuer.
+ */
+int pub_certgen_make(const struct pub_certgen *g, X509 **cert,
+    EVP_PKEY **key, struct ctl_diag *d);
+
+/*
+ * Writes CERT as PEM to CERT_PATH (mode 0644) and, when KEY_PATH is not
+ * NULL, KEY followed by CERT as PEM to KEY_PATH (mode 0600), so that the
+ * key file alone can be given to `ctlclient build --signer`.  The key
+ * file is written first; each file is written atomically.
+ */
+int pub_certgen_write(X509 *cert, EVP_PKEY *key, const char *cert_path,
+    const char *key_path, struct ctl_diag *d);
+
+/*
+ * Reads a certificate (PEM) from CERT_PATH into *CERT and, when KEY is
+ * not NULL, the private key from KEY_PATH into *KEY; checks that the two
+ * match.  The caller frees both.  Fails with CTL_ERR_IO or CTL_ERR_KEY,
+ * the path named in D.
+ */
+int pub_certgen_load(const char *cert_path, const char *key_path,
+    X509 **cert, EVP_PKEY **key, struct ctl_diag *d);
+
+#endif

@@ -1,0 +1,361 @@
+#include "pub_init.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <ftw.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <openssl/rand.h>
+
+#include "ctl_err.h"
+#include "file_io.h"
+#include "hex.h"
+#include "pub_audit.h"
+#include "pub_certgen.h"
+#include "pub_layout.h"
+#include "pub_node.h"
+#include "pub_password.h"
+#include "pub_state.h"
+#include "pub_user.h"
+#include "secret.h"
+
+#define INIT_ACTOR "init"
+
+/* The cluster CA: its certificate and key, kept while nodes are made. */
+struct ca {
+	X509 *cert;
+	EVP_PKEY *key;
+};
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+/* Removes the tree at PATH (the half-made cluster). */
+static void
+remove_tree(const char *path)
+{
+	(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+}
+
+/* Is DIR free for a new cluster: absent, or an empty directory? */
+static int
+check_target(const char *dir, struct ctl_diag *d)
+{
+	struct dirent *e;
+	struct stat sb;
+	char db[4096];
+	DIR *dp;
+	int empty = 1;
+
+	snprintf(db, sizeof(db), "%s/%s", dir, PUB_STATE_FILE);
+	if (access(db, F_OK) == 0)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s already holds a "
+		    "cluster (%s exists); choose another directory, or remove "
+		    "this one to start again", dir, db);
+	if (lstat(dir, &sb) != 0) {
+		if (errno == ENOENT)
+			return CTL_OK;
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: %s", dir,
+		    strerror(errno));
+	}
+	if (!S_ISDIR(sb.st_mode))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s exists and is not a "
+		    "directory", dir);
+	if ((dp = opendir(dir)) == NULL)
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: %s", dir,
+		    strerror(errno));
+	while ((e = readdir(dp)) != NULL)
+		if (strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0)
+			empty = 0;
+	closedir(dp);
+	if (!empty)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s is not empty; a "
+		    "cluster is made in a new or empty directory", dir);
+	return CTL_OK;
+}
+
+static int
+make_dir(const char *path, mode_t mode, struct ctl_diag *d)
+{
+	if (mkdir(path, mode) != 0)
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot create: %s", path,
+		    strerror(errno));
+	/* mkdir honours the umask; the mode is meant as given. */
+	if (chmod(path, mode) != 0)
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot set its mode: %s",
+		    path, strerror(errno));
+	return CTL_OK;
+}
+
+/* Makes, writes and records node N's certificate for purpose P. */
+static int
+make_cert(struct pub_state *st, const char *top, const struct pub_node *n,
+    enum pub_cert_purpose p, const struct ca *ca, struct ctl_diag *d)
+{
+	struct pub_certgen g = { 0 };
+	char cn[PUB_NODE_NAME_MAX + 16], *cpath = NULL, *kpath = NULL;
+	char file[32];
+	uint8_t rnd[4];
+	X509 *cert = NULL;
+	EVP_PKEY *key = NULL;
+	int rc;
+
+	g.cn = cn;
+	switch (p) {
+	case PUB_CERT_CALLMANAGER:
+		g.kind = PUB_CERT_SELF_SIGNED;
+		snprintf(cn, sizeof(cn), "%s", n->name);
+		break;
+	case PUB_CERT_CAPF:
+		/* CUCM names its CAPF "CAPF-" and 8 hex digits. */
+		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
+			return ctl_diag_set(d, CTL_ERR_CRYPTO, "the random "
+			    "generator failed");
+		g.kind = PUB_CERT_SELF_CA;
+		snprintf(cn, sizeof(cn), "CAPF-%02x%02x%02x%02x", rnd[0], rnd[1],
+		    rnd[2], rnd[3]);
+		break;
+	case PUB_CERT_TVS:
+		g.kind = PUB_CERT_SELF_SIGNED;
+		snprintf(cn, sizeof(cn), "TVS-%s", n->name);
+		break;
+	case PUB_CERT_ITLRECOVERY:
+		g.kind = PUB_CERT_SELF_SIGNED;
+		snprintf(cn, sizeof(cn), "ITLRECOVERY_%s", n->name);
+		break;
+	case PUB_CERT_TOMCAT:
+	case PUB_CERT_CLIENT:
+		g.kind = p == PUB_CERT_TOMCAT ? PUB_CERT_TLS_SERVER :
+		    PUB_CERT_TLS_CLIENT;
+		snprintf(cn, sizeof(cn), "%s", n->name);
+		g.issuer = ca->cert;
+		g.issuer_key = ca->key;
+		g.san_dns[0] = n->name;
+		g.san_ip[0] = n->ip;
+		if (p == PUB_CERT_TOMCAT) {
+			g.san_dns[1] = "localhost";
+			/* The publisher also answers on 127.0.0.1, the
+			 * address a client on this machine tries first. */
+			if (n->publisher)
+				g.san_ip[1] = "127.0.0.1";
+		}
+		break;
+	}
+	snprintf(file, sizeof(file), "%s.pem", pub_cert_purpose_name(p));
+	if ((rc = pub_layout_path(top, n->name, file, &cpath)) != CTL_OK)
+		goto out;
+	snprintf(file, sizeof(file), "%s.key", pub_cert_purpose_name(p));
+	if ((rc = pub_layout_path(top, n->name, file, &kpath)) != CTL_OK ||
+	    (rc = pub_certgen_make(&g, &cert, &key, d)) != CTL_OK ||
+	    (rc = pub_certgen_write(cert, key, cpath, kpath, d)) != CTL_OK ||
+	    (rc = pub_node_cert_add(st, n->name, p, d)) != CTL_OK)
+		goto out;
+	rc = CTL_OK;
+out:
+	X509_free(cert);
+	EVP_PKEY_free(key);
+	free(cpath);
+	free(kpath);
+	return rc;
+}
+
+static int
+make_node(struct pub_state *st, const char *top, unsigned index,
+    unsigned base, const struct ca *ca, struct ctl_diag *d)
+{
+	struct pub_node n;
+	char *path = NULL;
+	unsigned p;
+	int rc;
+
+	memset(&n, 0, sizeof(n));
+	n.index = index;
+	n.publisher = index == 0;
+	pub_layout_node_name(index, n.name);
+	pub_layout_node_ip(index, n.ip);
+	if ((rc = pub_layout_ports(base, index, &n.ports, d)) != CTL_OK ||
+	    (rc = pub_layout_path(top, n.name, "", &path)) != CTL_OK ||
+	    (rc = make_dir(path, 0700, d)) != CTL_OK)
+		goto out;
+	free(path);
+	if ((rc = pub_layout_path(top, n.name, "tftp", &path)) != CTL_OK ||
+	    (rc = make_dir(path, 0755, d)) != CTL_OK ||
+	    (rc = pub_node_add(st, &n, d)) != CTL_OK)
+		goto out;
+	for (p = 0; p < PUB_CERT_NPURPOSES; p++)
+		if ((rc = make_cert(st, top, &n, (enum pub_cert_purpose)p, ca,
+		    d)) != CTL_OK)
+			goto out;
+out:
+	free(path);
+	return rc;
+}
+
+static int
+make_ca(const char *top, struct ca *ca, struct ctl_diag *d)
+{
+	struct pub_certgen g = { 0 };
+	char *cpath = NULL, *kpath = NULL, *tpath = NULL;
+	int rc;
+
+	g.kind = PUB_CERT_CLUSTER_CA;
+	g.cn = "Open CTL cluster CA";
+	if ((rc = pub_layout_path(top, NULL, PUB_FILE_CA, &cpath)) != CTL_OK ||
+	    (rc = pub_layout_path(top, NULL, PUB_FILE_CA_KEY, &kpath)) !=
+	    CTL_OK ||
+	    (rc = pub_layout_path(top, NULL, PUB_FILE_TRUST, &tpath)) !=
+	    CTL_OK ||
+	    (rc = pub_certgen_make(&g, &ca->cert, &ca->key, d)) != CTL_OK ||
+	    (rc = pub_certgen_write(ca->cert, ca->key, cpath, kpath, d)) !=
+	    CTL_OK ||
+	    (rc = pub_certgen_write(ca->cert, NULL, tpath, NULL, d)) != CTL_OK)
+		goto out;
+	rc = CTL_OK;
+out:
+	free(cpath);
+	free(kpath);
+	free(tpath);
+	return rc;
+}
+
+static int
+make_admin(struct pub_state *st, const char *top, struct ctl_diag *d)
+{
+	char pw[PUB_PASSWORD_LEN + 1], *path = NULL;
+	int rc;
+
+	if ((rc = pub_password_generate(pw, d)) != CTL_OK ||
+	    (rc = pub_user_set(st, INIT_ACTOR, PUB_ADMIN_USER, pw, d)) !=
+	    CTL_OK ||
+	    (rc = pub_layout_path(top, NULL, PUB_FILE_PASSWORD, &path)) !=
+	    CTL_OK)
+		goto out;
+	/* One line without a newline: read as is, or stripped, it is the
+	 * same password. */
+	rc = file_write_atomic(path, pw, strlen(pw), 0600, d);
+out:
+	secret_wipe(pw, sizeof(pw));
+	free(path);
+	return rc;
+}
+
+/* Fills the temporary directory TOP with the whole cluster. */
+static int
+make_cluster(const char *top, const struct pub_init_opts *o,
+    struct ctl_diag *d)
+{
+	struct pub_state *st = NULL;
+	struct ca ca = { NULL, NULL };
+	char *path = NULL, detail[96];
+	unsigned i;
+	int rc;
+
+	if ((rc = make_ca(top, &ca, d)) != CTL_OK ||
+	    (rc = pub_layout_path(top, NULL, PUB_DIR_NODES, &path)) != CTL_OK ||
+	    (rc = make_dir(path, 0700, d)) != CTL_OK ||
+	    (rc = pub_state_create(top, o->port, &st, d)) != CTL_OK ||
+	    (rc = pub_state_begin(st, d)) != CTL_OK)
+		goto out;
+	for (i = 0; i < o->nodes; i++)
+		if ((rc = make_node(st, top, i, o->port, &ca, d)) != CTL_OK)
+			goto out;
+	snprintf(detail, sizeof(detail), "%u nodes, base port %u", o->nodes,
+	    o->port);
+	if ((rc = pub_audit_add(st, INIT_ACTOR, "init", NULL, NULL, detail,
+	    d)) != CTL_OK ||
+	    (rc = make_admin(st, top, d)) != CTL_OK ||
+	    (rc = pub_state_commit(st, d)) != CTL_OK)
+		goto out;
+	rc = CTL_OK;
+out:
+	if (st != NULL && rc != CTL_OK)
+		pub_state_rollback(st);
+	pub_state_close(st);
+	X509_free(ca.cert);
+	EVP_PKEY_free(ca.key);
+	free(path);
+	return rc;
+}
+
+static void
+sync_parent(const char *dir)
+{
+	char *copy = strdup(dir);
+	int fd;
+
+	if (copy == NULL)
+		return;
+	if ((fd = open(dirname(copy), O_RDONLY | O_DIRECTORY | O_CLOEXEC)) >= 0) {
+		(void)fsync(fd);
+		close(fd);
+	}
+	free(copy);
+}
+
+int
+pub_init(const char *dir_in, const struct pub_init_opts *o,
+    struct ctl_diag *d)
+{
+	struct pub_ports last;
+	char *dir = NULL, *tmp = NULL;
+	size_t n;
+	int rc;
+
+	if (o->nodes < PUB_NODES_MIN || o->nodes > PUB_NODES_MAX)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--nodes %u: a cluster has "
+		    "%d to %d nodes", o->nodes, PUB_NODES_MIN, PUB_NODES_MAX);
+	if ((rc = pub_layout_ports(o->port, o->nodes - 1, &last, d)) != CTL_OK)
+		return rc;
+	if (dir_in == NULL || dir_in[0] == '\0')
+		return ctl_diag_set(d, CTL_ERR_USAGE, "no cluster directory");
+	if ((dir = strdup(dir_in)) == NULL)
+		return CTL_ERR_NOMEM;
+	for (n = strlen(dir); n > 1 && dir[n - 1] == '/'; n--)
+		dir[n - 1] = '\0';
+	if ((rc = check_target(dir, d)) != CTL_OK)
+		goto out;
+	if (asprintf(&tmp, "%s.tmp-XXXXXX", dir) < 0) {
+		tmp = NULL;
+		rc = CTL_ERR_NOMEM;
+		goto out;
+	}
+	if (mkdtemp(tmp) == NULL) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot create: %s", tmp,
+		    strerror(errno));
+		free(tmp);
+		tmp = NULL;
+		goto out;
+	}
+	if ((rc = make_cluster(tmp, o, d)) != CTL_OK)
+		goto out;
+	/* rename() replaces an empty directory, and fails on anything else:
+	 * a cluster made meanwhile by someone else is not overwritten. */
+	if (rename(tmp, dir) != 0) {
+		rc = ctl_diag_set(d, errno == ENOTEMPTY || errno == EEXIST ?
+		    CTL_ERR_USAGE : CTL_ERR_IO, "%s: cannot move the new cluster "
+		    "into place: %s", dir, strerror(errno));
+		goto out;
+	}
+	sync_parent(dir);
+	free(tmp);
+	tmp = NULL; /* renamed: nothing to remove */
+	rc = CTL_OK;
+out:
+	if (tmp != NULL) {
+		remove_tree(tmp);
+		free(tmp);
+	}
+	free(dir);
+	return rc;
+}

@@ -1,0 +1,66 @@
+/*
+ * How a cluster made by `ctlpublisherd init` is laid out: node names,
+ * addresses, ports, and where each file lives under the cluster
+ * directory.  All nodes share one machine, so each gets its own
+ * loopback address and its own ports.
+ */
+#ifndef PUB_LAYOUT_H
+#define PUB_LAYOUT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctl_diag;
+
+#define PUB_NODES_MIN      1
+#define PUB_NODES_MAX      16
+#define PUB_DEFAULT_NODES  3
+#define PUB_DEFAULT_PORT   2444
+#define PUB_PORT_STEP      10      /* node I uses base + 10 * I ... */
+#define PUB_NODE_NAME_MAX  64      /* bytes, with the NUL */
+#define PUB_IP_MAX         16
+
+/* Files at the top of the cluster directory. */
+#define PUB_FILE_PASSWORD  "admin.password"
+#define PUB_FILE_TRUST     "trust.pem"
+#define PUB_FILE_CA        "cluster-ca.pem"
+#define PUB_FILE_CA_KEY    "cluster-ca.key"
+#define PUB_DIR_NODES      "nodes"
+
+/* The three ports of a node. */
+struct pub_ports {
+	uint16_t ctl;     /* CTL Provider (the port-2444 service) */
+	uint16_t tvs;     /* Trust Verification Service */
+	uint16_t dist;    /* node-to-node distribution, mutual TLS */
+};
+
+/* The largest base port that leaves room for PUB_NODES_MAX nodes. */
+#define PUB_PORT_MAX (65535 - PUB_PORT_STEP * (PUB_NODES_MAX - 1) - 2)
+
+/*
+ * Node INDEX (0 is the publisher): "cucm-pub", then "cucm-sub1",
+ * "cucm-sub2", ...  OUT has PUB_NODE_NAME_MAX bytes.
+ */
+void pub_layout_node_name(unsigned index, char *out);
+
+/* Node INDEX's address: 127.0.0.2 for the publisher, then .3, .4, ...
+ * OUT has PUB_IP_MAX bytes. */
+void pub_layout_node_ip(unsigned index, char *out);
+
+/*
+ * Node INDEX's ports for base port BASE: ctl = BASE + 10 * INDEX,
+ * tvs = ctl + 1, dist = ctl + 2.  Fails with CTL_ERR_USAGE when BASE is
+ * outside 1..PUB_PORT_MAX or INDEX is not below PUB_NODES_MAX.
+ */
+int pub_layout_ports(unsigned base, unsigned index, struct pub_ports *out,
+    struct ctl_diag *d);
+
+/*
+ * The path of NAME under the cluster directory DIR ("DIR/NAME"), or of a
+ * node's file when NODE is not NULL ("DIR/nodes/NODE/NAME").  *OUT is a
+ * new string freed by the caller.  Fails with CTL_ERR_NOMEM.
+ */
+int pub_layout_path(const char *dir, const char *node, const char *name,
+    char **out);
+
+#endif

@@ -1,0 +1,646 @@
+/* The CTL Provider's requests. */
+#include "pub_provider.h"
+
+#include <arpa/inet.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include <openssl/x509.h>
+
+#include "ctl.h"
+#include "ctl_err.h"
+#include "ctl_verify.h"
+#include "hex.h"
+#include "pub_audit.h"
+#include "pub_certgen.h"
+#include "pub_dist.h"
+#include "pub_log.h"
+#include "pub_ratelimit.h"
+#include "pub_state.h"
+#include "pub_store.h"
+#include "pub_tokenless.h"
+#include "pub_trust.h"
+#include "pub_user.h"
+#include "secret.h"
+
+#define CTL_NAME PUB_CTL_FILENAME
+
+/* Maps a library failure to a protocol error; D already says why. */
+static int
+pe_of(int rc)
+{
+	switch (rc) {
+	case CTL_ERR_NOT_FOUND: return PE_NOT_FOUND;
+	case CTL_ERR_USAGE:
+	case CTL_ERR_KEY:
+	case CTL_ERR_TOO_BIG:
+	case CTL_ERR_FORMAT: return PE_REJECTED;
+	}
+	return PE_INTERNAL;
+}
+
+static void
+put_sha1_hex(struct proto_out *o, uint16_t tag, const char *hex)
+{
+	uint8_t raw[20];
+
+	if (hex != NULL && hex_parse(hex, raw, sizeof(raw)) == 0)
+		proto_put_bytes(o, tag, raw, sizeof(raw));
+	else
+		proto_put_bytes(o, tag, "", 0);
+}
+
+static void
+conn_open(void *ctx, struct pub_session *s)
+{
+	struct pub_node_srv *srv = ctx;
+	struct pub_state *st = NULL;
+	struct ctl_diag d;
+
+	if (pub_state_open(srv->dir, &st, &d) != CTL_OK)
+		pub_log("%s: cannot open the state: %s", s->addr, d.msg);
+	s->data = st;
+}
+
+static void
+conn_close(void *ctx, struct pub_session *s)
+{
+	(void)ctx;
+	pub_state_close(s->data);
+	s->data = NULL;
+}
+
+static int
+do_login(struct pub_session *s, const struct proto_fields *fs,
+    struct ctl_diag *d)
+{
+	char user[65], pass[257];
+	unsigned wait;
+	int rc;
+
+	if (s->logged_in) {
+		ctl_diag_set(d, 0, "already logged in as %s", s->user);
+		return PE_NOT_ALLOWED;
+	}
+	if (proto_get_str(fs, PT_USER, true, user, 64, d) != CTL_OK ||
+	    proto_get_str(fs, PT_PASSWORD, true, pass, 256, d) != CTL_OK) {
+		secret_wipe(pass, sizeof(pass));
+		return PE_MALFORMED;
+	}
+	if ((wait = pub_login_wait(s->addr, time(NULL))) > 0) {
+		secret_wipe(pass, sizeof(pass));
+		pub_log("%s: login as %s refused: too many failures", s->addr,
+		    user);
+		ctl_diag_set(d, 0, "too many failed logins from %s: wait %u "
+		    "seconds", s->addr, wait);
+		return PE_RATE_LIMITED;
+	}
+	rc = pub_user_check(s->data, user, pass, d);
+	secret_wipe(pass, sizeof(pass));
+	pub_login_result(s->addr, rc == CTL_OK, time(NULL));
+	pub_log("%s: login as %s %s", s->addr, user, rc == CTL_OK ?
+	    "accepted" : "refused");
+	if (rc == CTL_ERR_UNTRUSTED) {
+		ctl_diag_set(d, 0, "wrong user name or password");
+		return PE_LOGIN_REFUSED;
+	}
+	if (rc != CTL_OK)
+		return PE_INTERNAL;
+	s->logged_in = true;
+	snprintf(s->user, sizeof(s->user), "%s", user);
+	return CTL_OK;
+}
+
+static void
+put_results(struct proto_out *o, const struct pub_dist_result *r, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		proto_group_begin(o, PT_RESULT);
+		proto_put_str(o, PT_NAME, r[i].node);
+		proto_put_str(o, PT_FILENAME, CTL_NAME);
+		proto_put_u8(o, PT_STATUS, r[i].ok ? 0 : 1);
+		if (!r[i].ok)
+			proto_put_str(o, PT_MESSAGE, r[i].reason[0] ?
+			    r[i].reason : "failed");
+		proto_group_end(o);
+	}
+}
+
+/* Records what each node holds after a distribution. */
+static void
+record_results(struct pub_state *st, const struct pub_dist_result *r,
+    size_t n, enum pub_dist_op op)
+{
+	struct ctl_diag d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		const char *sha = r[i].sha1[0] ? r[i].sha1 : NULL;
+
+		if (r[i].ok)
+			(void)pub_node_set_ctl(st, r[i].node, sha,
+			    PUB_DIST_CURRENT, NULL, &d);
+		else
+			(void)pub_node_set_ctl(st, r[i].node, NULL,
+			    r[i].reachable ? PUB_DIST_FAILED : PUB_DIST_STALE,
+			    r[i].reason, &d);
+		pub_log("%s %s on %s: %s%s%s", op == PUB_DIST_DELETE ?
+		    "delete" : op == PUB_DIST_PUSH ? "push" : "check", CTL_NAME, r[i].node, r[i].ok ? "Passed" :
+		    "Failed", r[i].ok ? "" : ": ", r[i].ok ? "" : r[i].reason);
+	}
+}
+
+/*
+ * Distributes DATA (NULL: deletes the CTL) to every node, records the
+ * outcome and answers with the per-node results.  Called with the change
+ * lock held.
+ */
+static int
+distribute(struct pub_node_srv *srv, struct pub_state *st,
+    const uint8_t *data, size_t len, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	struct pub_node *nodes = NULL;
+	struct pub_dist_result *res = NULL;
+	size_t n = 0;
+	int rc;
+
+	if ((rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+		return pe_of(rc);
+	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
+		free(nodes);
+		ctl_diag_set(d, 0, "out of memory");
+		return PE_INTERNAL;
+	}
+	pub_dist_run(srv->dist_client, nodes, n, data != NULL ?
+	    PUB_DIST_PUSH : PUB_DIST_DELETE, CTL_NAME, data, len, res);
+	record_results(st, res, n, data != NULL ? PUB_DIST_PUSH :
+	    PUB_DIST_DELETE);
+	put_results(reply, res, n);
+	rc = nodes[0].publisher && !res[0].ok ? PE_INTERNAL : CTL_OK;
+	if (rc != CTL_OK)
+		ctl_diag_set(d, 0, "the publisher could not store the CTL: %s",
+		    res[0].reason);
+	free(res);
+	free(nodes);
+	return rc;
+}
+
+/* The SHA1 of the publisher's CTL, "" when it has none. */
+static void
+current_sha1(struct pub_node_srv *srv, char out[41])
+{
+	if (pub_store_sha1(srv->self.tftp_dir, CTL_NAME, out, NULL) != CTL_OK)
+		out[0] = '\0';
+}
+
+/* Is F signed with the publisher's own CallManager key (tokenless)? */
+static bool
+signed_by_publisher(struct pub_state *st, const struct ctl_file *f,
+    int signer)
+{
+	struct pub_node pub;
+	char *cert = NULL;
+	X509 *x = NULL;
+	bool same = false;
+
+	if (signer < 0 || pub_node_publisher(st, &pub, NULL) != CTL_OK ||
+	    pub_node_cert_paths(st, pub.name, PUB_CERT_CALLMANAGER, &cert,
+	    NULL, NULL) != CTL_OK)
+		goto out;
+	if (pub_certgen_load(cert, NULL, &x, NULL, NULL) == CTL_OK)
+		same = X509_cmp(x, f->records[signer].cert) == 0;
+out:
+	X509_free(x);
+	free(cert);
+	return same;
+}
+
+static int
+do_upload(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	struct pub_state *st = s->data;
+	struct pub_settings set;
+	struct ctl_file *f = NULL;
+	struct ctl_diag vd;
+	const uint8_t *data, *base;
+	size_t len, base_len;
+	char base_hex[41] = "", now[41], new_sha1[41], detail[128];
+	int signer = -1, rc, pe;
+
+	if (proto_get_bytes(fs, PT_FILE, true, PROTO_MAX_FILE, &data, &len,
+	    d) != CTL_OK || proto_get_bytes(fs, PT_BASE_SHA1, true, 20, &base,
+	    &base_len, d) != CTL_OK || (base_len != 0 && base_len != 20))
+		return PE_MALFORMED;
+	if (base_len == 20)
+		hex_format(base_hex, sizeof(base_hex), base, 20, '\0', 0);
+	ctl_diag_clear(&vd);
+	if ((rc = ctl_parse(data, len, &f, &vd)) != CTL_OK) {
+		ctl_diag_set(d, 0, "the file is not a valid .tlv file: %s",
+		    vd.msg);
+		return PE_REJECTED;
+	}
+	pe = PE_REJECTED;
+	if (ctl_is_itl(f) || f->hdr.filename == NULL ||
+	    strcmp(f->hdr.filename, CTL_NAME) != 0) {
+		ctl_diag_set(d, 0, "the file names itself %s, not %s",
+		    f->hdr.filename ? f->hdr.filename : "nothing", CTL_NAME);
+		goto out;
+	}
+	if ((rc = ctl_verify(f, &signer, &vd)) != CTL_OK) {
+		ctl_diag_set(d, 0, "the CTL does not verify: %s",
+		    ctl_diag_msg(&vd, rc));
+		goto out;
+	}
+	pub_sha1_hex(data, len, new_sha1);
+	pthread_mutex_lock(&srv->change);
+	current_sha1(srv, now);
+	if (strcmp(now, base_hex) != 0) {
+		pthread_mutex_unlock(&srv->change);
+		ctl_diag_set(d, 0, "the CTL changed since you read it (the "
+		    "server holds %s, you built on %s): read it again",
+		    now[0] ? now : "none", base_hex[0] ? base_hex : "none");
+		pub_log("%s: upload by %s refused: built on %s, server holds "
+		    "%s", s->addr, s->user, base_hex[0] ? base_hex : "none",
+		    now[0] ? now : "none");
+		pe = PE_CONFLICT;
+		goto out;
+	}
+	pe = distribute(srv, st, data, len, reply, d);
+	if (pe == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
+		(void)pub_settings_set_mode(st, s->user, set.security_mode,
+		    signed_by_publisher(st, f, signer) ? PUB_CTL_TOKENLESS :
+		    PUB_CTL_TOKEN, &vd);
+	snprintf(detail, sizeof(detail), "signed by %s",
+	    f->hdr.signer_name ? f->hdr.signer_name : "?");
+	(void)pub_audit_add(st, s->user, "upload-ctl", now[0] ? now : NULL,
+	    pe == CTL_OK ? new_sha1 : NULL, detail, &vd);
+	pthread_mutex_unlock(&srv->change);
+	if (pe == CTL_OK)
+		put_sha1_hex(reply, PT_SHA1, new_sha1);
+out:
+	ctl_free(f);
+	return pe;
+}
+
+static int
+do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	static const char *const ops[] = { NULL, "tokenless-set-mixed-mode",
+	    "tokenless-update", "tokenless-set-non-secure" };
+	struct pub_state *st = s->data;
+	struct pub_settings set;
+	struct ctl_diag vd;
+	uint8_t action, *file = NULL;
+	size_t len;
+	char before[41], after[41];
+	int rc, pe;
+
+	if (proto_get_u8(fs, PT_ACTION, true, &action, d) != CTL_OK)
+		return PE_MALFORMED;
+	if (action < 1 || action > 3) {
+		ctl_diag_set(d, 0, "unknown tokenless action %u", action);
+		return PE_MALFORMED;
+	}
+	pthread_mutex_lock(&srv->change);
+	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK) {
+		pe = pe_of(rc);
+		goto out;
+	}
+	if (action == 2 && set.security_mode != 1) {
+		ctl_diag_set(d, 0, "the cluster is not in mixed mode: use "
+		    "tokenless set-mixed-mode");
+		pe = PE_NOT_ALLOWED;
+		goto out;
+	}
+	if ((rc = pub_tokenless_build(st, 0, 0, &file, &len, d)) != CTL_OK) {
+		pe = pe_of(rc);
+		goto out;
+	}
+	current_sha1(srv, before);
+	pub_sha1_hex(file, len, after);
+	if ((pe = distribute(srv, st, file, len, reply, d)) != CTL_OK)
+		goto audit;
+	if ((rc = pub_settings_set_mode(st, s->user, action == 3 ? 0 : 1,
+	    PUB_CTL_TOKENLESS, d)) != CTL_OK) {
+		pe = pe_of(rc);
+		goto audit;
+	}
+	put_sha1_hex(reply, PT_SHA1, after);
+audit:
+	(void)pub_audit_add(st, s->user, ops[action], before[0] ? before :
+	    NULL, pe == CTL_OK ? after : NULL, NULL, &vd);
+out:
+	pthread_mutex_unlock(&srv->change);
+	free(file);
+	return pe;
+}
+
+static int
+do_delete(struct pub_node_srv *srv, struct pub_session *s,
+    struct proto_out *reply, struct ctl_diag *d)
+{
+	struct pub_state *st = s->data;
+	struct pub_settings set;
+	struct ctl_diag vd;
+	char before[41];
+	int pe;
+
+	pthread_mutex_lock(&srv->change);
+	current_sha1(srv, before);
+	pe = distribute(srv, st, NULL, 0, reply, d);
+	/* CUCM keeps the security mode: a mixed cluster without a CTL is
+	 * the state the seed's migration back to tokens starts from. */
+	if (pe == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
+		(void)pub_settings_set_mode(st, s->user, set.security_mode,
+		    PUB_CTL_NONE, &vd);
+	(void)pub_audit_add(st, s->user, "delete-ctl", before[0] ? before :
+	    NULL, NULL, NULL, &vd);
+	pthread_mutex_unlock(&srv->change);
+	return pe;
+}
+
+static int
+do_info(struct pub_node_srv *srv, struct pub_session *s,
+    struct proto_out *reply, struct ctl_diag *d)
+{
+	struct pub_state *st = s->data;
+	struct pub_settings set;
+	struct pub_node *nodes = NULL;
+	struct pub_dist_result *res = NULL;
+	struct in_addr a;
+	char sha[41];
+	size_t n = 0, i;
+	int rc;
+
+	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+		return pe_of(rc);
+	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
+		free(nodes);
+		return PE_INTERNAL;
+	}
+	/* Ask every node what it holds now, in parallel. */
+	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS, CTL_NAME,
+	    NULL, 0, res);
+	proto_put_u8(reply, PT_SECURITY_MODE, (uint8_t)set.security_mode);
+	proto_put_u8(reply, PT_CTL_MODE, (uint8_t)set.ctl_mode);
+	current_sha1(srv, sha);
+	if (sha[0])
+		put_sha1_hex(reply, PT_SHA1, sha);
+	for (i = 0; i < n; i++) {
+		proto_group_begin(reply, PT_NODE);
+		proto_put_str(reply, PT_NAME, nodes[i].name);
+		if (inet_pton(AF_INET, nodes[i].ip, &a) == 1)
+			proto_put_bytes(reply, PT_IP, &a.s_addr, 4);
+		proto_put_u16(reply, PT_PORT, nodes[i].ports.ctl);
+		proto_put_u8(reply, PT_PUBLISHER, nodes[i].publisher);
+		if (res[i].sha1[0])
+			put_sha1_hex(reply, PT_SHA1, res[i].sha1);
+		proto_put_u8(reply, PT_REACHABLE, res[i].reachable);
+		proto_put_str(reply, PT_STATE, pub_dist_state_name(
+		    nodes[i].dist));
+		proto_group_end(reply);
+	}
+	free(res);
+	free(nodes);
+	(void)s;
+	return CTL_OK;
+}
+
+static int
+do_trust(struct pub_session *s, const struct proto_header *h,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	struct pub_state *st = s->data;
+	enum pub_trust_purpose p = PUB_TRUST_PHONE_SAST;
+	struct pub_trust_entry *v = NULL;
+	char purpose[65], sha[41];
+	const uint8_t *der, *raw;
+	size_t n, len, i;
+	bool all;
+	int rc;
+
+	rc = proto_get_str(fs, PT_PURPOSE, h->type != PROTO_TRUST_LIST,
+	    purpose, 64, d);
+	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+		return PE_MALFORMED;
+	all = rc == CTL_ERR_NOT_FOUND;
+	if (!all && pub_trust_purpose_parse(purpose, &p) != CTL_OK) {
+		ctl_diag_set(d, 0, "unknown trust store %s (Phone-SAST-trust, "
+		    "CallManager-trust, tomcat-trust, CAPF-trust)", purpose);
+		return PE_REJECTED;
+	}
+	switch (h->type) {
+	case PROTO_TRUST_LIST:
+		if ((rc = pub_trust_list(st, all, p, &v, &n, d)) != CTL_OK)
+			return pe_of(rc);
+		for (i = 0; i < n; i++) {
+			proto_group_begin(reply, PT_TRUST);
+			proto_put_str(reply, PT_PURPOSE,
+			    pub_trust_purpose_name(v[i].purpose));
+			proto_put_bytes(reply, PT_CERT, v[i].der, v[i].der_len);
+			put_sha1_hex(reply, PT_SHA1, v[i].sha1);
+			proto_group_end(reply);
+		}
+		pub_trust_list_free(v, n);
+		return CTL_OK;
+	case PROTO_TRUST_UPLOAD:
+		if (proto_get_bytes(fs, PT_CERT, true, PUB_TRUST_CERT_MAX, &der,
+		    &len, d) != CTL_OK)
+			return PE_MALFORMED;
+		if ((rc = pub_trust_add(st, s->user, p, der, len, sha, d)))
+			return pe_of(rc);
+		put_sha1_hex(reply, PT_SHA1, sha);
+		return CTL_OK;
+	default:
+		if (proto_get_bytes(fs, PT_SHA1, true, 20, &raw, &len, d) !=
+		    CTL_OK || len != 20)
+			return PE_MALFORMED;
+		hex_format(sha, sizeof(sha), raw, 20, '\0', 0);
+		if ((rc = pub_trust_delete(st, s->user, p, sha, d)) != CTL_OK)
+			return pe_of(rc);
+		return CTL_OK;
+	}
+}
+
+static int
+do_audit(struct pub_session *s, const struct proto_fields *fs,
+    struct proto_out *reply, struct ctl_diag *d)
+{
+	struct pub_audit_entry *v = NULL;
+	uint32_t limit = 0;
+	size_t n = 0, i;
+	int rc;
+
+	rc = proto_get_u32(fs, PT_LIMIT, false, &limit, d);
+	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+		return PE_MALFORMED;
+	if ((rc = pub_audit_list(s->data, limit, &v, &n, d)) != CTL_OK)
+		return pe_of(rc);
+	for (i = 0; i < n; i++) {
+		proto_group_begin(reply, PT_AUDIT);
+		proto_put_u64(reply, PT_TIME, (uint64_t)v[i].time);
+		proto_put_str(reply, PT_USER, v[i].user[0] ? v[i].user : "-");
+		proto_put_str(reply, PT_OPERATION, v[i].operation);
+		put_sha1_hex(reply, PT_OLD_SHA1, v[i].old_sha1[0] ?
+		    v[i].old_sha1 : NULL);
+		put_sha1_hex(reply, PT_NEW_SHA1, v[i].new_sha1[0] ?
+		    v[i].new_sha1 : NULL);
+		if (v[i].detail[0])
+			proto_put_str(reply, PT_MESSAGE, v[i].detail);
+		proto_group_end(reply);
+	}
+	free(v);
+	return CTL_OK;
+}
+
+static int
+handle(void *ctx, struct pub_session *s, const struct proto_header *h,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	struct pub_node_srv *srv = ctx;
+	struct pub_settings set;
+	uint8_t mode;
+	int rc;
+
+	if (s->data == NULL) {
+		ctl_diag_set(d, 0, "the server cannot read its state");
+		return PE_INTERNAL;
+	}
+	if (h->type == PROTO_LOGIN)
+		return do_login(s, fs, d);
+	if (!s->logged_in) {
+		ctl_diag_set(d, 0, "log in first");
+		return PE_LOGIN_REQUIRED;
+	}
+	if (!srv->self.publisher) {
+		ctl_diag_set(d, 0, "%s is a subscriber: send requests to the "
+		    "publisher", srv->self.name);
+		return PE_NOT_ALLOWED;
+	}
+	switch (h->type) {
+	case PROTO_CLUSTER_INFO:
+		return do_info(srv, s, reply, d);
+	case PROTO_FETCH_CTL: {
+		uint8_t *file = NULL;
+		size_t len;
+		char sha[41];
+
+		rc = pub_store_read(srv->self.tftp_dir, CTL_NAME, &file, &len,
+		    d);
+		if (rc == CTL_ERR_NOT_FOUND)
+			ctl_diag_set(d, 0, "there is no CTL file on the server");
+		if (rc != CTL_OK)
+			return pe_of(rc);
+		pub_sha1_hex(file, len, sha);
+		proto_put_bytes(reply, PT_FILE, file, len);
+		put_sha1_hex(reply, PT_SHA1, sha);
+		free(file);
+		return CTL_OK;
+	}
+	case PROTO_UPLOAD_CTL:
+		return do_upload(srv, s, fs, reply, d);
+	case PROTO_SET_SECURITY_MODE:
+		if (proto_get_u8(fs, PT_MODE, true, &mode, d) != CTL_OK)
+			return PE_MALFORMED;
+		if ((rc = pub_settings_get(s->data, &set, d)) != CTL_OK ||
+		    (rc = pub_settings_set_mode(s->data, s->user, mode,
+		    set.ctl_mode, d)) != CTL_OK)
+			return pe_of(rc);
+		return CTL_OK;
+	case PROTO_TOKENLESS:
+		return do_tokenless(srv, s, fs, reply, d);
+	case PROTO_DELETE_CTL:
+		return do_delete(srv, s, reply, d);
+	case PROTO_TRUST_LIST:
+	case PROTO_TRUST_UPLOAD:
+	case PROTO_TRUST_DELETE:
+		return do_trust(s, h, fs, reply, d);
+	case PROTO_AUDIT:
+		return do_audit(s, fs, reply, d);
+	}
+	ctl_diag_set(d, 0, "request type 0x%02x is not served here", h->type);
+	return PE_UNSUPPORTED;
+}
+
+const struct pub_service pub_provider_service = {
+	.handle = handle,
+	.open = conn_open,
+	.close = conn_close,
+};
+
+/*
+ * Compares what each subscriber holds with the publisher's own CTL and
+ * pushes (or deletes) where they differ.  What the nodes hold decides,
+ * not what the state recorded: a publisher killed in the middle of a
+ * push recorded nothing about it.
+ */
+void
+pub_provider_catch_up(struct pub_node_srv *srv)
+{
+	struct pub_state *st = NULL;
+	struct pub_node *nodes = NULL, *late = NULL;
+	struct pub_dist_result *res = NULL, *fix = NULL;
+	struct ctl_diag d;
+	uint8_t *file = NULL;
+	char want[41];
+	size_t n = 0, k = 0, i, len = 0;
+	int rc;
+
+	if (pub_state_open(srv->dir, &st, &d) != CTL_OK ||
+	    pub_node_list(st, &nodes, &n, &d) != CTL_OK)
+		goto out;
+	if ((late = calloc(n ? n : 1, sizeof(*late))) == NULL ||
+	    (res = calloc(n ? n : 1, sizeof(*res))) == NULL ||
+	    (fix = calloc(n ? n : 1, sizeof(*fix))) == NULL)
+		goto out;
+	pthread_mutex_lock(&srv->change);
+	rc = pub_store_read(srv->self.tftp_dir, CTL_NAME, &file, &len, &d);
+	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+		goto unlock;
+	want[0] = '\0';
+	if (file != NULL)
+		pub_sha1_hex(file, len, want);
+	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS, CTL_NAME,
+	    NULL, 0, res);
+	for (i = 0; i < n; i++) {
+		if (nodes[i].publisher)
+			continue;
+		if (!res[i].reachable) {
+			if (nodes[i].dist == PUB_DIST_CURRENT)
+				(void)pub_node_set_ctl(st, nodes[i].name, NULL,
+				    PUB_DIST_STALE, res[i].reason, &d);
+			continue;
+		}
+		if (strcmp(res[i].sha1, want) != 0)
+			late[k++] = nodes[i];
+		else if (nodes[i].dist != PUB_DIST_CURRENT)
+			record_results(st, &res[i], 1, PUB_DIST_STATUS);
+	}
+	if (k > 0) {
+		pub_dist_run(srv->dist_client, late, k, file != NULL ?
+		    PUB_DIST_PUSH : PUB_DIST_DELETE, CTL_NAME, file, len, fix);
+		record_results(st, fix, k, file != NULL ? PUB_DIST_PUSH :
+		    PUB_DIST_DELETE);
+	}
+unlock:
+	pthread_mutex_unlock(&srv->change);
+out:
+	free(file);
+	free(fix);
+	free(res);
+	free(late);
+	free(nodes);
+	pub_state_close(st);
+}

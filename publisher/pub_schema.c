@@ -1,0 +1,134 @@
+/* The state database's schema: creating it, and refusing versions newer
+ * than this program knows. */
+#include <stdio.h>
+
+#include "ctl_err.h"
+#include "pub_state.h"
+#include "pub_state_int.h"
+
+/* "CTLP": marks the file as ours (PRAGMA application_id). */
+#define PUB_APPLICATION_ID 0x43544c50
+
+static const char schema_v1[] =
+"CREATE TABLE schema_version (version INTEGER NOT NULL);"
+"CREATE TABLE settings ("
+"  id INTEGER PRIMARY KEY CHECK (id = 1),"
+"  security_mode INTEGER NOT NULL CHECK (security_mode IN (0, 1)),"
+"  ctl_mode TEXT NOT NULL CHECK (ctl_mode IN ('none','token','tokenless')),"
+"  base_port INTEGER NOT NULL);"
+"CREATE TABLE nodes ("
+"  idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
+"  name TEXT NOT NULL UNIQUE,"
+"  ip TEXT NOT NULL UNIQUE,"
+"  port_ctl INTEGER NOT NULL, port_tvs INTEGER NOT NULL,"
+"  port_dist INTEGER NOT NULL,"
+"  role TEXT NOT NULL CHECK (role IN ('publisher','subscriber')),"
+"  tftp_dir TEXT NOT NULL,"
+"  ctl_sha1 TEXT,"
+"  dist_state TEXT NOT NULL DEFAULT 'current'"
+"    CHECK (dist_state IN ('current','stale','failed')),"
+"  dist_reason TEXT NOT NULL DEFAULT '',"
+"  dist_time INTEGER NOT NULL DEFAULT 0);"
+"CREATE UNIQUE INDEX one_publisher ON nodes(role) WHERE role = 'publisher';"
+"CREATE TABLE node_certs ("
+"  node TEXT NOT NULL REFERENCES nodes(name),"
+"  purpose TEXT NOT NULL CHECK (purpose IN ('CallManager','CAPF','TVS',"
+"    'ITLRecovery','tomcat','client')),"
+"  cert_path TEXT NOT NULL, key_path TEXT NOT NULL,"
+"  PRIMARY KEY (node, purpose));"
+"CREATE TABLE trust ("
+"  id INTEGER PRIMARY KEY,"
+"  purpose TEXT NOT NULL CHECK (purpose IN ('Phone-SAST-trust',"
+"    'CallManager-trust','tomcat-trust','CAPF-trust')),"
+"  der BLOB NOT NULL, sha1 TEXT NOT NULL, subject TEXT NOT NULL,"
+"  issuer TEXT NOT NULL, serial TEXT NOT NULL, added INTEGER NOT NULL,"
+"  UNIQUE (purpose, sha1));"
+"CREATE TABLE users ("
+"  name TEXT PRIMARY KEY,"
+"  kdf TEXT NOT NULL CHECK (kdf = 'scrypt'),"
+"  log2_n INTEGER NOT NULL, r INTEGER NOT NULL, p INTEGER NOT NULL,"
+"  salt BLOB NOT NULL, hash BLOB NOT NULL);"
+"CREATE TABLE audit ("
+"  id INTEGER PRIMARY KEY AUTOINCREMENT,"
+"  time INTEGER NOT NULL, user TEXT NOT NULL, operation TEXT NOT NULL,"
+"  old_sha1 TEXT, new_sha1 TEXT, detail TEXT NOT NULL DEFAULT '');";
+
+int
+pub_schema_create(struct pub_state *st, unsigned base_port,
+    struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	char pragma[64];
+	int rc;
+
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
+	    PUB_APPLICATION_ID);
+	if ((rc = pub_sql_exec(st, pragma, d)) != CTL_OK ||
+	    (rc = pub_sql_exec(st, schema_v1, d)) != CTL_OK ||
+	    (rc = pub_sql_prepare(st, "INSERT INTO schema_version (version) "
+	    "VALUES (?1)", &q, d)) != CTL_OK)
+		goto out;
+	if (sqlite3_bind_int(q, 1, PUB_SCHEMA_VERSION) != SQLITE_OK ||
+	    (rc = pub_sql_run(st, q, d)) != CTL_OK)
+		goto out;
+	sqlite3_finalize(q);
+	if ((rc = pub_sql_prepare(st, "INSERT INTO settings (id, "
+	    "security_mode, ctl_mode, base_port) VALUES (1, 0, 'none', ?1)",
+	    &q, d)) != CTL_OK)
+		goto out;
+	if (sqlite3_bind_int(q, 1, (int)base_port) != SQLITE_OK ||
+	    (rc = pub_sql_run(st, q, d)) != CTL_OK)
+		goto out;
+	rc = pub_state_commit(st, d);
+out:
+	sqlite3_finalize(q);
+	if (rc != CTL_OK)
+		pub_state_rollback(st);
+	return rc;
+}
+
+int
+pub_schema_check(struct pub_state *st, struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, appid = 0, version;
+
+	if ((rc = pub_sql_prepare(st, "PRAGMA application_id", &q, d)) !=
+	    CTL_OK)
+		return rc;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		appid = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	q = NULL;
+	if (appid != PUB_APPLICATION_ID)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s/%s: not a "
+		    "ctlpublisherd state database", st->dir, PUB_STATE_FILE);
+	if ((rc = pub_sql_prepare(st, "SELECT max(version) FROM "
+	    "schema_version", &q, d)) != CTL_OK)
+		return rc;
+	if (sqlite3_step(q) != SQLITE_ROW ||
+	    sqlite3_column_type(q, 0) != SQLITE_INTEGER) {
+		rc = ctl_diag_set(d, CTL_ERR_USAGE, "%s/%s: no schema version",
+		    st->dir, PUB_STATE_FILE);
+		goto out;
+	}
+	version = sqlite3_column_int(q, 0);
+	if (version > PUB_SCHEMA_VERSION) {
+		rc = ctl_diag_set(d, CTL_ERR_USAGE, "%s/%s: schema version %d "
+		    "is newer than this ctlpublisherd reads (%d); use the "
+		    "ctlpublisherd that wrote it", st->dir, PUB_STATE_FILE,
+		    version, PUB_SCHEMA_VERSION);
+		goto out;
+	}
+	if (version < 1) {
+		rc = ctl_diag_set(d, CTL_ERR_USAGE, "%s/%s: schema version %d "
+		    "is not valid", st->dir, PUB_STATE_FILE, version);
+		goto out;
+	}
+	rc = CTL_OK;
+out:
+	sqlite3_finalize(q);
+	return rc;
+}

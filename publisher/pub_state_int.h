@@ -1,0 +1,53 @@
+/*
+ * Inside the state library: the connection, and helpers shared by the
+ * files that read and write tables.  Not for callers of the library.
+ */
+#ifndef PUB_STATE_INT_H
+#define PUB_STATE_INT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include <sqlite3.h>
+
+struct ctl_diag;
+
+struct pub_state {
+	sqlite3 *db;
+	char *dir;
+	int txdepth;            /* open pub_state_begin() calls */
+};
+
+/* Prepares SQL (a constant) into *STMT.  CTL_OK or CTL_ERR_IO. */
+int pub_sql_prepare(struct pub_state *st, const char *sql,
+    sqlite3_stmt **stmt, struct ctl_diag *d);
+
+/* Runs constant SQL with no result rows.  CTL_OK or CTL_ERR_IO. */
+int pub_sql_exec(struct pub_state *st, const char *sql, struct ctl_diag *d);
+
+/* Steps STMT until it is done (no rows expected).  CTL_OK, or
+ * CTL_ERR_USAGE for a constraint violation, CTL_ERR_IO. */
+int pub_sql_run(struct pub_state *st, sqlite3_stmt *stmt, struct ctl_diag *d);
+
+/* Fills D with SQLite's message for the last failure of ST, prefixed
+ * with WHAT, and returns CODE. */
+int pub_sql_error(struct pub_state *st, int code, const char *what,
+    struct ctl_diag *d);
+
+/* Binds a text parameter, NULL binding SQL NULL.  SQLITE_OK or an error. */
+int pub_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s);
+
+/* Copies column I of the current row into OUT (SZ bytes, cut to fit). */
+void pub_sql_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t sz);
+
+/* The current time, seconds since 1970. */
+int64_t pub_now(void);
+
+/* Creates the schema in an empty database (pub_schema.c). */
+int pub_schema_create(struct pub_state *st, unsigned base_port,
+    struct ctl_diag *d);
+
+/* Checks that the schema is one this program reads (pub_schema.c). */
+int pub_schema_check(struct pub_state *st, struct ctl_diag *d);
+
+#endif

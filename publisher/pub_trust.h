@@ -1,0 +1,76 @@
+/*
+ * The certificate trust stores, as CUCM names them: Phone-SAST-trust,
+ * CallManager-trust, tomcat-trust, CAPF-trust.  Each holds DER
+ * certificates, at most once each.
+ */
+#ifndef PUB_TRUST_H
+#define PUB_TRUST_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctl_diag;
+struct pub_state;
+
+enum pub_trust_purpose {
+	PUB_TRUST_PHONE_SAST = 0,
+	PUB_TRUST_CALLMANAGER = 1,
+	PUB_TRUST_TOMCAT = 2,
+	PUB_TRUST_CAPF = 3,
+};
+#define PUB_TRUST_NPURPOSES 4
+
+#define PUB_TRUST_CERT_MAX 16384   /* bytes in one DER certificate */
+
+struct pub_trust_entry {
+	int64_t id;
+	enum pub_trust_purpose purpose;
+	char sha1[41];          /* of the DER certificate, lowercase hex */
+	char *subject;          /* CUCM-style "CN=..;OU=..", owned */
+	char *issuer;           /* owned */
+	char serial[129];       /* hex, uppercase */
+	int64_t added;          /* seconds since 1970 */
+	uint8_t *der;           /* owned */
+	size_t der_len;
+};
+
+/* "Phone-SAST-trust", ... (never NULL). */
+const char *pub_trust_purpose_name(enum pub_trust_purpose p);
+
+/* Parses a purpose name (as printed, case-insensitive).  CTL_OK or
+ * CTL_ERR_USAGE. */
+int pub_trust_purpose_parse(const char *s, enum pub_trust_purpose *p);
+
+/*
+ * Adds the certificate DER (LEN bytes, copied) to store P, and records
+ * ACTOR's "trust-add" with its SHA1 in the audit log.  SHA1_OUT (may be
+ * NULL; 41 bytes) gets its SHA1.  Fails with CTL_ERR_KEY when the bytes
+ * are not exactly one DER certificate (PEM included), CTL_ERR_TOO_BIG
+ * above PUB_TRUST_CERT_MAX, CTL_ERR_USAGE when the store holds it
+ * already (nothing changed), CTL_ERR_IO.
+ */
+int pub_trust_add(struct pub_state *st, const char *actor,
+    enum pub_trust_purpose p, const uint8_t *der, size_t len,
+    char sha1_out[41], struct ctl_diag *d);
+
+/*
+ * The certificates of store P, or of every store when ALL is non-zero
+ * (P ignored), in the order they were added: *OUT is an array of *N
+ * entries, freed with pub_trust_list_free().  Fails with CTL_ERR_IO.
+ */
+int pub_trust_list(struct pub_state *st, int all, enum pub_trust_purpose p,
+    struct pub_trust_entry **out, size_t *n, struct ctl_diag *d);
+
+/* Frees what pub_trust_list() returned (NULL is allowed). */
+void pub_trust_list_free(struct pub_trust_entry *v, size_t n);
+
+/*
+ * Removes the certificate whose SHA1 is SHA1 (40 hex digits, any case)
+ * from store P, and records ACTOR's "trust-delete".  Fails with
+ * CTL_ERR_NOT_FOUND when the store does not hold it, CTL_ERR_USAGE for a
+ * malformed SHA1, CTL_ERR_IO.
+ */
+int pub_trust_delete(struct pub_state *st, const char *actor,
+    enum pub_trust_purpose p, const char *sha1, struct ctl_diag *d);
+
+#endif

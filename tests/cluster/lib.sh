@@ -1,0 +1,89 @@
+# Shared by the cluster tests (sourced): a fresh cluster on 127.0.0.x with
+# ports picked free, stopped and removed when the test ends, pass or fail.
+#   CTL=ctlclient PUBD=ctlpublisherd NODES=3 . lib.sh
+set -u
+FAILS=0
+PASSES=0
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/ctlcluster.XXXXXX")
+DIR=$WORK/cluster
+BG_PIDS=""
+
+cleanup() {
+	[ -d "$DIR" ] && "$PUBD" stop "$DIR" >/dev/null 2>&1
+	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
+	if [ "$FAILS" -ne 0 ] && [ -d "$DIR/nodes" ]; then
+		for l in "$DIR"/nodes/*/node.log; do
+			echo "--- $l"; tail -n 15 "$l"
+		done
+	fi
+	rm -rf "$WORK"
+}
+trap cleanup EXIT INT TERM
+
+pass() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
+
+expect_rc() {   # WANT DESCRIPTION COMMAND...
+	local want=$1 what=$2 rc
+	shift 2
+	"$@" >"$WORK/out" 2>"$WORK/err" </dev/null
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then pass "$what"; else
+		fail "$what: exit $rc, expected $want"
+		sed 's/^/    | /' "$WORK/out" "$WORK/err" | head -8
+	fi
+}
+
+expect_in() {   # FILE REGEX DESCRIPTION
+	if grep -qE -- "$2" "$1"; then pass "$3"; else
+		fail "$3: /$2/ not in $(basename "$1")"
+		sed 's/^/    | /' "$1" | head -8
+	fi
+}
+
+# A base port whose whole range is free on the nodes' addresses.
+free_base() {
+	python3 - "$1" <<'PY'
+import random, socket, sys
+nodes = int(sys.argv[1])
+for _ in range(200):
+    base = random.randrange(20000, 60000, 10)
+    try:
+        socks = []
+        for i in range(nodes):
+            for k in range(3):
+                s = socket.socket()
+                s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
+                socks.append(s)
+        for s in socks:
+            s.close()
+        print(base)
+        break
+    except OSError:
+        for s in socks:
+            s.close()
+PY
+}
+
+# make_cluster NODES: init and start; sets SERVER, NET (common options).
+make_cluster() {
+	local base
+	base=$(free_base "$1")
+	"$PUBD" init "$DIR" --nodes "$1" --port "$base" >"$WORK/init.log" 2>&1 ||
+		{ cat "$WORK/init.log"; echo "init failed"; exit 1; }
+	"$PUBD" start "$DIR" >"$WORK/start.log" 2>&1 ||
+		{ cat "$WORK/start.log"; echo "start failed"; exit 1; }
+	SERVER=127.0.0.2:$base
+	NET="--server $SERVER --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
+}
+
+# The SHA1 of node NAME's CTLFile.tlv, or "none".
+node_sha1() {
+	local f="$DIR/nodes/$1/tftp/CTLFile.tlv"
+	if [ -f "$f" ]; then sha1sum "$f" | cut -d' ' -f1; else echo none; fi
+}
+
+finish() {
+	echo "$PASSES passed, $FAILS failed"
+	[ "$FAILS" -eq 0 ]
+}

@@ -1,0 +1,85 @@
+#include "pubtest.h"
+
+#include <dirent.h>
+#include <ftw.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+char *
+pt_tempdir(const char *tag)
+{
+	const char *base = getenv("TMPDIR");
+	char *p;
+
+	if (base == NULL || base[0] == '\0')
+		base = "/tmp";
+	if (asprintf(&p, "%s/pubtest-%s.XXXXXX", base, tag) < 0)
+		return NULL;
+	if (mkdtemp(p) == NULL) {
+		free(p);
+		return NULL;
+	}
+	return p;
+}
+
+static int
+rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
+{
+	(void)sb;
+	(void)f;
+	return type == FTW_DP ? rmdir(path) : unlink(path);
+}
+
+void
+pt_rmtree(char *path)
+{
+	if (path == NULL)
+		return;
+	(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
+	free(path);
+}
+
+int
+pt_mode(const char *path)
+{
+	struct stat sb;
+
+	if (stat(path, &sb) != 0)
+		return -1;
+	return (int)(sb.st_mode & 07777);
+}
+
+int
+pt_exists(const char *path)
+{
+	return access(path, F_OK) == 0;
+}
+
+char *
+pt_path(const char *a, const char *b, const char *c)
+{
+	char *p;
+	int n = c != NULL ? asprintf(&p, "%s/%s/%s", a, b, c) :
+	    asprintf(&p, "%s/%s", a, b);
+
+	return n < 0 ? NULL : p;
+}
+
+int
+pt_count_prefix(const char *dir, const char *prefix)
+{
+	struct dirent *e;
+	DIR *dp = opendir(dir);
+	int n = 0;
+
+	if (dp == NULL)
+		return -1;
+	while ((e = readdir(dp)) != NULL)
+		if (strncmp(e->d_name, prefix, strlen(prefix)) == 0)
+			n++;
+	closedir(dp);
+	return n;
+}
