@@ -77,9 +77,10 @@ out:
 	return rc;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t len)
+int
+file_write_all(int fd, const void *buf, size_t len)
 {
+	const uint8_t *p = buf;
 	ssize_t n;
 
 	while (len > 0) {
@@ -116,7 +117,7 @@ file_write_atomic(const char *path, const void *data, size_t len,
 		tmp = NULL;
 		goto out;
 	}
-	if (fchmod(fd, mode) != 0 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, mode) != 0 || file_write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
 		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot write: %s",
 		    tmp, strerror(errno));

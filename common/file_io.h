@@ -19,6 +19,10 @@ struct ctl_diag;
 int file_read_limited(const char *path, size_t max, uint8_t **out,
     size_t *len, struct ctl_diag *d);
 
+/* Writes all LEN bytes at P to FD, retrying short writes and EINTR.
+ * Returns 0, or -1 with errno set. */
+int file_write_all(int fd, const void *p, size_t len);
+
 /*
  * Writes LEN bytes to PATH atomically: a temporary file in the same
  * directory is written, flushed to disk, given MODE, and renamed over PATH;

@@ -5,10 +5,7 @@
 #ifndef CTLCLIENT_COMMANDS_H
 #define CTLCLIENT_COMMANDS_H
 
-/* Exit statuses shared by every command. */
-#define EXIT_OK       0
-#define EXIT_FAIL     1   /* did not verify, would be rejected, failed */
-#define EXIT_INVALID  2   /* bad usage, or the input is not a valid .tlv */
+#include "cli.h"
 
 int cmd_show(int argc, char **argv);
 int cmd_build(int argc, char **argv);
@@ -23,8 +20,5 @@ int cmd_tokenless(int argc, char **argv);
 int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
-
-/* Prints "ctlclient: MESSAGE" on standard error. */
-void cli_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 #endif

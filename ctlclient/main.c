@@ -1,15 +1,9 @@
 /* ctlclient: sign, show and verify phone trust lists, with eTokens. */
-#include <stdarg.h>
-#include <stdio.h>
-#include <string.h>
 
+#include "cli.h"
 #include "commands.h"
 
-static const struct {
-	const char *name;
-	int (*run)(int, char **);
-	const char *summary;
-} commands[] = {
+static const struct cli_command commands[] = {
 	{ "show", cmd_show, "show a CTL or ITL file the way CUCM's show ctl does" },
 	{ "build", cmd_build, "build and sign a CTL or ITL file" },
 	{ "verify", cmd_verify, "would a phone holding one file accept another?" },
@@ -25,52 +19,9 @@ static const struct {
 	{ "audit", cmd_audit, "show the publisher's audit log" },
 };
 
-void
-cli_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fputs("ctlclient: ", stderr);
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fputc('\n', stderr);
-}
-
-static void
-usage(FILE *out)
-{
-	size_t i;
-
-	fprintf(out, "usage: ctlclient COMMAND [OPTIONS]\n\ncommands:\n");
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		fprintf(out, "  %-10s %s\n", commands[i].name,
-		    commands[i].summary);
-	fprintf(out, "\n`ctlclient COMMAND --help` describes each command.\n");
-}
-
 int
 main(int argc, char **argv)
 {
-	size_t i;
-
-	if (argc < 2) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
-	    strcmp(argv[1], "help") == 0) {
-		usage(stdout);
-		return EXIT_OK;
-	}
-	if (strcmp(argv[1], "--version") == 0) {
-		printf("ctlclient %s\n", CTL_VERSION);
-		return EXIT_OK;
-	}
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
-		if (strcmp(argv[1], commands[i].name) == 0)
-			return commands[i].run(argc - 1, argv + 1);
-	cli_error("unknown command '%s' (ctlclient --help lists them)",
-	    argv[1]);
-	return EXIT_INVALID;
+	return cli_main("ctlclient", CTL_VERSION, commands,
+	    sizeof(commands) / sizeof(commands[0]), argc, argv);
 }

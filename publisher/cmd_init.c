@@ -60,7 +60,7 @@ report(const char *dir)
 
 	if ((rc = pub_state_open(dir, &st, &d)) != CTL_OK ||
 	    (rc = pub_node_list(st, &nodes, &n, &d)) != CTL_OK) {
-		pubd_error("%s", ctl_diag_msg(&d, rc));
+		cli_error("%s", ctl_diag_msg(&d, rc));
 		pub_state_close(st);
 		return EXIT_FAIL;
 	}
@@ -96,7 +96,7 @@ cmd_init(int argc, char **argv)
 		case 'n':
 			if (parse_uint(optarg, PUB_NODES_MIN, PUB_NODES_MAX,
 			    &o.nodes) != 0) {
-				pubd_error("--nodes %s: a cluster has %d to %d "
+				cli_error("--nodes %s: a cluster has %d to %d "
 				    "nodes", optarg, PUB_NODES_MIN,
 				    PUB_NODES_MAX);
 				return EXIT_INVALID;
@@ -104,7 +104,7 @@ cmd_init(int argc, char **argv)
 			break;
 		case 'p':
 			if (parse_uint(optarg, 1, PUB_PORT_MAX, &o.port) != 0) {
-				pubd_error("--port %s: the base port is 1 to %d "
+				cli_error("--port %s: the base port is 1 to %d "
 				    "(node I uses it + %d*I, + 1, + 2)", optarg,
 				    PUB_PORT_MAX, PUB_PORT_STEP);
 				return EXIT_INVALID;
@@ -123,7 +123,7 @@ cmd_init(int argc, char **argv)
 		return EXIT_INVALID;
 	}
 	if ((rc = pub_init(argv[optind], &o, &d)) != CTL_OK) {
-		pubd_error("%s", ctl_diag_msg(&d, rc));
+		cli_error("%s", ctl_diag_msg(&d, rc));
 		return rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
 	}
 	return report(argv[optind]);

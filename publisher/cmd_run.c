@@ -61,7 +61,7 @@ cmd_run(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	ctl_diag_clear(&d);
 	if ((rc = pub_run_node(argv[optind], node, &stop, &d)) != CTL_OK) {
-		pubd_error("node %s: %s", node, ctl_diag_msg(&d, rc));
+		cli_error("node %s: %s", node, ctl_diag_msg(&d, rc));
 		return EXIT_FAIL;
 	}
 	return EXIT_OK;

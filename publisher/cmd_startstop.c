@@ -81,7 +81,7 @@ nodes_of(const char *dir, struct pub_node **nodes, size_t *n)
 		rc = pub_node_list(st, nodes, n, &d);
 	pub_state_close(st);
 	if (rc != CTL_OK)
-		pubd_error("%s", ctl_diag_msg(&d, rc));
+		cli_error("%s", ctl_diag_msg(&d, rc));
 	return rc;
 }
 
@@ -209,7 +209,7 @@ cmd_start(int argc, char **argv)
 			continue;
 		}
 		if ((pids[i] = spawn(dir, &nodes[i])) < 0) {
-			pubd_error("cannot start node %s: %s", nodes[i].name,
+			cli_error("cannot start node %s: %s", nodes[i].name,
 			    strerror(errno));
 			goto fail;
 		}
@@ -217,7 +217,7 @@ cmd_start(int argc, char **argv)
 		pidf = node_file(dir, nodes[i].name, "node.pid");
 		if (pidf == NULL || file_write_atomic(pidf, buf, strlen(buf),
 		    0644, NULL) != CTL_OK) {
-			pubd_error("cannot write the pid file of node %s",
+			cli_error("cannot write the pid file of node %s",
 			    nodes[i].name);
 			free(pidf);
 			goto fail;
@@ -229,7 +229,7 @@ cmd_start(int argc, char **argv)
 		for (i = 0; i < n; i++) {
 			if (pids[i] > 0 &&
 			    waitpid(pids[i], NULL, WNOHANG) == pids[i]) {
-				pubd_error("node %s exited while starting: see "
+				cli_error("node %s exited while starting: see "
 				    "%s/nodes/%s/node.log", nodes[i].name, dir,
 				    nodes[i].name);
 				pids[i] = 0;
@@ -244,7 +244,7 @@ cmd_start(int argc, char **argv)
 		usleep(50000);
 	}
 	if (!ready) {
-		pubd_error("the nodes did not all accept connections within "
+		cli_error("the nodes did not all accept connections within "
 		    "%d s: see the logs in %s/nodes/*/node.log",
 		    START_WAIT_MS / 1000, dir);
 		goto fail;

@@ -2,13 +2,7 @@
 #ifndef PUBD_COMMANDS_H
 #define PUBD_COMMANDS_H
 
-/* Exit codes: done; failed; bad usage. */
-#define EXIT_OK      0
-#define EXIT_FAIL    1
-#define EXIT_INVALID 2
-
-/* Prints "ctlpublisherd: MESSAGE" on standard error. */
-void pubd_error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+#include "cli.h"
 
 /* `ctlpublisherd init DIR [--nodes N] [--port P]` */
 int cmd_init(int argc, char **argv);

@@ -134,23 +134,6 @@ keep_backup(int dfd, const char *dir, const char *name, struct ctl_diag *d)
 	return rc;
 }
 
-static int
-write_all(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = write(fd, p, len);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -1;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 int
 pub_store_write(const char *dir, const char *name, const uint8_t *data,
     size_t len, struct ctl_diag *d)
@@ -177,7 +160,7 @@ pub_store_write(const char *dir, const char *name, const uint8_t *data,
 		goto out;
 	}
 	made = 1;
-	if (fchmod(fd, 0644) != 0 || write_all(fd, data, len) != 0 ||
+	if (fchmod(fd, 0644) != 0 || file_write_all(fd, data, len) != 0 ||
 	    fsync(fd) != 0) {
 		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot write: %s", tmp,
 		    strerror(errno));
