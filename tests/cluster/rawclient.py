@@ -12,6 +12,7 @@ import warnings
 import socket
 import ssl
 import struct
+import time
 import sys
 
 # TLS 1.0/1.1 are deprecated, which is the point of asking for them.
@@ -136,6 +137,33 @@ def main():
         b = answer(s)
         print(a, "/ then", b)
         return a.startswith("error 2:") and b == "ok"
+    if case == "max-conns":
+        # PUB_MAX_CONNS connections held open: the next one is turned
+        # away; once they close, clients are served again.
+        held = [tls() for _ in range(32)]
+        try:
+            extra = tls()
+            extra.sendall(frame(0x02, []))
+            turned_away = answer(extra) == "closed"
+        except (ssl.SSLError, ConnectionError, socket.timeout):
+            turned_away = True
+        for h in held:
+            h.close()
+        time.sleep(0.5)
+        s = tls()
+        ok = login(s) == "ok"
+        print(f"33rd {'turned away' if turned_away else 'served'}; "
+              f"afterwards {'served' if ok else 'refused'}")
+        return turned_away and ok
+    if case == "idle":
+        s = tls()
+        assert login(s) == "ok"
+        s.settimeout(45)
+        t = time.time()
+        closed = then_closed(s)
+        waited = time.time() - t
+        print(f"closed after {waited:.0f} s of silence")
+        return closed and 25 <= waited <= 40
     if case == "brute-force":
         # From another source address, so the real clients stay welcome.
         results = []

@@ -1,7 +1,7 @@
 #!/bin/bash
-# Bad logins, bad TLS, plaintext, oversized, truncated and garbage frames:
-# each gets a clear error or a closed connection, and the server goes on
-# serving others.  Two uploads built on the same CTL: one wins, the other
+# Bad logins, bad TLS, plaintext, oversized, truncated and garbage frames,
+# too many connections, a silent connection: each gets a clear error or a
+# closed connection, and the server goes on serving others.  Two uploads built on the same CTL: one wins, the other
 # is told why.
 #   test_faults.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
@@ -19,7 +19,7 @@ expect_in "$WORK/err" "wrong user name or password" "wrong password: the reason"
 expect_rc 1 "unknown user" $CTL status --server "$SERVER" --user mallory --password-file "$DIR/admin.password" --cafile "$DIR/trust.pem"
 expect_in "$WORK/err" "wrong user name or password" "unknown user: the same reason"
 
-for c in plaintext tls11 oversized truncated garbage bad-fields before-login unknown-type; do
+for c in plaintext tls11 oversized truncated garbage bad-fields before-login unknown-type max-conns idle; do
 	if out=$(raw "$c" 2>&1); then pass "$c: $out"; else fail "$c: $out"; fi
 	expect_rc 0 "after $c the server still serves" $CTL status $NET
 done
