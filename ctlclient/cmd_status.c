@@ -1,9 +1,12 @@
 /* ctlclient status --server HOST[:PORT] [--json] */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 
 #include "commands.h"
+#include "ctl_cert.h"
 #include "ctl_err.h"
+#include "hex.h"
 #include "json_out.h"
 #include "net_session.h"
 
@@ -48,7 +51,10 @@ static void
 print_json(const struct net_session *s, const struct net_cluster *c)
 {
 	struct json_out j;
+	char *subject = NULL, hex[41];
+	uint8_t sha1[20];
 	size_t i;
+	int k;
 
 	json_init(&j, stdout);
 	json_object_begin(&j, NULL);
@@ -68,6 +74,23 @@ print_json(const struct net_session *s, const struct net_cluster *c)
 		json_string(&j, "ctl_sha1", n->sha1[0] ? n->sha1 : NULL);
 		json_bool(&j, "reachable", n->reachable);
 		json_string(&j, "state", n->state);
+		json_array_begin(&j, "certificates");
+		for (k = 0; k < NET_CERT_N; k++) {
+			if (n->certs[k] == NULL)
+				continue;
+			json_object_begin(&j, NULL);
+			json_string(&j, "purpose", net_cert_name(k));
+			if (ctl_name_format(X509_get_subject_name(n->certs[k]),
+			    &subject) == CTL_OK)
+				json_string(&j, "subject", subject);
+			free(subject);
+			subject = NULL;
+			if (ctl_cert_sha1(n->certs[k], sha1) == CTL_OK)
+				json_string(&j, "sha1", hex_format(hex,
+				    sizeof(hex), sha1, 20, '\0', 0));
+			json_object_end(&j);
+		}
+		json_array_end(&j);
 		json_object_end(&j);
 	}
 	json_array_end(&j);

@@ -1008,19 +1008,70 @@ node_parse(const struct proto_fields *g, struct net_node *nd,
 	return CTL_OK;
 }
 
+static const char *const node_cert_names[NET_CERT_N] = {
+	"CallManager", "CAPF", "TVS", "ITLRecovery",
+};
+
+const char *
+net_cert_name(enum net_cert c)
+{
+	return c < NET_CERT_N ? node_cert_names[c] : "?";
+}
+
+/* One NODE_CERT group: a certificate of a node already listed. */
+static int
+node_cert_parse(const struct proto_fields *g, struct net_cluster *c,
+    struct ctl_diag *d)
+{
+	static const uint16_t allowed[] = { PT_NAME, PT_PURPOSE, PT_CERT };
+	char name[65], purpose[65];
+	const uint8_t *der, *p;
+	size_t len, i, k;
+	X509 *x;
+	int rc;
+
+	if ((rc = net_only_fields(g, allowed, 3, "a NODE_CERT", d)) ||
+	    (rc = proto_get_str(g, PT_NAME, true, name, 64, d)) ||
+	    (rc = proto_get_str(g, PT_PURPOSE, true, purpose, 64, d)) ||
+	    (rc = proto_get_bytes(g, PT_CERT, true, PROTO_MAX_FILE, &der,
+	    &len, d)))
+		return rc;
+	for (i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			break;
+	for (k = 0; k < NET_CERT_N; k++)
+		if (strcmp(node_cert_names[k], purpose) == 0)
+			break;
+	if (i == c->nnodes || k == NET_CERT_N)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "a certificate for "
+		    "an unknown node or purpose");
+	if (c->nodes[i].certs[k] != NULL)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "two %s certificates "
+		    "for one node", node_cert_names[k]);
+	p = der;
+	x = d2i_X509(NULL, &p, (long)len);
+	if (x == NULL || p != der + len) {
+		X509_free(x);
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "CERT is not one DER "
+		    "certificate");
+	}
+	c->nodes[i].certs[k] = x;
+	return CTL_OK;
+}
+
 static int
 cluster_parse(const struct proto_fields *fs, struct net_cluster *c,
     struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_SECURITY_MODE, PT_CTL_MODE,
-	    PT_SHA1, PT_NODE };
+	    PT_SHA1, PT_NODE, PT_NODE_CERT };
 	struct proto_fields g = { NULL, 0 };
 	struct ctl_diag gd;
 	uint8_t sec, mode;
 	size_t i, pubs = 0;
 	int rc, have;
 
-	if ((rc = net_only_fields(fs, allowed, 4, "CLUSTER_INFO", d)) ||
+	if ((rc = net_only_fields(fs, allowed, 5, "CLUSTER_INFO", d)) ||
 	    (rc = proto_get_u8(fs, PT_SECURITY_MODE, true, &sec, d)) ||
 	    (rc = proto_get_u8(fs, PT_CTL_MODE, true, &mode, d)) ||
 	    (rc = net_get_sha1(fs, PT_SHA1, 0, 0, c->sha1, &have, d)))
@@ -1052,6 +1103,16 @@ cluster_parse(const struct proto_fields *fs, struct net_cluster *c,
 	if (pubs != 1)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "%zu nodes say they "
 		    "are the publisher, expected one", pubs);
+	for (i = 0; i < proto_count(fs, PT_NODE_CERT); i++) {
+		ctl_diag_clear(&gd);
+		if ((rc = proto_group_at(fs, PT_NODE_CERT, i, &g, &gd)) ==
+		    CTL_OK)
+			rc = node_cert_parse(&g, c, &gd);
+		proto_fields_free(&g);
+		if (rc != CTL_OK)
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL, "NODE_CERT %zu: "
+			    "%s", i + 1, ctl_diag_msg(&gd, rc));
+	}
 	return CTL_OK;
 }
 
@@ -1084,6 +1145,11 @@ out:
 void
 net_cluster_free(struct net_cluster *c)
 {
+	size_t i, k;
+
+	for (i = 0; c->nodes != NULL && i < c->nnodes; i++)
+		for (k = 0; k < NET_CERT_N; k++)
+			X509_free(c->nodes[i].certs[k]);
 	free(c->nodes);
 	c->nodes = NULL;
 	c->nnodes = 0;

@@ -14,6 +14,8 @@
 #include <stdint.h>
 #include <stdio.h>
 
+#include <openssl/x509.h>
+
 #include "proto_conn.h"
 #include "proto_frame.h"
 
@@ -171,6 +173,15 @@ int net_results_parse(const struct proto_fields *fs,
  * nodes failed. */
 size_t net_results_print(FILE *f, const struct net_result *r, size_t n);
 
+/* The certificates CLUSTER_INFO may carry for a node (NODE_CERT). */
+enum net_cert {
+	NET_CERT_CALLMANAGER, NET_CERT_CAPF, NET_CERT_TVS,
+	NET_CERT_ITLRECOVERY, NET_CERT_N,
+};
+
+/* "CallManager", "CAPF", "TVS", "ITLRecovery". */
+const char *net_cert_name(enum net_cert c);
+
 /* One NODE of CLUSTER_INFO. */
 struct net_node {
 	char name[65];
@@ -180,6 +191,7 @@ struct net_node {
 	char sha1[41];          /* of the CTL the node holds; "" for none */
 	int reachable;
 	char state[8];          /* current, stale, failed */
+	X509 *certs[NET_CERT_N];/* owned; NULL for those not sent */
 };
 
 /* The answer to CLUSTER_INFO. */
@@ -193,7 +205,8 @@ struct net_cluster {
 
 /*
  * Asks for CLUSTER_INFO and checks every field of the answer: modes in
- * range, each NODE complete, exactly one publisher.  Free *C with
+ * range, each NODE complete, exactly one publisher, each NODE_CERT a DER
+ * certificate of a named node and purpose, given once.  Free *C with
  * net_cluster_free().
  */
 int net_cluster_info(struct net_session *s, struct net_cluster *c,

@@ -21,6 +21,7 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_OPERATION] = "OPERATION", [PT_OLD_SHA1] = "OLD_SHA1",
 	[PT_NEW_SHA1] = "NEW_SHA1", [PT_TRUST] = "TRUST",
 	[PT_FILENAME] = "FILENAME", [PT_STATUS] = "STATUS",
+	[PT_NODE_CERT] = "NODE_CERT",
 };
 
 const char *
@@ -57,7 +58,7 @@ static bool
 is_group(unsigned tag)
 {
 	return tag == PT_NODE || tag == PT_RESULT || tag == PT_AUDIT ||
-	    tag == PT_TRUST;
+	    tag == PT_TRUST || tag == PT_NODE_CERT;
 }
 
 /* --- building --- */

@@ -368,6 +368,40 @@ do_delete(struct pub_node_srv *srv, struct pub_session *s,
 	return pe;
 }
 
+/* The certificates a CTL or ITL is built from, for each node. */
+static void
+put_node_certs(struct pub_state *st, struct proto_out *reply,
+    const char *node)
+{
+	static const enum pub_cert_purpose purposes[] = {
+	    PUB_CERT_CALLMANAGER, PUB_CERT_CAPF, PUB_CERT_TVS,
+	    PUB_CERT_ITLRECOVERY };
+	unsigned char *der;
+	char *path;
+	X509 *x;
+	size_t i;
+	int len;
+
+	for (i = 0; i < sizeof(purposes) / sizeof(purposes[0]); i++) {
+		path = NULL;
+		x = NULL;
+		der = NULL;
+		if (pub_node_cert_paths(st, node, purposes[i], &path, NULL,
+		    NULL) == CTL_OK && pub_certgen_load(path, NULL, &x, NULL,
+		    NULL) == CTL_OK && (len = i2d_X509(x, &der)) > 0) {
+			proto_group_begin(reply, PT_NODE_CERT);
+			proto_put_str(reply, PT_NAME, node);
+			proto_put_str(reply, PT_PURPOSE,
+			    pub_cert_purpose_name(purposes[i]));
+			proto_put_bytes(reply, PT_CERT, der, (size_t)len);
+			proto_group_end(reply);
+		}
+		OPENSSL_free(der);
+		X509_free(x);
+		free(path);
+	}
+}
+
 static int
 do_info(struct pub_node_srv *srv, struct pub_session *s,
     struct proto_out *reply, struct ctl_diag *d)
@@ -410,9 +444,10 @@ do_info(struct pub_node_srv *srv, struct pub_session *s,
 		    nodes[i].dist));
 		proto_group_end(reply);
 	}
+	for (i = 0; i < n; i++)
+		put_node_certs(st, reply, nodes[i].name);
 	free(res);
 	free(nodes);
-	(void)s;
 	return CTL_OK;
 }
 

@@ -51,6 +51,19 @@ assert len({n["ctl_sha1"] for n in j["nodes"]}) == 1 and j["nodes"][0]["ctl_sha1
 assert all(n["state"] == "current" for n in j["nodes"])
 ' "$WORK/out" "$pub" && pass "status: mixed mode, tokenless, every node current" || fail "status after"
 
+python3 - "$WORK/out" "$DIR" <<'PY' && pass "status carries each node's CallManager, CAPF, TVS and ITLRecovery certificates" || fail "status certificates"
+import json, subprocess, sys
+j = json.load(open(sys.argv[1]))
+for n in j["nodes"]:
+    got = {c["purpose"]: c["sha1"] for c in n["certificates"]}
+    assert set(got) == {"CallManager", "CAPF", "TVS", "ITLRecovery"}, got
+    for purpose, sha in got.items():
+        fp = subprocess.run(["openssl", "x509", "-in",
+                             f"{sys.argv[2]}/nodes/{n['name']}/{purpose}.pem",
+                             "-noout", "-fingerprint", "-sha1"],
+                            capture_output=True, text=True, check=True).stdout
+        assert fp.strip().split("=")[1].replace(":", "").lower() == sha, purpose
+PY
 expect_rc 0 "fetch the CTL" $CTL fetch -o "$WORK/fetched.tlv" $NET
 [ "$(sha1sum < "$WORK/fetched.tlv" | cut -d' ' -f1)" = "$pub" ] && pass "fetched = distributed" || fail "fetched differs"
 expect_rc 0 "audit" $CTL audit --json $NET

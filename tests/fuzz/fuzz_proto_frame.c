@@ -38,7 +38,7 @@ int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const uint16_t groups[] = { PT_NODE, PT_RESULT, PT_AUDIT,
-	    PT_TRUST };
+	    PT_TRUST, PT_NODE_CERT };
 	struct proto_header h;
 	struct proto_fields fs, g;
 	size_t i, k;

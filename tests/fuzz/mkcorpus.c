@@ -61,6 +61,11 @@ frames(const char *dir, const uint8_t *ctl, size_t ctl_len)
 		proto_put_bytes(&o, PT_SHA1, sha, 20);
 		proto_group_end(&o);
 	}
+	proto_group_begin(&o, PT_NODE_CERT);
+	proto_put_str(&o, PT_NAME, "cucm-sub");
+	proto_put_str(&o, PT_PURPOSE, "CallManager");
+	proto_put_bytes(&o, PT_CERT, ctl, ctl_len > 64 ? 64 : ctl_len);
+	proto_group_end(&o);
 	rc |= save_frame(dir, "cluster-info", &o);
 	proto_out_init(&o, PROTO_OK, 4);
 	proto_group_begin(&o, PT_AUDIT);
