@@ -10,6 +10,7 @@
 #include "commands.h"
 #include "ctl.h"
 #include "ctl_build.h"
+#include "ctl_cert.h"
 #include "ctl_err.h"
 #include "ctl_render.h"
 #include "file_io.h"
@@ -138,19 +139,21 @@ out:
 	return rc;
 }
 
-/* What was written, with the checksums to compare with what phones show. */
+/* What was written, with the checksums to compare with what phones show.
+ * From the bytes and the signer: parsing the file again would decode
+ * every certificate a second time. */
 static void
-print_summary(const char *path, const uint8_t *file, size_t len)
+print_summary(const char *path, const uint8_t *file, size_t len,
+    size_t nrecords, X509 *signer)
 {
-	struct ctl_file *f = NULL;
-	char md5[33], sha1[41];
+	char md5[33], sha1[41], *name = NULL;
 
-	if (ctl_parse(file, len, &f, NULL) != CTL_OK)
-		return;
-	ctl_file_checksums(f, md5, sha1);
+	ctl_checksums(file, len, md5, sha1);
+	if (ctl_name_format(X509_get_subject_name(signer), &name) != CTL_OK)
+		name = NULL;
 	printf("%s: %zu bytes, %zu records, signed by %s\n%s(MD5)\n%s(SHA1)\n",
-	    path, len, f->nrecords, f->hdr.signer_name, md5, sha1);
-	ctl_free(f);
+	    path, len, nrecords, name != NULL ? name : "?", md5, sha1);
+	free(name);
 }
 
 static int
@@ -191,7 +194,7 @@ cmd_build(int argc, char **argv)
 	struct cli_signer cs;
 	struct ctl_diag d;
 	uint8_t *file = NULL;
-	size_t i, j, n = 0, len = 0;
+	size_t i, j, n = 0, len = 0, nrec = 0;
 	bool have_ts = false;
 	int c, rc, status = EXIT_INVALID;
 
@@ -277,7 +280,7 @@ cmd_build(int argc, char **argv)
 		goto out;
 	}
 	status = EXIT_FAIL;
-	if ((rc = ctl_build(list, n, &cs.s, &o, &file, &len, &d)) != CTL_OK) {
+	if ((rc = ctl_build(list, n, &cs.s, &o, &file, &len, &nrec, &d))) {
 		cli_error("cannot build %s: %s", out_path, ctl_diag_msg(&d, rc));
 		goto out;
 	}
@@ -285,7 +288,7 @@ cmd_build(int argc, char **argv)
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		goto out;
 	}
-	print_summary(out_path, file, len);
+	print_summary(out_path, file, len, nrec, cs.s.cert);
 	status = EXIT_OK;
 	goto out;
 nomem:

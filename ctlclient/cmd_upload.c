@@ -93,7 +93,7 @@ upload(struct net_session *s, const char *path, const struct ctl_file *f,
 		hex_format(basehex, sizeof(basehex), b, 20, '\0', 0);
 	else
 		snprintf(basehex, sizeof(basehex), "(none)");
-	ctl_file_checksums(f, md5, sha1);
+	ctl_checksums(f->raw, f->len, md5, sha1);
 	printf("Uploading %s (%zu bytes, SHA1 %s) to %s, replacing the CTL "
 	    "with SHA1 %s\n", path, f->len, sha1, s->peer, basehex);
 	fflush(stdout);

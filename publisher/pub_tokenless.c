@@ -93,7 +93,7 @@ pub_tokenless_build(struct pub_state *st, int digest, uint32_t timestamp,
 	o.digest = digest != 0 ? digest : CTL_DIGEST_SHA1;
 	o.filename = PUB_CTL_FILENAME;
 	o.timestamp = timestamp != 0 ? timestamp : (uint32_t)time(NULL);
-	rc = ctl_build(entries, ne, &s, &o, out, len, d);
+	rc = ctl_build(entries, ne, &s, &o, out, len, NULL, d);
 out:
 	if (certs != NULL)
 		for (i = 0; i < n; i++)

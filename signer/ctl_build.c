@@ -178,7 +178,7 @@ names_signer(const struct ctl_entry *e, const X509 *signer)
 int
 ctl_build(const struct ctl_entry *entries, size_t n,
     const struct ctl_signer *s, const struct ctl_build_opts *o,
-    uint8_t **out, size_t *len, struct ctl_diag *d)
+    uint8_t **out, size_t *len, size_t *nrecords, struct ctl_diag *d)
 {
 	struct wbuf w;
 	struct ctl_entry self;
@@ -262,6 +262,8 @@ ctl_build(const struct ctl_entry *entries, size_t n,
 		goto out;
 	}
 	*out = wb_steal(&w, len);
+	if (nrecords != NULL)
+		*nrecords = nrec;
 	rc = CTL_OK;
 out:
 	free(tbs);

@@ -35,10 +35,11 @@ struct ctl_build_opts {
  * SAST record for it is written first.  Records carry fields 1..10 in
  * order; the header is padded to 4 bytes.  On success *OUT (freed by the
  * caller) holds *LEN bytes, and the signature has been checked against
- * the signer's certificate.
+ * the signer's certificate.  *NRECORDS (when not NULL) gets the number
+ * of records written.
  */
 int ctl_build(const struct ctl_entry *entries, size_t n,
     const struct ctl_signer *s, const struct ctl_build_opts *o,
-    uint8_t **out, size_t *len, struct ctl_diag *d);
+    uint8_t **out, size_t *len, size_t *nrecords, struct ctl_diag *d);
 
 #endif

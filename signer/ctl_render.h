@@ -23,8 +23,8 @@ void ctl_render_text(FILE *out, const struct ctl_view *v);
 /* Writes V as one JSON object to OUT (fields in docs/user-guide.md). */
 void ctl_render_json(FILE *out, const struct ctl_view *v);
 
-/* MD5 and SHA-1 of the whole file, lowercase hex. */
-void ctl_file_checksums(const struct ctl_file *f, char md5[33],
+/* MD5 and SHA-1 of LEN bytes at P (a whole file), lowercase hex. */
+void ctl_checksums(const uint8_t *p, size_t len, char md5[33],
     char sha1[41]);
 
 #endif

@@ -77,7 +77,7 @@ ctl_render_json(FILE *out, const struct ctl_view *v)
 	char md5[33], sha1[41], ver[16];
 	size_t i;
 
-	ctl_file_checksums(f, md5, sha1);
+	ctl_checksums(f->raw, f->len, md5, sha1);
 	json_init(&j, out);
 	json_object_begin(&j, NULL);
 	json_string(&j, "kind", ctl_kind(f));

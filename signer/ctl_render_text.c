@@ -13,15 +13,15 @@
 #define ROW "%-8s%-22s%-8s"
 
 void
-ctl_file_checksums(const struct ctl_file *f, char md5[33], char sha1[41])
+ctl_checksums(const uint8_t *p, size_t len, char md5[33], char sha1[41])
 {
 	uint8_t h[EVP_MAX_MD_SIZE];
 	unsigned int n = 0;
 
 	md5[0] = sha1[0] = '\0';
-	if (EVP_Digest(f->raw, f->len, h, &n, EVP_md5(), NULL) == 1)
+	if (EVP_Digest(p, len, h, &n, EVP_md5(), NULL) == 1)
 		hex_format(md5, 33, h, n, '\0', 0);
-	if (EVP_Digest(f->raw, f->len, h, &n, EVP_sha1(), NULL) == 1)
+	if (EVP_Digest(p, len, h, &n, EVP_sha1(), NULL) == 1)
 		hex_format(sha1, 41, h, n, '\0', 0);
 }
 
@@ -182,7 +182,7 @@ ctl_render_text(FILE *out, const struct ctl_view *v)
 	char md5[33], sha1[41];
 	size_t i;
 
-	ctl_file_checksums(f, md5, sha1);
+	ctl_checksums(f->raw, f->len, md5, sha1);
 	fprintf(out, "The checksum value of the %s file:\n%s(MD5)\n%s(SHA1)\n\n",
 	    kind, md5, sha1);
 	fprintf(out, "Length of %s file: %zu\n", kind, f->len);

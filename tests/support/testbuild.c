@@ -15,7 +15,7 @@ tb_build(const struct ctl_entry *entries, size_t n,
 	    "CTLFile.tlv", 1425667513 /* the seed's Fri Mar 06 2015 */ };
 
 	ctl_signer_key(&s, signer->key, signer->cert, "test signer");
-	return ctl_build(entries, n, &s, &o, out, len, NULL);
+	return ctl_build(entries, n, &s, &o, out, len, NULL, NULL);
 }
 
 static void
