@@ -25,7 +25,7 @@ usage(FILE *out, const struct cli_command *cmds, size_t n)
 
 	fprintf(out, "usage: %s COMMAND [OPTIONS]\n\ncommands:\n", program);
 	for (i = 0; i < n; i++)
-		fprintf(out, "  %-12s %s\n", cmds[i].name, cmds[i].summary);
+		fprintf(out, "  %-15s %s\n", cmds[i].name, cmds[i].summary);
 	fprintf(out, "\n`%s COMMAND --help` describes each command.\n",
 	    program);
 }

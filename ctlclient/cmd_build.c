@@ -1,5 +1,4 @@
 /* ctlclient build -o OUT --signer SIGNER [--entry ...]... */
-#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -12,12 +11,11 @@
 #include "ctl_build.h"
 #include "ctl_cert.h"
 #include "ctl_err.h"
+#include "ctl_plan.h"
 #include "ctl_render.h"
 #include "file_io.h"
-#include "hex.h"
 #include "sources.h"
 
-#define MAX_DNS_NAME 255
 #define MAX_FILENAME 64
 
 static void
@@ -55,88 +53,6 @@ usage(FILE *out)
 	    "  --allow-final-try  log in even when the next wrong PIN locks the\n"
 	    "                     token for good (otherwise asked, or refused\n"
 	    "                     without a terminal)\n");
-}
-
-struct entry_arg {
-	struct ctl_entry e;
-	X509 *cert;
-	char *dns;
-};
-
-/* Parses "role=R,cert=C[,dns=N][,ip=A]" into E (which owns what it gets). */
-static int
-parse_entry(struct cli_sources *src, const char *arg, size_t idx,
-    struct entry_arg *ea, struct ctl_diag *d)
-{
-	char *copy = strdup(arg), *tok, *save = NULL, *eq;
-	const char *role = NULL, *cert = NULL, *dns = NULL, *ip = NULL,
-	    **slot;
-	struct in_addr a;
-	int rc = CTL_ERR_USAGE;
-
-	if (copy == NULL)
-		return CTL_ERR_NOMEM;
-	memset(ea, 0, sizeof(*ea));
-	for (tok = strtok_r(copy, ",", &save); tok != NULL;
-	    tok = strtok_r(NULL, ",", &save)) {
-		if ((eq = strchr(tok, '=')) == NULL) {
-			rc = ctl_diag_set(d, rc, "--entry %zu: '%s' is not "
-			    "KEY=VALUE", idx, tok);
-			goto out;
-		}
-		*eq++ = '\0';
-		slot = strcmp(tok, "role") == 0 ? &role :
-		    strcmp(tok, "cert") == 0 ? &cert :
-		    strcmp(tok, "dns") == 0 ? &dns :
-		    strcmp(tok, "ip") == 0 ? &ip : NULL;
-		if (slot == NULL) {
-			rc = ctl_diag_set(d, rc, "--entry %zu: unknown key "
-			    "'%s' (role, cert, dns, ip)", idx, tok);
-			goto out;
-		}
-		if (*slot != NULL) {
-			rc = ctl_diag_set(d, rc, "--entry %zu: '%s' given "
-			    "twice", idx, tok);
-			goto out;
-		}
-		*slot = eq;
-	}
-	if (role == NULL || cert == NULL) {
-		rc = ctl_diag_set(d, rc, "--entry %zu: role= and cert= are "
-		    "required", idx);
-		goto out;
-	}
-	if (ctl_role_parse(role, &ea->e.role) != CTL_OK) {
-		rc = ctl_diag_set(d, rc, "--entry %zu: unknown role '%s' (SAST, "
-		    "CCM, CCM+TFTP, TFTP, CAPF, APP-SERVER, TVS, FIREWALL or "
-		    "a number)", idx, role);
-		goto out;
-	}
-	if (dns != NULL && strlen(dns) > MAX_DNS_NAME) {
-		rc = ctl_diag_set(d, rc, "--entry %zu: dns name longer than "
-		    "%d characters", idx, MAX_DNS_NAME);
-		goto out;
-	}
-	if (ip != NULL && inet_pton(AF_INET, ip, &a) != 1) {
-		rc = ctl_diag_set(d, rc, "--entry %zu: ip '%s' is not an IPv4 "
-		    "address A.B.C.D", idx, ip);
-		goto out;
-	}
-	if (ip != NULL)
-		memcpy(ea->e.ip, &a.s_addr, 4);
-	if (dns != NULL && (ea->dns = strdup(dns)) == NULL) {
-		rc = CTL_ERR_NOMEM;
-		goto out;
-	}
-	if ((rc = cli_cert_open(src, cert, &ea->cert, d)) != CTL_OK)
-		goto out;
-	ea->e.cert = ea->cert;
-	ea->e.dns_name = ea->dns;
-	ea->e.token_style = ea->e.role == CTL_ROLE_SAST && dns == NULL;
-	rc = CTL_OK;
-out:
-	free(copy);
-	return rc;
 }
 
 /* What was written, with the checksums to compare with what phones show.
@@ -187,19 +103,19 @@ cmd_build(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out_path = NULL, *signer = NULL, **entry_args = NULL;
-	struct entry_arg *ents = NULL;
-	struct ctl_entry *list = NULL;
+	struct ctl_plan plan;
 	struct ctl_build_opts o = { CTL_DIGEST_SHA1, "CTLFile.tlv", 0 };
 	struct cli_sources src;
 	struct cli_signer cs;
 	struct ctl_diag d;
 	uint8_t *file = NULL;
-	size_t i, j, n = 0, len = 0, nrec = 0;
+	size_t i, n = 0, len = 0, nrec = 0;
 	bool have_ts = false;
 	int c, rc, status = EXIT_INVALID;
 
 	memset(&cs, 0, sizeof(cs));
 	memset(&src, 0, sizeof(src));
+	ctl_plan_init(&plan);
 	ctl_diag_clear(&d);
 	if ((entry_args = calloc((size_t)argc, sizeof(*entry_args))) == NULL)
 		goto nomem;
@@ -253,26 +169,15 @@ cmd_build(int argc, char **argv)
 	}
 	if (!have_ts)
 		o.timestamp = (uint32_t)time(NULL);
-	if ((ents = calloc(n ? n : 1, sizeof(*ents))) == NULL ||
-	    (list = calloc(n ? n : 1, sizeof(*list))) == NULL)
-		goto nomem;
 	for (i = 0; i < n; i++) {
-		if ((rc = parse_entry(&src, entry_args[i], i + 1, &ents[i],
-		    &d))) {
+		if ((rc = ctl_plan_add_arg(&plan, &src, "--entry",
+		    entry_args[i], &d)) != CTL_OK) {
 			cli_error("%s", ctl_diag_msg(&d, rc));
 			if (rc != CTL_ERR_USAGE && rc != CTL_ERR_IO &&
 			    rc != CTL_ERR_KEY)
 				status = EXIT_FAIL;
 			goto out;
 		}
-		for (j = 0; j < i; j++)
-			if (ents[j].e.role == ents[i].e.role &&
-			    X509_cmp(ents[j].cert, ents[i].cert) == 0) {
-				cli_error("--entry %zu repeats --entry %zu (same "
-				    "role and certificate)", i + 1, j + 1);
-				goto out;
-			}
-		list[i] = ents[i].e;
 	}
 	if ((rc = cli_signer_open(&src, signer, &cs, &d)) != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
@@ -280,7 +185,8 @@ cmd_build(int argc, char **argv)
 		goto out;
 	}
 	status = EXIT_FAIL;
-	if ((rc = ctl_build(list, n, &cs.s, &o, &file, &len, &nrec, &d))) {
+	if ((rc = ctl_build(plan.e, plan.n, &cs.s, &o, &file, &len, &nrec,
+	    &d))) {
 		cli_error("cannot build %s: %s", out_path, ctl_diag_msg(&d, rc));
 		goto out;
 	}
@@ -295,12 +201,7 @@ nomem:
 	cli_error("out of memory");
 	status = EXIT_FAIL;
 out:
-	for (i = 0; ents != NULL && i < n; i++) {
-		X509_free(ents[i].cert);
-		free(ents[i].dns);
-	}
-	free(ents);
-	free(list);
+	ctl_plan_free(&plan);
 	free(entry_args);
 	free(file);
 	cli_signer_close(&cs);

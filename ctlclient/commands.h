@@ -16,9 +16,13 @@ int cmd_wait_token(int argc, char **argv);
 int cmd_status(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
+int cmd_preflight(int argc, char **argv);
 int cmd_tokenless(int argc, char **argv);
 int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
+int cmd_set_mixed_mode(int argc, char **argv);
+int cmd_update(int argc, char **argv);
+int cmd_set_non_secure(int argc, char **argv);
 
 #endif

@@ -12,11 +12,15 @@ static const struct cli_command commands[] = {
 	{ "wait-token", cmd_wait_token, "wait until a token is inserted" },
 	{ "status", cmd_status, "show the cluster: security mode, CTL, every node" },
 	{ "fetch", cmd_fetch, "download the cluster's CTL file" },
+	{ "preflight", cmd_preflight, "would the cluster's phones accept a new CTL?" },
 	{ "upload", cmd_upload, "upload a signed CTL file to every node" },
 	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },
 	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },
 	{ "trust", cmd_trust, "list, upload, delete trust store certificates" },
 	{ "audit", cmd_audit, "show the publisher's audit log" },
+	{ "set-mixed-mode", cmd_set_mixed_mode, "sign a CTL with eTokens and set the cluster to mixed mode" },
+	{ "update", cmd_update, "update the CTL: add or delete records, sign with an eToken" },
+	{ "set-non-secure", cmd_set_non_secure, "sign the CTL with an eToken and set the cluster to non-secure mode" },
 };
 
 int

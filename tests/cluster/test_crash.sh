@@ -49,7 +49,7 @@ for k in $(seq 1 "$ROUNDS"); do
 	new=$(sha1sum < "$WORK/v$k.tlv" | cut -d' ' -f1)
 	victim=$([ $((k % 3)) -eq 0 ] && echo cucm-pub || echo "cucm-sub$(( (k % 2) + 1 ))")
 	delay=0.$((RANDOM % 4))$((RANDOM % 10))
-	$CTL upload "$WORK/v$k.tlv" --base-sha1 "$old" $NET >"$WORK/up.out" 2>&1 &
+	$CTL upload --force "$WORK/v$k.tlv" --base-sha1 "$old" $NET >"$WORK/up.out" 2>&1 &
 	up=$!
 	BG_PIDS="$BG_PIDS $up"
 	sleep "$delay"

@@ -40,8 +40,8 @@ for k in a b; do
 	$CTL build -o "$WORK/$k.tlv" --signer "$WORK/$k.signer" \
 		--entry "role=CCM+TFTP,cert=$WORK/$k.pem,dns=x" >/dev/null
 done
-$CTL upload "$WORK/a.tlv" --base-sha1 "$base" $NET >"$WORK/a.out" 2>&1 & pa=$!
-$CTL upload "$WORK/b.tlv" --base-sha1 "$base" $NET >"$WORK/b.out" 2>&1 & pb=$!
+$CTL upload --force "$WORK/a.tlv" --base-sha1 "$base" $NET >"$WORK/a.out" 2>&1 & pa=$!
+$CTL upload --force "$WORK/b.tlv" --base-sha1 "$base" $NET >"$WORK/b.out" 2>&1 & pb=$!
 wait $pa; ra=$?
 wait $pb; rb=$?
 if [ $((ra + rb)) -eq 1 ]; then pass "two uploads at once: one won"; else fail "two uploads: exits $ra and $rb"; fi

@@ -265,7 +265,7 @@ bad short-sha1 1 "SHA1 is 19 bytes" "fetch: short SHA-1" cli fetch $A -o bad.tlv
 bad sub2-fails 1 "1 of 3 nodes did not take" "upload: a node failed" cli upload $A ctl.tlv
 expect_in "$WORK/out" "^cucm-sub2 +CTLFile.tlv +Failed +connection refused$" "upload: failed node and reason"
 bad bad-status 1 "RESULT 1: STATUS 7" "result with a bad status" cli tokenless update $A --yes
-bad wrong-stored-sha1 1 "not the one sent" "upload: stored SHA-1 differs" cli upload $A ctl2.tlv
+bad wrong-stored-sha1 1 "not the one sent" "upload: stored SHA-1 differs" cli upload --force $A ctl2.tlv
 bad no-results 1 "no RESULT" "delete-ctl without results" cli delete-ctl $A --yes
 expect_rc 0 "trust upload for the check below" cli trust upload $A --purpose CAPF-trust "$WORK/seed/pub.pem"
 bad bad-trust-sha1 1 "is not the SHA-1 of CERT" "trust list: SHA-1 mismatch" cli trust list $A

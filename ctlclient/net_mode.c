@@ -1,0 +1,104 @@
+/* FETCH_CTL and SET_SECURITY_MODE for the token commands. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <openssl/evp.h>
+
+#include "ctl_err.h"
+#include "hex.h"
+#include "net_mode.h"
+#include "net_session.h"
+
+int
+net_set_security_mode(struct net_session *s, int mode, struct ctl_diag *d)
+{
+	struct net_reply a = { { NULL, 0 }, NULL };
+	struct proto_out o;
+	struct ctl_diag pd;
+	int rc;
+
+	if (mode != 0 && mode != 1)
+		return ctl_diag_set(d, CTL_ERR_INTERNAL, "security mode %d: "
+		    "out of range", mode);
+	net_request(s, &o, PROTO_SET_SECURITY_MODE);
+	proto_put_u8(&o, PT_MODE, (uint8_t)mode);
+	rc = net_call(s, &o, &a, d);
+	proto_out_free(&o);
+	if (rc == CTL_OK && a.fs.n != 0)
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "%s: unexpected fields "
+		    "in the answer to SET_SECURITY_MODE", s->peer);
+	else if (rc != CTL_OK) {
+		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
+		rc = ctl_diag_set(d, rc, "%s: setting the security mode to %s "
+		    "failed: %s", s->peer, mode ? "mixed" : "non-secure",
+		    pd.msg);
+	}
+	net_reply_free(&a);
+	return rc;
+}
+
+int
+net_fetch_ctl(struct net_session *s, uint8_t **out, size_t *len,
+    char sha1[41], struct ctl_diag *d)
+{
+	static const uint16_t allowed[] = { PT_FILE, PT_SHA1 };
+	struct net_reply a = { { NULL, 0 }, NULL };
+	struct proto_out o;
+	struct ctl_diag pd;
+	const uint8_t *file = NULL;
+	uint8_t sum[EVP_MAX_MD_SIZE], *copy = NULL;
+	unsigned sumlen = 0;
+	char want[41], got[41];
+	size_t n = 0;
+	int rc, have;
+
+	net_request(s, &o, PROTO_FETCH_CTL);
+	rc = net_call(s, &o, &a, d);
+	proto_out_free(&o);
+	if (rc == CTL_ERR_NOT_FOUND) {
+		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
+		rc = ctl_diag_set(d, rc, "%s holds no CTL file: %s", s->peer,
+		    pd.msg);
+		goto out;
+	}
+	if (rc != CTL_OK)
+		goto out;
+	ctl_diag_clear(&pd);
+	if ((rc = net_only_fields(&a.fs, allowed, 2, "FETCH_CTL", &pd)) ||
+	    (rc = proto_get_bytes(&a.fs, PT_FILE, true, PROTO_MAX_FILE, &file,
+	    &n, &pd)) ||
+	    (rc = net_get_sha1(&a.fs, PT_SHA1, 1, 0, want, &have, &pd))) {
+		rc = ctl_diag_set(d, rc, "%s: malformed answer to FETCH_CTL: %s",
+		    s->peer, ctl_diag_msg(&pd, rc));
+		goto out;
+	}
+	if (n == 0) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "%s: the CTL sent is "
+		    "empty", s->peer);
+		goto out;
+	}
+	if (EVP_Digest(file, n, sum, &sumlen, EVP_sha1(), NULL) != 1) {
+		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "cannot compute SHA-1");
+		goto out;
+	}
+	hex_format(got, sizeof(got), sum, 20, '\0', 0);
+	if (strcmp(got, want) != 0) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "%s: the CTL received "
+		    "has SHA-1 %s, but the server announced %s", s->peer, got,
+		    want);
+		goto out;
+	}
+	if ((copy = malloc(n)) == NULL) {
+		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	memcpy(copy, file, n);
+	*out = copy;
+	*len = n;
+	memcpy(sha1, got, 41);
+	rc = CTL_OK;
+out:
+	net_reply_free(&a);
+	return rc;
+}

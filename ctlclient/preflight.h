@@ -1,0 +1,50 @@
+/*
+ * Preflight: before a CTL is pushed, would the phones of this cluster
+ * accept it?  Phones hold the cluster's present CTL.  A phone accepts a
+ * new CTL when its signer is a SAST of the CTL it holds; otherwise a
+ * phone that supports Security by Default asks TVS, which vouches for
+ * the cluster's own certificates, its trust stores (Phone-SAST-trust,
+ * CallManager-trust, ...) and the certificates of the CTL on the server;
+ * a phone without TVS (7940/7960) rejects it and needs its CTL deleted
+ * by hand.
+ */
+#ifndef CTLCLIENT_PREFLIGHT_H
+#define CTLCLIENT_PREFLIGHT_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ctl_err.h"
+
+struct net_session;
+
+struct preflight {
+	bool tvs_accept;        /* phones with TVS accept the new CTL */
+	bool direct_accept;     /* phones without TVS accept it too */
+	/* Room for a message that quotes another one. */
+	char tvs_reason[2 * CTL_DIAG_MAX];
+	char direct_reason[2 * CTL_DIAG_MAX];
+};
+
+/*
+ * Evaluates the CTL of LEN bytes at NEWCTL for the phones of the cluster
+ * S is logged in to, reading what the cluster holds now (its CTL, node
+ * certificates, trust stores).  Prints the verdict per class of phone on
+ * standard output, fills *P, and returns CTL_OK; fails only when the
+ * cluster cannot be read (then nothing is known and nothing should be
+ * pushed).
+ */
+int preflight_run(struct net_session *s, const uint8_t *newctl, size_t len,
+    struct preflight *p, struct ctl_diag *d);
+
+/*
+ * The rule for pushing: CTL_OK when phones with TVS accept; otherwise
+ * CTL_ERR_UNTRUSTED with the reason in D, unless FORCE (then a warning
+ * is printed and CTL_OK returned).  Phones without TVS that would reject
+ * only get a warning.
+ */
+int preflight_decide(const struct preflight *p, bool force,
+    struct ctl_diag *d);
+
+#endif
