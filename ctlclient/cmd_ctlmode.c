@@ -31,7 +31,7 @@
 
 #define MAX_TOKENS 8
 
-enum op { OP_MIXED, OP_UPDATE, OP_NON_SECURE };
+enum op { OP_MIXED, OP_UPDATE, OP_NON_SECURE, OP_TO_TOKENS };
 
 enum {
 	OPT_TOKEN = 0x2000, OPT_SINGLE, OPT_ADD, OPT_DELETE, OPT_DIGEST,
@@ -56,7 +56,19 @@ static const struct {
 	  "node and sets the cluster to Non-Secure mode. Do you want to "
 	  "continue?",
 	  "Cluster set to Non-Secure Mode" },
+	[OP_TO_TOKENS] = { "migrate to-tokens",
+	  "This operation uploads the tokens' certificates as Phone-SAST-trust, "
+	  "deletes the tokenless CTL from every node and uploads a CTL signed "
+	  "by the first token. Do you want to continue?",
+	  "CTL file Updated: the cluster's CTL is signed by eTokens" },
 };
+
+/* Operations whose CTL is made from the cluster and two tokens. */
+static bool
+from_cluster(enum op op)
+{
+	return op == OP_MIXED || op == OP_TO_TOKENS;
+}
 
 struct args {
 	enum op op;
@@ -134,6 +146,25 @@ usage(enum op op, FILE *out)
 		    "                     prints it, or text its subject contains;\n"
 		    "                     the signing token's record and the last\n"
 		    "                     SAST record cannot be removed\n");
+		break;
+	case OP_TO_TOKENS:
+		fprintf(out,
+		    "usage: ctlclient migrate to-tokens --server HOST[:PORT]\n"
+		    "         --token URI --token URI [--single-token]\n"
+		    "         [--add role=ROLE,cert=CERT[,dns=N][,ip=A]]...\n"
+		    "         [--digest D] [--module PATH] [--allow-final-try]\n"
+		    "         [--force] [--yes]\n\n"
+		    "From tokenless mixed mode back to eTokens (seed 001): uploads\n"
+		    "the tokens' certificates as Phone-SAST-trust (so that phones\n"
+		    "holding the tokenless CTL can have TVS vouch for the token),\n"
+		    "checks with preflight that phones will take the token CTL,\n"
+		    "deletes the tokenless CTL from every node (file delete tftp\n"
+		    "CTLFile.tlv), and uploads the CTL signed by the first token.\n"
+		    "Each step is reported; run the command again to resume after\n"
+		    "a failure.\n\n"
+		    "  --token URI        a SAST eToken; give two (see set-mixed-mode)\n"
+		    "  --single-token     allow one token (not recommended)\n");
+		fputs(add, out);
 		break;
 	case OP_NON_SECURE:
 		fprintf(out,
@@ -227,19 +258,20 @@ parse_args(enum op op, int argc, char **argv, struct args *a,
 		cli_error("%s needs --token URI (the signing eToken)", name);
 		return EXIT_INVALID;
 	}
-	if (op != OP_MIXED && a->ntoken > 1) {
+	if (!from_cluster(op) && a->ntoken > 1) {
 		cli_error("%s signs with one token: give --token once (add a "
 		    "token to the CTL with --add role=SAST,cert=URI)", name);
 		return EXIT_INVALID;
 	}
-	if (op != OP_MIXED && a->single) {
-		cli_error("--single-token belongs to set-mixed-mode");
+	if (!from_cluster(op) && a->single) {
+		cli_error("--single-token belongs to set-mixed-mode and "
+		    "migrate to-tokens");
 		return EXIT_INVALID;
 	}
-	if (op == OP_MIXED && a->ntoken == 1 && !a->single) {
-		cli_error("set-mixed-mode needs two tokens (--token twice): the "
-		    "second is the spare that signs when the first is lost; "
-		    "--single-token goes on with one");
+	if (from_cluster(op) && a->ntoken == 1 && !a->single) {
+		cli_error("%s needs two tokens (--token twice): the second is "
+		    "the spare that signs when the first is lost; "
+		    "--single-token goes on with one", name);
 		return EXIT_INVALID;
 	}
 	if (op == OP_NON_SECURE && a->nadd > 0) {
@@ -377,7 +409,7 @@ make_plan(struct job *j, struct ctl_diag *d)
 	size_t i;
 	int rc;
 
-	if (a->op == OP_MIXED) {
+	if (from_cluster(a->op)) {
 		for (i = 0; i < a->ntoken; i++)
 			if ((rc = ctl_plan_add(&j->plan, CTL_ROLE_SAST,
 			    j->tokcert[i], NULL, NULL, true, d)) != CTL_OK)
@@ -426,12 +458,86 @@ sign_plan(struct job *j, struct ctl_diag *d)
 }
 
 static int
+finish(struct job *j, struct ctl_diag *d);
+
+/*
+ * From tokenless to tokens (seed 001): the tokens' certificates go to
+ * Phone-SAST-trust, so that phones holding the tokenless CTL can have
+ * TVS vouch for the new signer; preflight checks that against the CTL
+ * the phones hold; the tokenless CTL is deleted from every node; the
+ * token CTL is uploaded.  Each step can be run again: a run stopped
+ * after the deletion resumes at the upload.
+ */
+static int
+run_to_tokens(struct job *j, struct ctl_diag *d)
+{
+	struct args *a = j->a;
+	struct preflight pf;
+	bool already, had_ctl = j->cl.sha1[0] != '\0';
+	size_t i;
+	int rc;
+
+	if (j->cl.security_mode != 1)
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster is not in "
+		    "mixed mode: ctlclient set-mixed-mode moves it to tokens");
+	if (j->cl.ctl_mode == 1)
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster's CTL is "
+		    "signed by eTokens already: ctlclient update changes it");
+	if ((rc = make_plan(j, d)) != CTL_OK)
+		return rc;
+	printf("The new CTL (%zu records), to be signed by %s:\n", j->plan.n,
+	    a->token[0]);
+	ctl_plan_print(stdout, &j->plan, j->tokcert[0]);
+	fflush(stdout);
+	if (!a->yes && (rc = net_confirm(ops[a->op].question, "--yes",
+	    d)) != CTL_OK)
+		return rc;
+	printf("Step 1 of 4: the tokens' certificates to Phone-SAST-trust\n");
+	for (i = 0; i < a->ntoken; i++) {
+		if ((rc = net_trust_add(j->s, "Phone-SAST-trust", j->tokcert[i],
+		    &already, d)) != CTL_OK)
+			return rc;
+		char *subject = NULL;
+
+		if (ctl_name_format(X509_get_subject_name(j->tokcert[i]),
+		    &subject) != CTL_OK)
+			subject = NULL;
+		printf("  %s: %s\n", subject != NULL ? subject : a->token[i],
+		    already ? "there already" : "uploaded");
+		free(subject);
+	}
+	if ((rc = sign_plan(j, d)) != CTL_OK)
+		return rc;
+	printf("Step 2 of 4: preflight against the CTL the phones hold\n");
+	if (had_ctl) {
+		if ((rc = preflight_run(j->s, j->file, j->len, &pf, d)) !=
+		    CTL_OK || (rc = preflight_decide(&pf, a->force, d)) !=
+		    CTL_OK)
+			return rc;
+		printf("Step 3 of 4: delete the tokenless CTL from every node "
+		    "(file delete tftp CTLFile.tlv)\n");
+		if ((rc = net_delete_ctl(j->s, d)) != CTL_OK)
+			return ctl_diag_set(d, rc, "%s; run the command again "
+			    "to resume", ctl_diag_msg(d, rc));
+	} else {
+		/* The phones still hold the CTL an earlier run deleted, which
+		 * the server no longer has; what TVS needs is step 1. */
+		printf("  the cluster's CTL was deleted by an earlier run; the "
+		    "phones still hold it, and TVS vouches for the tokens "
+		    "through Phone-SAST-trust (step 1)\n");
+		printf("Step 3 of 4: done by an earlier run\n");
+	}
+	printf("Step 4 of 4: upload the token CTL\n");
+	j->base.given = 1;
+	j->base.have = 0;
+	return finish(j, d);
+}
+
+static int
 run(struct job *j, struct ctl_diag *d)
 {
 	struct args *a = j->a;
 	struct preflight pf;
-	struct ctl_diag ud;
-	char md5[33], sha1[41];
 	int rc;
 
 	if ((rc = prepare(j, d)) != CTL_OK)
@@ -443,6 +549,8 @@ run(struct job *j, struct ctl_diag *d)
 	    j->cl.security_mode ? "Mixed mode" : "Non-secure mode",
 	    net_ctl_mode_name(j->cl.ctl_mode),
 	    j->cl.sha1[0] ? j->cl.sha1 : "(none)");
+	if (a->op == OP_TO_TOKENS)
+		return run_to_tokens(j, d);
 	if (a->op == OP_MIXED) {
 		if (j->cl.security_mode == 1)
 			return ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster is "
@@ -475,6 +583,18 @@ run(struct job *j, struct ctl_diag *d)
 	if ((rc = preflight_run(j->s, j->file, j->len, &pf, d)) != CTL_OK ||
 	    (rc = preflight_decide(&pf, a->force, d)) != CTL_OK)
 		return rc;
+	return finish(j, d);
+}
+
+/* Uploads the signed CTL, sets the mode, and says what to do next. */
+static int
+finish(struct job *j, struct ctl_diag *d)
+{
+	struct args *a = j->a;
+	struct ctl_diag ud;
+	char md5[33], sha1[41];
+	int rc;
+
 	ctl_diag_clear(&ud);
 	if ((rc = net_upload_ctl(j->s, "the new CTL", j->file, j->len,
 	    &j->base, &ud)) != CTL_OK) {
@@ -484,7 +604,7 @@ run(struct job *j, struct ctl_diag *d)
 		    "changed", ctl_diag_msg(&ud, rc));
 	}
 	if (a->op != OP_UPDATE && (rc = net_set_security_mode(j->s,
-	    a->op == OP_MIXED ? 1 : 0, &ud)) != CTL_OK)
+	    a->op == OP_NON_SECURE ? 0 : 1, &ud)) != CTL_OK)
 		return ctl_diag_set(d, rc, "the new CTL is on every node, but "
 		    "%s; run the command again to set the mode",
 		    ctl_diag_msg(&ud, rc));
@@ -563,4 +683,10 @@ int
 cmd_set_non_secure(int argc, char **argv)
 {
 	return cmd_ctlmode(OP_NON_SECURE, argc, argv);
+}
+
+int
+ctlmode_to_tokens(int argc, char **argv)
+{
+	return cmd_ctlmode(OP_TO_TOKENS, argc, argv);
 }

@@ -93,6 +93,12 @@ out:
 }
 
 int
+tokenless_update(struct net_session *s, struct ctl_diag *d)
+{
+	return run(s, 1, d);    /* utils ctl update CTLFile */
+}
+
+int
 cmd_tokenless(int argc, char **argv)
 {
 	static const struct option opts[] = {

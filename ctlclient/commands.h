@@ -17,6 +17,16 @@ int cmd_status(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
+int cmd_migrate(int argc, char **argv);
+
+/* `migrate to-tokens`, run by cmd_migrate (cmd_ctlmode.c). */
+int ctlmode_to_tokens(int argc, char **argv);
+
+/* `utils ctl update CTLFile` on session S, with the per-node results
+ * printed (cmd_tokenless.c). */
+struct net_session;
+struct ctl_diag;
+int tokenless_update(struct net_session *s, struct ctl_diag *d);
 int cmd_tokenless(int argc, char **argv);
 int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);

@@ -102,3 +102,62 @@ out:
 	net_reply_free(&a);
 	return rc;
 }
+
+int
+net_trust_add(struct net_session *s, const char *purpose, X509 *cert,
+    bool *already, struct ctl_diag *d)
+{
+	struct net_reply a = { { NULL, 0 }, NULL };
+	struct proto_out o;
+	unsigned char *der = NULL;
+	int len, rc;
+
+	*already = false;
+	if ((len = i2d_X509(cert, &der)) <= 0)
+		return ctl_diag_set(d, CTL_ERR_CRYPTO, "cannot encode the "
+		    "certificate");
+	net_request(s, &o, PROTO_TRUST_UPLOAD);
+	proto_put_str(&o, PT_PURPOSE, purpose);
+	proto_put_bytes(&o, PT_CERT, der, (size_t)len);
+	rc = net_call(s, &o, &a, d);
+	proto_out_free(&o);
+	OPENSSL_free(der);
+	/* The server refuses a certificate its store holds already. */
+	if (rc == CTL_ERR_REFUSED && strstr(ctl_diag_msg(d, rc),
+	    "already") != NULL) {
+		*already = true;
+		rc = CTL_OK;
+	}
+	net_reply_free(&a);
+	return rc;
+}
+
+int
+net_delete_ctl(struct net_session *s, struct ctl_diag *d)
+{
+	struct net_reply a = { { NULL, 0 }, NULL };
+	struct net_result *res = NULL;
+	struct proto_out o;
+	struct ctl_diag pd;
+	size_t nres = 0;
+	int rc;
+
+	net_request(s, &o, PROTO_DELETE_CTL);
+	rc = net_call_change(s, &o, &a, d);
+	proto_out_free(&o);
+	if (rc != CTL_OK)
+		goto out;
+	ctl_diag_clear(&pd);
+	if ((rc = net_results_parse(&a.fs, &res, &nres, &pd)) != CTL_OK) {
+		rc = ctl_diag_set(d, rc, "%s: malformed answer to DELETE_CTL: "
+		    "%s", s->peer, ctl_diag_msg(&pd, rc));
+		goto out;
+	}
+	if (net_results_print(stdout, res, nres) > 0)
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "not every node deleted "
+		    "its CTL");
+out:
+	free(res);
+	net_reply_free(&a);
+	return rc;
+}

@@ -8,6 +8,7 @@
 #include <openssl/x509.h>
 
 #include "ctl.h"
+#include "ctl_cert.h"
 #include "ctl_trust.h"
 #include "ctl_verify.h"
 #include "hex.h"
@@ -191,6 +192,99 @@ tvs_lookup(const struct tvs_view *t, X509 *signer)
 	return NULL;
 }
 
+static void
+print_verdict(const struct preflight *p)
+{
+	printf("Preflight: what the cluster's phones would make of the new "
+	    "CTL\n");
+	printf("  phones with TVS:                %s: %s\n", p->tvs_accept ?
+	    "ACCEPT" : "REJECT", p->tvs_reason);
+	printf("  phones without TVS (7940/7960): %s: %s\n",
+	    p->direct_accept ? "ACCEPT" : "REJECT", p->direct_accept ?
+	    p->direct_reason : "the CTL must be deleted by hand on each of "
+	    "them");
+}
+
+/* The TVS half of the verdict for a CTL signed by SIGNER (SUBJECT). */
+static void
+tvs_verdict(const struct tvs_view *tvs, X509 *signer, const char *subject,
+    struct preflight *p)
+{
+	const struct vouch *v;
+
+	if ((v = tvs_lookup(tvs, signer)) != NULL) {
+		p->tvs_accept = true;
+		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "accepted via "
+		    "TVS: the signer %s is %s", subject, v->where);
+	} else {
+		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "TVS does not "
+		    "know the signer %s: it is not among the cluster's own "
+		    "certificates, its trust stores, or the CTL on the server "
+		    "(upload it as Phone-SAST-trust first)", subject);
+	}
+}
+
+int
+preflight_signer(struct net_session *s, X509 *signer, struct preflight *p,
+    struct ctl_diag *d)
+{
+	struct ctl_file *installed = NULL;
+	struct tvs_view tvs = { NULL, 0, 0 };
+	char *subject = NULL;
+	size_t i;
+	int rc;
+
+	memset(p, 0, sizeof(*p));
+	if ((rc = fetch_ctl(s, &installed, d)) != CTL_OK ||
+	    (rc = tvs_view_read(s, installed, &tvs, d)) != CTL_OK)
+		goto out;
+	if (ctl_name_format(X509_get_subject_name(signer), &subject) !=
+	    CTL_OK)
+		subject = NULL;
+	if (installed == NULL) {
+		p->direct_accept = p->tvs_accept = true;
+		snprintf(p->direct_reason, sizeof(p->direct_reason), "a phone "
+		    "with no CTL accepts the first one it downloads");
+		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "%s",
+		    p->direct_reason);
+		goto print;
+	}
+	/* A SAST of the installed CTL with the signer's identity and key. */
+	for (i = 0; i < installed->nrecords; i++) {
+		X509 *x = installed->records[i].cert;
+
+		if (installed->records[i].role == CTL_ROLE_SAST && x != NULL &&
+		    X509_NAME_cmp(X509_get_issuer_name(x),
+		    X509_get_issuer_name(signer)) == 0 &&
+		    ASN1_INTEGER_cmp(X509_get0_serialNumber(x),
+		    X509_get0_serialNumber(signer)) == 0 &&
+		    EVP_PKEY_eq(X509_get0_pubkey(x), X509_get0_pubkey(signer)) ==
+		    1)
+			break;
+	}
+	if (i < installed->nrecords) {
+		p->direct_accept = p->tvs_accept = true;
+		snprintf(p->direct_reason, sizeof(p->direct_reason), "signed by "
+		    "%s, a SAST in the installed CTL (record %zu)",
+		    subject ? subject : "?", i + 1);
+		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "%s",
+		    p->direct_reason);
+	} else {
+		snprintf(p->direct_reason, sizeof(p->direct_reason), "the "
+		    "signer %s is not a SAST in the installed CTL",
+		    subject ? subject : "?");
+		tvs_verdict(&tvs, signer, subject ? subject : "?", p);
+	}
+print:
+	print_verdict(p);
+	rc = CTL_OK;
+out:
+	free(subject);
+	view_free(&tvs);
+	ctl_free(installed);
+	return rc;
+}
+
 int
 preflight_run(struct net_session *s, const uint8_t *newctl, size_t len,
     struct preflight *p, struct ctl_diag *d)
@@ -199,7 +293,6 @@ preflight_run(struct net_session *s, const uint8_t *newctl, size_t len,
 	struct tvs_view tvs = { NULL, 0, 0 };
 	struct ctl_trust t;
 	struct ctl_diag pd;
-	const struct vouch *v;
 	int rc;
 
 	memset(p, 0, sizeof(*p));
@@ -223,30 +316,13 @@ preflight_run(struct net_session *s, const uint8_t *newctl, size_t len,
 		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "%s", t.reason);
 	} else if (!t.tvs_could_help) {
 		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "%s", t.reason);
-	} else if ((v = tvs_lookup(&tvs, newf->records[t.new_signer].cert))) {
-		p->tvs_accept = true;
-		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "accepted via "
-		    "TVS: the signer %s is %s",
-		    newf->records[t.new_signer].subject ?
-		    newf->records[t.new_signer].subject : "(no subject)",
-		    v->where);
 	} else {
-		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "TVS does not "
-		    "know the signer %s: it is not among the cluster's own "
-		    "certificates, its trust stores, or the CTL on the server "
-		    "(upload it as Phone-SAST-trust first)",
+		tvs_verdict(&tvs, newf->records[t.new_signer].cert,
 		    newf->records[t.new_signer].subject ?
-		    newf->records[t.new_signer].subject : "(no subject)");
+		    newf->records[t.new_signer].subject : "(no subject)", p);
 	}
 print:
-	printf("Preflight: what the cluster's phones would make of the new "
-	    "CTL\n");
-	printf("  phones with TVS:                %s: %s\n", p->tvs_accept ?
-	    "ACCEPT" : "REJECT", p->tvs_reason);
-	printf("  phones without TVS (7940/7960): %s: %s\n",
-	    p->direct_accept ? "ACCEPT" : "REJECT", p->direct_accept ?
-	    p->direct_reason : "the CTL must be deleted by hand on each of "
-	    "them");
+	print_verdict(p);
 	rc = CTL_OK;
 out:
 	view_free(&tvs);

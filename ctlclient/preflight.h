@@ -15,6 +15,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include <openssl/x509.h>
+
 #include "ctl_err.h"
 
 struct net_session;
@@ -36,6 +38,14 @@ struct preflight {
  * pushed).
  */
 int preflight_run(struct net_session *s, const uint8_t *newctl, size_t len,
+    struct preflight *p, struct ctl_diag *d);
+
+/*
+ * The same for a CTL the publisher will build and sign itself with
+ * SIGNER's key (a tokenless CTL): would the phones accept a CTL signed
+ * by SIGNER?
+ */
+int preflight_signer(struct net_session *s, X509 *signer,
     struct preflight *p, struct ctl_diag *d);
 
 /*

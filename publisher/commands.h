@@ -14,4 +14,7 @@ int cmd_run(int argc, char **argv);
 int cmd_start(int argc, char **argv);
 int cmd_stop(int argc, char **argv);
 
+/* `ctlpublisherd regenerate DIR --node NAME [--cert PURPOSE]` */
+int cmd_regenerate(int argc, char **argv);
+
 #endif

@@ -7,6 +7,7 @@ static const struct cli_command commands[] = {
 	{ "init", cmd_init, "make a self-contained cluster in a directory" },
 	{ "run", cmd_run, "run one node of a cluster in the foreground" },
 	{ "start", cmd_start, "start every node of a cluster in the background" },
+	{ "regenerate", cmd_regenerate, "regenerate a node's certificate (new key and serial)" },
 	{ "stop", cmd_stop, "stop the nodes that start started" },
 };
 
