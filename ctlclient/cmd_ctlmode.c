@@ -31,7 +31,7 @@
 
 #define MAX_TOKENS 8
 
-enum op { OP_MIXED, OP_UPDATE, OP_NON_SECURE, OP_TO_TOKENS };
+enum op { OP_MIXED, OP_UPDATE, OP_NON_SECURE, OP_TO_TOKENS, OP_REGEN };
 
 enum {
 	OPT_TOKEN = 0x2000, OPT_SINGLE, OPT_ADD, OPT_DELETE, OPT_DIGEST,
@@ -61,7 +61,19 @@ static const struct {
 	  "deletes the tokenless CTL from every node and uploads a CTL signed "
 	  "by the first token. Do you want to continue?",
 	  "CTL file Updated: the cluster's CTL is signed by eTokens" },
+	[OP_REGEN] = { "migrate regenerate",
+	  "This operation replaces the regenerated certificates in the CTL, "
+	  "signs it with the token and uploads it to every node. Do you want "
+	  "to continue?",
+	  "CTL file Updated" },
 };
+
+/* Operations that set the security mode once the CTL is on every node. */
+static bool
+sets_mode(enum op op)
+{
+	return op == OP_MIXED || op == OP_NON_SECURE || op == OP_TO_TOKENS;
+}
 
 /* Operations whose CTL is made from the cluster and two tokens. */
 static bool
@@ -146,6 +158,18 @@ usage(enum op op, FILE *out)
 		    "                     prints it, or text its subject contains;\n"
 		    "                     the signing token's record and the last\n"
 		    "                     SAST record cannot be removed\n");
+		break;
+	case OP_REGEN:
+		fprintf(out,
+		    "usage: ctlclient migrate regenerate --server HOST[:PORT]\n"
+		    "         --token URI [--digest D] [--module PATH]\n"
+		    "         [--allow-final-try] [--force] [--yes]\n\n"
+		    "In token mode, after a node's certificate was regenerated\n"
+		    "(same subject, new key): the records of the cluster's CTL that\n"
+		    "name the old certificate get the new one, and the token signs\n"
+		    "the result.  The token must be a SAST of the CTL the cluster\n"
+		    "holds now.  (In tokenless mode, run it without --token.)\n\n"
+		    "  --token URI        the signing SAST eToken\n");
 		break;
 	case OP_TO_TOKENS:
 		fprintf(out,
@@ -274,9 +298,9 @@ parse_args(enum op op, int argc, char **argv, struct args *a,
 		    "--single-token goes on with one", name);
 		return EXIT_INVALID;
 	}
-	if (op == OP_NON_SECURE && a->nadd > 0) {
-		cli_error("set-non-secure keeps the CTL's records: --add "
-		    "belongs to update");
+	if ((op == OP_NON_SECURE || op == OP_REGEN) && a->nadd > 0) {
+		cli_error("%s keeps the CTL's records: --add belongs to update",
+		    name);
 		return EXIT_INVALID;
 	}
 	if (op != OP_UPDATE && a->ndel > 0) {
@@ -402,6 +426,47 @@ read_current(struct job *j, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+/*
+ * After a regeneration (same subject, new key), the records of the plan
+ * that name a node's old certificate get its present one.  Returns how
+ * many records changed.
+ */
+static size_t
+refresh_certs(struct job *j)
+{
+	size_t i, k, c, n = 0;
+
+	for (i = 0; i < j->plan.n; i++) {
+		struct ctl_entry *e = &j->plan.e[i];
+
+		if (e->dns_name == NULL || e->dns_name[0] == '\0')
+			continue;
+		for (k = 0; k < j->cl.nnodes; k++) {
+			const struct net_node *nd = &j->cl.nodes[k];
+
+			if (strcmp(nd->name, e->dns_name) != 0)
+				continue;
+			for (c = 0; c < NET_CERT_N; c++) {
+				X509 *now = nd->certs[c];
+
+				if (now == NULL || X509_cmp(now, e->cert) == 0 ||
+				    X509_NAME_cmp(X509_get_subject_name(now),
+				    X509_get_subject_name(e->cert)) != 0)
+					continue;
+				X509_up_ref(now);
+				X509_free(e->cert);
+				e->cert = now;
+				printf("  record %zu: %s's %s certificate was "
+				    "regenerated; the new one replaces it\n",
+				    i + 1, nd->name,
+				    net_cert_name((enum net_cert)c));
+				n++;
+			}
+		}
+	}
+	return n;
+}
+
 static int
 make_plan(struct job *j, struct ctl_diag *d)
 {
@@ -425,6 +490,9 @@ make_plan(struct job *j, struct ctl_diag *d)
 		if ((rc = ctl_plan_delete(&j->plan, a->del, a->ndel,
 		    j->tokcert[0], d)) != CTL_OK)
 			return rc;
+		if (a->op == OP_REGEN && refresh_certs(j) == 0)
+			return ctl_diag_set(d, CTL_ERR_REFUSED, "no certificate "
+			    "the CTL names was regenerated: nothing to do");
 	}
 	for (i = 0; i < j->extra.n; i++)
 		if ((rc = ctl_plan_add(&j->plan, j->extra.e[i].role,
@@ -564,6 +632,11 @@ run(struct job *j, struct ctl_diag *d)
 	} else if ((rc = read_current(j, d)) != CTL_OK) {
 		return rc;
 	}
+	if (a->op == OP_REGEN && j->cl.ctl_mode != 1)
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster's CTL is "
+		    "%s, not signed by eTokens: run ctlclient migrate "
+		    "regenerate without --token", net_ctl_mode_name(
+		    j->cl.ctl_mode));
 	if (a->op == OP_NON_SECURE && j->cl.security_mode == 0)
 		return ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster is already "
 		    "in non-secure mode; nothing was changed");
@@ -598,12 +671,12 @@ finish(struct job *j, struct ctl_diag *d)
 	ctl_diag_clear(&ud);
 	if ((rc = net_upload_ctl(j->s, "the new CTL", j->file, j->len,
 	    &j->base, &ud)) != CTL_OK) {
-		if (a->op == OP_UPDATE)
+		if (!sets_mode(a->op))
 			return ctl_diag_set(d, rc, "%s", ctl_diag_msg(&ud, rc));
 		return ctl_diag_set(d, rc, "%s; the security mode was not "
 		    "changed", ctl_diag_msg(&ud, rc));
 	}
-	if (a->op != OP_UPDATE && (rc = net_set_security_mode(j->s,
+	if (sets_mode(a->op) && (rc = net_set_security_mode(j->s,
 	    a->op == OP_NON_SECURE ? 0 : 1, &ud)) != CTL_OK)
 		return ctl_diag_set(d, rc, "the new CTL is on every node, but "
 		    "%s; run the command again to set the mode",
@@ -689,4 +762,10 @@ int
 ctlmode_to_tokens(int argc, char **argv)
 {
 	return cmd_ctlmode(OP_TO_TOKENS, argc, argv);
+}
+
+int
+ctlmode_regenerate(int argc, char **argv)
+{
+	return cmd_ctlmode(OP_REGEN, argc, argv);
 }

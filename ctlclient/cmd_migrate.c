@@ -20,7 +20,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes]\n"
-	    "       ctlclient migrate regenerate --server HOST[:PORT] [--force] [--yes]\n"
+	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI] [--force] [--yes]\n"
 	    "       ctlclient migrate to-tokens --token URI --token URI ...\n"
 	    "                        (ctlclient migrate to-tokens --help)\n\n"
 	    "to-tokenless   from eTokens to tokenless (seed 001): the publisher\n"
@@ -28,7 +28,9 @@ usage(FILE *out)
 	    "               tokens' records leave it (utils ctl update CTLFile)\n"
 	    "regenerate     after the publisher's CallManager certificate was\n"
 	    "               regenerated in tokenless mode: a new CTL signed with\n"
-	    "               the new certificate\n"
+	    "               the new certificate; in token mode, with --token:\n"
+	    "               the CTL's records get the regenerated certificates\n"
+	    "               and the token signs it\n"
 	    "to-tokens      from tokenless back to eTokens\n\n"
 	    "Each first runs preflight for a CTL signed by the publisher's\n"
 	    "CallManager certificate: phones with TVS must accept it (unless\n"
@@ -69,10 +71,8 @@ tokenless(bool regenerate, const struct net_opts *no, bool force, bool yes,
 	}
 	if (regenerate && c.ctl_mode != 2) {
 		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "the cluster's CTL is %s: "
-		    "in token mode the CTL names the CallManager certificates "
-		    "as CCM+TFTP records; replace the regenerated one with "
-		    "ctlclient update --token URI --delete N --add "
-		    "role=CCM+TFTP,cert=FILE,dns=NODE",
+		    "in token mode a token signs the CTL: run ctlclient "
+		    "migrate regenerate --token URI",
 		    net_ctl_mode_name(c.ctl_mode));
 		goto out;
 	}
@@ -115,6 +115,12 @@ cmd_migrate(int argc, char **argv)
 
 	if (argc >= 2 && strcmp(argv[1], "to-tokens") == 0)
 		return ctlmode_to_tokens(argc - 1, argv + 1);
+	/* In token mode a token signs the regenerated CTL. */
+	for (c = 2; argc >= 2 && strcmp(argv[1], "regenerate") == 0 &&
+	    c < argc; c++)
+		if (strcmp(argv[c], "--token") == 0 ||
+		    strncmp(argv[c], "--token=", 8) == 0)
+			return ctlmode_regenerate(argc - 1, argv + 1);
 	if (argc < 2 || (strcmp(argv[1], "to-tokenless") != 0 &&
 	    strcmp(argv[1], "regenerate") != 0)) {
 		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||

@@ -56,8 +56,21 @@ check_ctl "token CTL on every node, signed by SAST1" SAST-ADN0054f509 yes
 status_is "status: mixed mode, token" 1 token
 
 expect_rc 2 "migrate without a subcommand" $CTL migrate $NET
-expect_rc 1 "migrate regenerate in token mode is refused" $CTL migrate regenerate --yes $NET
-expect_in "$WORK/err" "in token mode the CTL names the CallManager certificates" "regenerate says what to do instead"
+expect_rc 1 "migrate regenerate without a token in token mode is refused" $CTL migrate regenerate --yes $NET
+expect_in "$WORK/err" "run ctlclient migrate regenerate --token URI" "regenerate says what to do instead"
+expect_rc 1 "migrate regenerate --token with nothing regenerated" $CTL migrate regenerate --token "$T1" --yes $NET
+expect_in "$WORK/err" "nothing to do" "nothing regenerated: nothing done"
+
+# A regenerated certificate in token mode: the token signs the new CTL.
+expect_rc 0 "ctlpublisherd regenerate cucm-sub1's CallManager certificate" $PUBD regenerate "$DIR" --node cucm-sub1
+expect_rc 0 "migrate regenerate --token" $CTL migrate regenerate --token "$T1" --yes $NET
+expect_in "$WORK/out" "cucm-sub1's CallManager certificate was regenerated" "the replaced record is named"
+expect_in "$WORK/out" "phones without TVS \(7940/7960\): ACCEPT" "every phone accepts it: the token signs"
+sub1_fp=$(openssl x509 -in "$DIR/nodes/cucm-sub1/CallManager.pem" -noout -fingerprint -sha1 | cut -d= -f2 | tr -d : | tr A-F a-f)
+check_ctl "the token CTL on every node, signed by SAST1" SAST-ADN0054f509 yes
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert any(r["dns_name"]=="cucm-sub1" and r["cert_sha1"]==sys.argv[2] for r in j["records"])' "$WORK/show.json" "$sub1_fp" &&
+	pass "the CTL names cucm-sub1's new certificate" || fail "cucm-sub1's record not replaced"
+status_is "status: mixed mode, token" 1 token
 
 # From eTokens to tokenless.
 expect_rc 0 "migrate to-tokenless" $CTL migrate to-tokenless --yes $NET
