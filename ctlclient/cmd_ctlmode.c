@@ -28,6 +28,7 @@
 #include "net_upload.h"
 #include "preflight.h"
 #include "sources.h"
+#include "token_pick.h"
 
 #define MAX_TOKENS 8
 
@@ -278,10 +279,9 @@ parse_args(enum op op, int argc, char **argv, struct args *a,
 	}
 	if (net_opts_check(&a->no) != 0)
 		return EXIT_INVALID;
-	if (a->ntoken == 0) {
-		cli_error("%s needs --token URI (the signing eToken)", name);
-		return EXIT_INVALID;
-	}
+	/* No --token: the tokens are asked for at the terminal. */
+	if (a->ntoken == 0)
+		return -1;
 	if (!from_cluster(op) && a->ntoken > 1) {
 		cli_error("%s signs with one token: give --token once (add a "
 		    "token to the CTL with --add role=SAST,cert=URI)", name);
@@ -698,6 +698,7 @@ cmd_ctlmode(enum op op, int argc, char **argv)
 	struct args a;
 	struct job j;
 	struct ctl_diag d;
+	char *picked[2] = { NULL, NULL };
 	size_t i;
 	int rc, status;
 
@@ -710,6 +711,24 @@ cmd_ctlmode(enum op op, int argc, char **argv)
 	j.src = &src;
 	if ((status = parse_args(op, argc, argv, &a, &src)) >= 0)
 		goto out;
+	if (a.ntoken == 0) {
+		size_t want = from_cluster(op) && !a.single ? 2 : 1;
+
+		if (!can_confirm()) {
+			cli_error("%s needs --token URI (the signing eToken), or "
+			    "a terminal to ask for the token on", ops[op].name);
+			status = EXIT_INVALID;
+			goto out;
+		}
+		ctl_diag_clear(&d);
+		if ((rc = token_pick(src.module, want, picked, &d)) != CTL_OK) {
+			cli_error("%s: %s", ops[op].name, ctl_diag_msg(&d, rc));
+			status = EXIT_FAIL;
+			goto out;
+		}
+		for (i = 0; i < want; i++)
+			a.token[a.ntoken++] = picked[i];
+	}
 	if (a.single && a.ntoken == 1)
 		warn_single();
 	if (!a.yes && !can_confirm()) {
@@ -737,6 +756,8 @@ out:
 	cli_sources_close(&src);
 	free(a.add);
 	free(a.del);
+	free(picked[0]);
+	free(picked[1]);
 	return status;
 }
 
