@@ -1,10 +1,13 @@
 /* ctlclient tokenless set-mixed-mode|update|set-non-secure [--yes] */
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "commands.h"
 #include "ctl_err.h"
+#include "ctl_render.h"
+#include "net_mode.h"
 #include "net_session.h"
 
 enum { OPT_YES = 0x2000 };
@@ -46,6 +49,24 @@ usage(FILE *out)
 	    "confirmed, or any node failed, 2 bad usage.\n");
 }
 
+/* The new file's MD5 and SHA1, as phones show one or the other. */
+static void
+print_checksums(struct net_session *s, const char *announced)
+{
+	struct ctl_diag fd;
+	uint8_t *file = NULL;
+	size_t len = 0;
+	char md5[33], sha1[41];
+
+	if (net_fetch_ctl(s, &file, &len, sha1, &fd) == CTL_OK) {
+		ctl_checksums(file, len, md5, sha1);
+		printf("%s(MD5)\n%s(SHA1)\n", md5, sha1);
+	} else {
+		printf("CTL SHA1: %s\n", announced);
+	}
+	free(file);
+}
+
 static int
 run(struct net_session *s, size_t ai, struct ctl_diag *d)
 {
@@ -77,7 +98,7 @@ run(struct net_session *s, size_t ai, struct ctl_diag *d)
 		goto out;
 	}
 	failed = net_results_print(stdout, res, nres);
-	printf("CTL SHA1: %s\n", sha1);
+	print_checksums(s, sha1);
 	if (failed == 0)
 		printf("%s\n", actions[ai].done);
 	printf("Please Restart the TFTP and Cisco CallManager services on all "

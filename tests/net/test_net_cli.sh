@@ -200,7 +200,7 @@ expect_in "$WORK/err" "--yes" "tokenless names --yes"
 not_in "$LOG" "type 0x06" "nothing sent unconfirmed"
 expect_rc 0 "tokenless update --yes" cli tokenless update $A --yes
 expect_in "$WORK/out" "^cucm-pub +CTLFile.tlv +Passed" "tokenless: per-node lines"
-expect_in "$WORK/out" "^CTL SHA1: [0-9a-f]{40}$" "tokenless: new SHA-1"
+expect_in "$WORK/out" "^[0-9a-f]{40}\(SHA1\)$" "tokenless: new SHA-1"
 expect_in "$WORK/out" "^CTL file Updated$" "tokenless: CUCM's done line"
 expect_in "$WORK/out" "^Please Restart the TFTP and Cisco CallManager services on all nodes in the cluster that run these services$" "tokenless: restart note"
 expect_rc 0 "tokenless set-non-secure --yes" cli tokenless set-non-secure $A --yes
