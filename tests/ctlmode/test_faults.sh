@@ -1,6 +1,7 @@
 #!/bin/bash
 # Token commands when something breaks: the signing token pulled out in
-# the middle of its signature, and a subscriber that is down.  Each ends
+# the middle of its signature, a subscriber that is down, the publisher
+# killed during an update.  Each ends
 # with a clear message, and status reports the cluster truthfully: the
 # CTL unchanged after the token fault; the node down named, marked stale,
 # and brought up to date when it returns.
@@ -60,4 +61,30 @@ done
 expect_rc 0 "status after the return" $CTL status --json $NET
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert all(n["state"]=="current" and n["ctl_sha1"]==j["ctl_sha1"] for n in j["nodes"]), j' "$WORK/out" &&
 	pass "status: every node current" || fail "status after the return"
+
+# The publisher killed while an update is under way.
+old=$(node_sha1 cucm-pub)
+$CTL update --token "$T1" --delete tftp --yes $NET >"$WORK/up.out" 2>&1 &
+up=$!
+BG_PIDS="$BG_PIDS $up"
+sleep 0.$((RANDOM % 5))
+kill -9 "$(cat "$DIR/nodes/cucm-pub/node.pid")"
+wait $up
+bad=""
+for n in cucm-pub cucm-sub1 cucm-sub2; do
+	s=$(node_sha1 $n)
+	if [ "$s" != "$old" ] && ! $CTL show "$DIR/nodes/$n/tftp/CTLFile.tlv" >/dev/null 2>&1; then
+		bad="$bad $n"
+	fi
+done
+[ -z "$bad" ] && pass "publisher killed mid-update: every node holds a whole CTL, old or new" || fail "torn CTL on:$bad"
+"$PUBD" start "$DIR" >/dev/null 2>&1 || fail "restart the publisher"
+for i in $(seq 1 150); do
+	p=$(node_sha1 cucm-pub)
+	[ "$(node_sha1 cucm-sub1)" = "$p" ] && [ "$(node_sha1 cucm-sub2)" = "$p" ] && break
+	sleep 0.1
+done
+expect_rc 0 "status after the publisher's return" $CTL status --json $NET
+python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert len({n["ctl_sha1"] for n in j["nodes"]})==1 and j["nodes"][0]["ctl_sha1"]==j["ctl_sha1"], j' "$WORK/out" &&
+	pass "status: one CTL on every node, as the nodes report it" || fail "status after the publisher's return"
 finish
