@@ -83,6 +83,18 @@ node_sha1() {
 	if [ -f "$f" ]; then sha1sum "$f" | cut -d' ' -f1; else echo none; fi
 }
 
+# make_tokens: two SoftHSM "eTokens" (SAST1 RSA 1024, SAST2 RSA 2048) in
+# $WORK/tokens, exported for ctlclient; T1 and T2 are their URIs with
+# pin-source.
+make_tokens() {
+	sh "$(dirname "${BASH_SOURCE[0]}")/../token/softhsm_setup.sh" \
+		"$WORK/tokens" >/dev/null || { echo "token setup failed"; exit 1; }
+	export SOFTHSM2_CONF=$WORK/tokens/softhsm2.conf
+	export CTLCLIENT_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+	T1="pkcs11:token=SAST1;pin-source=file:$WORK/tokens/SAST1.pin"
+	T2="pkcs11:token=SAST2;pin-source=file:$WORK/tokens/SAST2.pin"
+}
+
 finish() {
 	echo "$PASSES passed, $FAILS failed"
 	[ "$FAILS" -eq 0 ]

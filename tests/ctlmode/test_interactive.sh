@@ -9,10 +9,7 @@ CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
 
-sh "$here/../token/softhsm_setup.sh" "$WORK/tokens" >/dev/null ||
-	{ echo "token setup failed"; exit 1; }
-export SOFTHSM2_CONF=$WORK/tokens/softhsm2.conf
-export CTLCLIENT_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
+make_tokens
 make_cluster 2
 
 expect_rc 2 "without --token and without a terminal" setsid -w $CTL set-mixed-mode --yes $NET

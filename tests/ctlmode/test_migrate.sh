@@ -10,12 +10,7 @@ CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
 
-sh "$here/../token/softhsm_setup.sh" "$WORK/tokens" >/dev/null ||
-	{ echo "token setup failed"; exit 1; }
-export SOFTHSM2_CONF=$WORK/tokens/softhsm2.conf
-export CTLCLIENT_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
-T1="pkcs11:token=SAST1;pin-source=file:$WORK/tokens/SAST1.pin"
-T2="pkcs11:token=SAST2;pin-source=file:$WORK/tokens/SAST2.pin"
+make_tokens
 
 make_cluster 3
 
