@@ -4,6 +4,7 @@
 
 #include "commands.h"
 #include "ctl_err.h"
+#include "net_mode.h"
 #include "net_session.h"
 
 enum { OPT_YES = 0x2000 };
@@ -20,42 +21,6 @@ usage(FILE *out)
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 deleted on every node, 1 refused, not confirmed,\n"
 	    "or any node failed, 2 bad usage.\n");
-}
-
-static int
-run(struct net_session *s, struct ctl_diag *d)
-{
-	static const uint16_t allowed[] = { PT_RESULT };
-	struct net_reply a = { { NULL, 0 }, NULL };
-	struct net_result *res = NULL;
-	struct proto_out o;
-	struct ctl_diag pd;
-	size_t nres = 0, failed;
-	int rc;
-
-	net_request(s, &o, PROTO_DELETE_CTL);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: deleting the CTL failed: %s",
-		    s->peer, pd.msg);
-		goto out;
-	}
-	ctl_diag_clear(&pd);
-	if ((rc = net_only_fields(&a.fs, allowed, 1, "DELETE_CTL", &pd)) ||
-	    (rc = net_results_parse(&a.fs, &res, &nres, &pd))) {
-		rc = ctl_diag_set(d, rc, "%s: malformed answer to DELETE_CTL: "
-		    "%s", s->peer, ctl_diag_msg(&pd, rc));
-		goto out;
-	}
-	failed = net_results_print(stdout, res, nres);
-	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
-	    "%zu of %zu nodes still hold CTLFile.tlv", failed, nres);
-out:
-	free(res);
-	net_reply_free(&a);
-	return rc;
 }
 
 int
@@ -94,7 +59,7 @@ cmd_delete_ctl(int argc, char **argv)
 	    "from the TFTP directory of every node in the cluster.\n"
 	    "Do you want to continue?", "--yes", &d)) != CTL_OK) ||
 	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = run(s, &d)) != CTL_OK)
+	    (rc = net_delete_ctl(s, &d)) != CTL_OK)
 		cli_error("%s", ctl_diag_msg(&d, rc));
 	net_close(s);
 	return net_exit_status(rc);

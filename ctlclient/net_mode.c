@@ -135,27 +135,33 @@ net_trust_add(struct net_session *s, const char *purpose, X509 *cert,
 int
 net_delete_ctl(struct net_session *s, struct ctl_diag *d)
 {
+	static const uint16_t allowed[] = { PT_RESULT };
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct net_result *res = NULL;
 	struct proto_out o;
 	struct ctl_diag pd;
-	size_t nres = 0;
+	size_t nres = 0, failed;
 	int rc;
 
 	net_request(s, &o, PROTO_DELETE_CTL);
 	rc = net_call_change(s, &o, &a, d);
 	proto_out_free(&o);
-	if (rc != CTL_OK)
+	if (rc != CTL_OK) {
+		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
+		rc = ctl_diag_set(d, rc, "%s: deleting the CTL failed: %s",
+		    s->peer, pd.msg);
 		goto out;
+	}
 	ctl_diag_clear(&pd);
-	if ((rc = net_results_parse(&a.fs, &res, &nres, &pd)) != CTL_OK) {
+	if ((rc = net_only_fields(&a.fs, allowed, 1, "DELETE_CTL", &pd)) ||
+	    (rc = net_results_parse(&a.fs, &res, &nres, &pd))) {
 		rc = ctl_diag_set(d, rc, "%s: malformed answer to DELETE_CTL: "
 		    "%s", s->peer, ctl_diag_msg(&pd, rc));
 		goto out;
 	}
-	if (net_results_print(stdout, res, nres) > 0)
-		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "not every node deleted "
-		    "its CTL");
+	failed = net_results_print(stdout, res, nres);
+	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
+	    "%zu of %zu nodes still hold CTLFile.tlv", failed, nres);
 out:
 	free(res);
 	net_reply_free(&a);
