@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "commands.h"
 #include "ctl_err.h"
@@ -17,17 +18,24 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlpublisherd init DIR [--nodes N] [--port P]\n"
+	    "           [--tvs-tls 1.2|1.0] [--itl-signer ITLRecovery|CallManager]\n"
 	    "\n"
 	    "Makes a cluster of N nodes (%d to %d, default %d) on this machine:\n"
 	    "node 0 is the publisher cucm-pub on 127.0.0.2, node I the\n"
 	    "subscriber cucm-subI on 127.0.0.(2+I).  Node I listens on\n"
-	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS) and P + %d*I + 2\n"
-	    "(distribution); P defaults to %d.\n"
+	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS), P + %d*I + 2\n"
+	    "(distribution) and P + %d*I + 3 (TFTP); P defaults to %d.\n"
+	    "\n"
+	    "--tvs-tls 1.0 lets TVS accept TLS 1.0, which 7900-series phones\n"
+	    "speak; the default accepts TLS 1.2 and later only.\n"
+	    "--itl-signer CallManager signs the ITL with the publisher's\n"
+	    "CallManager key, as CUCM 8.x to 11.5 do; the default is the\n"
+	    "ITLRecovery key, as CUCM 12 and later do.\n"
 	    "\n"
 	    "The administrator is 'admin'; the password is in DIR/%s.\n"
 	    "Clients trust DIR/%s.  DIR must not exist, or be empty.\n",
 	    PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
-	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT, PUB_FILE_PASSWORD,
+	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT, PUB_FILE_PASSWORD,
 	    PUB_FILE_TRUST);
 }
 
@@ -66,10 +74,10 @@ report(const char *dir)
 	}
 	printf("cluster of %zu node%s in %s\n", n, n == 1 ? "" : "s", dir);
 	for (i = 0; i < n; i++)
-		printf("  %-12s %-10s %-12s ctl %u, tvs %u, distribution %u\n",
-		    nodes[i].name, nodes[i].publisher ? "publisher" :
-		    "subscriber", nodes[i].ip, nodes[i].ports.ctl,
-		    nodes[i].ports.tvs, nodes[i].ports.dist);
+		printf("  %-12s %-10s %-12s ctl %u, tvs %u, distribution %u, "
+		    "tftp %u\n", nodes[i].name, nodes[i].publisher ?
+		    "publisher" : "subscriber", nodes[i].ip, nodes[i].ports.ctl,
+		    nodes[i].ports.tvs, nodes[i].ports.dist, nodes[i].ports.tftp);
 	printf("administrator: admin, password in %s/%s\n", dir,
 	    PUB_FILE_PASSWORD);
 	printf("clients trust: %s/%s\n", dir, PUB_FILE_TRUST);
@@ -84,10 +92,13 @@ cmd_init(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "nodes", required_argument, NULL, 'n' },
 		{ "port", required_argument, NULL, 'p' },
+		{ "tvs-tls", required_argument, NULL, 't' },
+		{ "itl-signer", required_argument, NULL, 'i' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct pub_init_opts o = { PUB_DEFAULT_NODES, PUB_DEFAULT_PORT };
+	struct pub_init_opts o = { PUB_DEFAULT_NODES, PUB_DEFAULT_PORT,
+	    PUB_TVS_TLS12, PUB_ITL_ITLRECOVERY };
 	struct ctl_diag d = { "" };
 	int c, rc;
 
@@ -105,8 +116,29 @@ cmd_init(int argc, char **argv)
 		case 'p':
 			if (parse_uint(optarg, 1, PUB_PORT_MAX, &o.port) != 0) {
 				cli_error("--port %s: the base port is 1 to %d "
-				    "(node I uses it + %d*I, + 1, + 2)", optarg,
+				    "(node I uses it + %d*I, + 1, + 2, + 3)", optarg,
 				    PUB_PORT_MAX, PUB_PORT_STEP);
+				return EXIT_INVALID;
+			}
+			break;
+		case 't':
+			if (strcmp(optarg, "1.2") == 0)
+				o.tvs_tls = PUB_TVS_TLS12;
+			else if (strcmp(optarg, "1.0") == 0)
+				o.tvs_tls = PUB_TVS_TLS10;
+			else {
+				cli_error("--tvs-tls %s: use 1.2 or 1.0", optarg);
+				return EXIT_INVALID;
+			}
+			break;
+		case 'i':
+			if (strcasecmp(optarg, "ITLRecovery") == 0)
+				o.itl_signer = PUB_ITL_ITLRECOVERY;
+			else if (strcasecmp(optarg, "CallManager") == 0)
+				o.itl_signer = PUB_ITL_CALLMANAGER;
+			else {
+				cli_error("--itl-signer %s: use ITLRecovery or "
+				    "CallManager", optarg);
 				return EXIT_INVALID;
 			}
 			break;

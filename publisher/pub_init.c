@@ -275,6 +275,10 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 	if ((rc = pub_audit_add(st, INIT_ACTOR, "init", NULL, NULL, detail,
 	    d)) != CTL_OK ||
 	    (rc = make_admin(st, top, d)) != CTL_OK ||
+	    ((o->tvs_tls != PUB_TVS_TLS12 ||
+	    o->itl_signer != PUB_ITL_ITLRECOVERY) &&
+	    (rc = pub_settings_set_options(st, INIT_ACTOR, o->tvs_tls,
+	    o->itl_signer, d)) != CTL_OK) ||
 	    (rc = pub_state_commit(st, d)) != CTL_OK)
 		goto out;
 	rc = CTL_OK;

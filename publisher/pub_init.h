@@ -4,11 +4,15 @@
 #ifndef PUB_INIT_H
 #define PUB_INIT_H
 
+#include "pub_state.h"
+
 struct ctl_diag;
 
 struct pub_init_opts {
 	unsigned nodes;   /* PUB_NODES_MIN..PUB_NODES_MAX, publisher included */
 	unsigned port;    /* the publisher's CTL Provider port (base port) */
+	enum pub_tvs_tls tvs_tls;
+	enum pub_itl_signer itl_signer;
 };
 
 /*

@@ -26,7 +26,7 @@ pub_layout_ports(unsigned base, unsigned index, struct pub_ports *out,
 {
 	if (base < 1 || base > PUB_PORT_MAX)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "port %u: the base port "
-		    "must be 1 to %d (node I uses base + %d * I, + 1, + 2)",
+		    "must be 1 to %d (node I uses base + %d * I, + 1, + 2, + 3)",
 		    base, PUB_PORT_MAX, PUB_PORT_STEP);
 	if (index >= PUB_NODES_MAX)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "node %u: at most %d "
@@ -34,6 +34,7 @@ pub_layout_ports(unsigned base, unsigned index, struct pub_ports *out,
 	out->ctl = (uint16_t)(base + PUB_PORT_STEP * index);
 	out->tvs = (uint16_t)(out->ctl + 1);
 	out->dist = (uint16_t)(out->ctl + 2);
+	out->tftp = (uint16_t)(out->ctl + 3);
 	return CTL_OK;
 }
 

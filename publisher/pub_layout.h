@@ -27,15 +27,16 @@ struct ctl_diag;
 #define PUB_FILE_CA_KEY    "cluster-ca.key"
 #define PUB_DIR_NODES      "nodes"
 
-/* The three ports of a node. */
+/* The four ports of a node. */
 struct pub_ports {
 	uint16_t ctl;     /* CTL Provider (the port-2444 service) */
 	uint16_t tvs;     /* Trust Verification Service */
 	uint16_t dist;    /* node-to-node distribution, mutual TLS */
+	uint16_t tftp;    /* TFTP (UDP): what phones download */
 };
 
 /* The largest base port that leaves room for PUB_NODES_MAX nodes. */
-#define PUB_PORT_MAX (65535 - PUB_PORT_STEP * (PUB_NODES_MAX - 1) - 2)
+#define PUB_PORT_MAX (65535 - PUB_PORT_STEP * (PUB_NODES_MAX - 1) - 3)
 
 /*
  * Node INDEX (0 is the publisher): "cucm-pub", then "cucm-sub1",
@@ -49,7 +50,7 @@ void pub_layout_node_ip(unsigned index, char *out);
 
 /*
  * Node INDEX's ports for base port BASE: ctl = BASE + 10 * INDEX,
- * tvs = ctl + 1, dist = ctl + 2.  Fails with CTL_ERR_USAGE when BASE is
+ * tvs = ctl + 1, dist = ctl + 2, tftp = ctl + 3.  Fails with CTL_ERR_USAGE when BASE is
  * outside 1..PUB_PORT_MAX or INDEX is not below PUB_NODES_MAX.
  */
 int pub_layout_ports(unsigned base, unsigned index, struct pub_ports *out,

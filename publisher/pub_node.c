@@ -69,8 +69,8 @@ pub_node_add(struct pub_state *st, const struct pub_node *n,
 
 	snprintf(tftp, sizeof(tftp), "%s/%s/tftp", PUB_DIR_NODES, n->name);
 	if ((rc = pub_sql_prepare(st, "INSERT INTO nodes (idx, name, ip, "
-	    "port_ctl, port_tvs, port_dist, role, tftp_dir) VALUES (?1, ?2, ?3, "
-	    "?4, ?5, ?6, ?7, ?8)", &q, d)) != CTL_OK)
+	    "port_ctl, port_tvs, port_dist, port_tftp, role, tftp_dir) VALUES "
+	    "(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", &q, d)) != CTL_OK)
 		return rc;
 	if (sqlite3_bind_int(q, 1, (int)n->index) != SQLITE_OK ||
 	    pub_sql_bind_text(q, 2, n->name) != SQLITE_OK ||
@@ -78,9 +78,10 @@ pub_node_add(struct pub_state *st, const struct pub_node *n,
 	    sqlite3_bind_int(q, 4, n->ports.ctl) != SQLITE_OK ||
 	    sqlite3_bind_int(q, 5, n->ports.tvs) != SQLITE_OK ||
 	    sqlite3_bind_int(q, 6, n->ports.dist) != SQLITE_OK ||
-	    pub_sql_bind_text(q, 7, n->publisher ? "publisher" : "subscriber") !=
+	    sqlite3_bind_int(q, 7, n->ports.tftp) != SQLITE_OK ||
+	    pub_sql_bind_text(q, 8, n->publisher ? "publisher" : "subscriber") !=
 	    SQLITE_OK ||
-	    pub_sql_bind_text(q, 8, tftp) != SQLITE_OK)
+	    pub_sql_bind_text(q, 9, tftp) != SQLITE_OK)
 		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
 	else
 		rc = pub_sql_run(st, q, d);
@@ -119,7 +120,7 @@ pub_node_cert_add(struct pub_state *st, const char *node,
 }
 
 #define NODE_COLUMNS "idx, name, ip, port_ctl, port_tvs, port_dist, role, " \
-    "tftp_dir, ctl_sha1, dist_state, dist_reason, dist_time"
+    "tftp_dir, ctl_sha1, dist_state, dist_reason, dist_time, port_tftp"
 
 static int
 read_node(struct pub_state *st, sqlite3_stmt *q, struct pub_node *n,
@@ -135,6 +136,7 @@ read_node(struct pub_state *st, sqlite3_stmt *q, struct pub_node *n,
 	n->ports.ctl = (uint16_t)sqlite3_column_int(q, 3);
 	n->ports.tvs = (uint16_t)sqlite3_column_int(q, 4);
 	n->ports.dist = (uint16_t)sqlite3_column_int(q, 5);
+	n->ports.tftp = (uint16_t)sqlite3_column_int(q, 12);
 	n->publisher = role != NULL && strcmp((const char *)role,
 	    "publisher") == 0;
 	if (tftp == NULL || (size_t)snprintf(n->tftp_dir, sizeof(n->tftp_dir),

@@ -9,19 +9,23 @@
 /* "CTLP": marks the file as ours (PRAGMA application_id). */
 #define PUB_APPLICATION_ID 0x43544c50
 
-static const char schema_v1[] =
+/* Version 2 added the TVS and ITL settings and each node's TFTP port. */
+static const char schema_v2[] =
 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
 "CREATE TABLE settings ("
 "  id INTEGER PRIMARY KEY CHECK (id = 1),"
 "  security_mode INTEGER NOT NULL CHECK (security_mode IN (0, 1)),"
 "  ctl_mode TEXT NOT NULL CHECK (ctl_mode IN ('none','token','tokenless')),"
-"  base_port INTEGER NOT NULL);"
+"  base_port INTEGER NOT NULL,"
+"  tvs_tls TEXT NOT NULL DEFAULT '1.2' CHECK (tvs_tls IN ('1.0','1.2')),"
+"  itl_signer TEXT NOT NULL DEFAULT 'ITLRecovery'"
+"    CHECK (itl_signer IN ('ITLRecovery','CallManager')));"
 "CREATE TABLE nodes ("
 "  idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
 "  name TEXT NOT NULL UNIQUE,"
 "  ip TEXT NOT NULL UNIQUE,"
 "  port_ctl INTEGER NOT NULL, port_tvs INTEGER NOT NULL,"
-"  port_dist INTEGER NOT NULL,"
+"  port_dist INTEGER NOT NULL, port_tftp INTEGER NOT NULL,"
 "  role TEXT NOT NULL CHECK (role IN ('publisher','subscriber')),"
 "  tftp_dir TEXT NOT NULL,"
 "  ctl_sha1 TEXT,"
@@ -66,7 +70,7 @@ pub_schema_create(struct pub_state *st, unsigned base_port,
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
 	    PUB_APPLICATION_ID);
 	if ((rc = pub_sql_exec(st, pragma, d)) != CTL_OK ||
-	    (rc = pub_sql_exec(st, schema_v1, d)) != CTL_OK ||
+	    (rc = pub_sql_exec(st, schema_v2, d)) != CTL_OK ||
 	    (rc = pub_sql_prepare(st, "INSERT INTO schema_version (version) "
 	    "VALUES (?1)", &q, d)) != CTL_OK)
 		goto out;
@@ -84,6 +88,41 @@ pub_schema_create(struct pub_state *st, unsigned base_port,
 	rc = pub_state_commit(st, d);
 out:
 	sqlite3_finalize(q);
+	if (rc != CTL_OK)
+		pub_state_rollback(st);
+	return rc;
+}
+
+/* What turns a version 1 database into version 2. */
+static const char upgrade_v2[] =
+"ALTER TABLE settings ADD COLUMN tvs_tls TEXT NOT NULL DEFAULT '1.2'"
+"  CHECK (tvs_tls IN ('1.0','1.2'));"
+"ALTER TABLE settings ADD COLUMN itl_signer TEXT NOT NULL"
+"  DEFAULT 'ITLRecovery' CHECK (itl_signer IN ('ITLRecovery','CallManager'));"
+"ALTER TABLE nodes ADD COLUMN port_tftp INTEGER NOT NULL DEFAULT 0;"
+"UPDATE nodes SET port_tftp = port_ctl + 3;"
+"INSERT INTO schema_version (version) VALUES (2);";
+
+/* Upgrades a version 1 database, unless another process (a node starting
+ * beside this one) did it first. */
+static int
+upgrade(struct pub_state *st, struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, version = 0;
+
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	if ((rc = pub_sql_prepare(st, "SELECT max(version) FROM "
+	    "schema_version", &q, d)) != CTL_OK)
+		goto out;
+	if (sqlite3_step(q) == SQLITE_ROW)
+		version = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	if (version == 1 && (rc = pub_sql_exec(st, upgrade_v2, d)) != CTL_OK)
+		goto out;
+	rc = pub_state_commit(st, d);
+out:
 	if (rc != CTL_OK)
 		pub_state_rollback(st);
 	return rc;
@@ -127,7 +166,8 @@ pub_schema_check(struct pub_state *st, struct ctl_diag *d)
 		    "is not valid", st->dir, PUB_STATE_FILE, version);
 		goto out;
 	}
-	rc = CTL_OK;
+	sqlite3_finalize(q);
+	return version < PUB_SCHEMA_VERSION ? upgrade(st, d) : CTL_OK;
 out:
 	sqlite3_finalize(q);
 	return rc;

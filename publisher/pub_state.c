@@ -1,6 +1,7 @@
 #include "pub_state.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -250,6 +251,66 @@ pub_ctl_mode_parse(const char *s, enum pub_ctl_mode *m)
 	return CTL_ERR_USAGE;
 }
 
+static bool
+text_is(sqlite3_stmt *q, int col, const char *want)
+{
+	const unsigned char *t = sqlite3_column_text(q, col);
+
+	return t != NULL && strcmp((const char *)t, want) == 0;
+}
+
+const char *
+pub_tvs_tls_name(enum pub_tvs_tls t)
+{
+	return t == PUB_TVS_TLS10 ? "1.0" : "1.2";
+}
+
+const char *
+pub_itl_signer_name(enum pub_itl_signer s)
+{
+	return s == PUB_ITL_CALLMANAGER ? "CallManager" : "ITLRecovery";
+}
+
+int
+pub_settings_set_options(struct pub_state *st, const char *actor,
+    enum pub_tvs_tls tvs_tls, enum pub_itl_signer itl_signer,
+    struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	char detail[128];
+	int rc;
+
+	if ((tvs_tls != PUB_TVS_TLS12 && tvs_tls != PUB_TVS_TLS10) ||
+	    (itl_signer != PUB_ITL_ITLRECOVERY &&
+	    itl_signer != PUB_ITL_CALLMANAGER))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown TVS TLS version "
+		    "or ITL signer");
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	if ((rc = pub_sql_prepare(st, "UPDATE settings SET tvs_tls = ?1, "
+	    "itl_signer = ?2 WHERE id = 1", &q, d)) != CTL_OK)
+		goto out;
+	if (pub_sql_bind_text(q, 1, pub_tvs_tls_name(tvs_tls)) != SQLITE_OK ||
+	    pub_sql_bind_text(q, 2, pub_itl_signer_name(itl_signer)) !=
+	    SQLITE_OK) {
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
+		goto out;
+	}
+	if ((rc = pub_sql_run(st, q, d)) != CTL_OK)
+		goto out;
+	snprintf(detail, sizeof(detail), "TVS TLS %s and later, ITL signed "
+	    "by %s", pub_tvs_tls_name(tvs_tls), pub_itl_signer_name(itl_signer));
+	if ((rc = pub_audit_add(st, actor, "set-options", NULL, NULL, detail,
+	    d)) != CTL_OK)
+		goto out;
+	rc = pub_state_commit(st, d);
+out:
+	sqlite3_finalize(q);
+	if (rc != CTL_OK)
+		pub_state_rollback(st);
+	return rc;
+}
+
 int
 pub_settings_get(struct pub_state *st, struct pub_settings *out,
     struct ctl_diag *d)
@@ -258,7 +319,8 @@ pub_settings_get(struct pub_state *st, struct pub_settings *out,
 	int rc;
 
 	if ((rc = pub_sql_prepare(st, "SELECT security_mode, ctl_mode, "
-	    "base_port FROM settings WHERE id = 1", &q, d)) != CTL_OK)
+	    "base_port, tvs_tls, itl_signer FROM settings WHERE id = 1", &q,
+	    d)) != CTL_OK)
 		return rc;
 	if (sqlite3_step(q) != SQLITE_ROW) {
 		rc = pub_sql_error(st, CTL_ERR_IO, "cannot read the settings", d);
@@ -273,6 +335,9 @@ pub_settings_get(struct pub_state *st, struct pub_settings *out,
 		goto out;
 	}
 	out->base_port = (unsigned)sqlite3_column_int(q, 2);
+	out->tvs_tls = text_is(q, 3, "1.0") ? PUB_TVS_TLS10 : PUB_TVS_TLS12;
+	out->itl_signer = text_is(q, 4, "CallManager") ? PUB_ITL_CALLMANAGER :
+	    PUB_ITL_ITLRECOVERY;
 	rc = CTL_OK;
 out:
 	sqlite3_finalize(q);

@@ -15,7 +15,7 @@ struct ctl_diag;
 struct pub_state;
 
 #define PUB_STATE_FILE     "state.db"
-#define PUB_SCHEMA_VERSION 1
+#define PUB_SCHEMA_VERSION 2
 
 /*
  * Opens the state of the cluster in DIR.  *ST is freed with
@@ -59,10 +59,19 @@ enum pub_ctl_mode {
 	PUB_CTL_TOKENLESS = 2,  /* signed with the publisher's CallManager key */
 };
 
+/* The lowest TLS version TVS accepts: 1.2, or 1.0 for 7900-series phones. */
+enum pub_tvs_tls { PUB_TVS_TLS12 = 0, PUB_TVS_TLS10 = 1 };
+
+/* Which certificate signs the ITL: the publisher's ITLRecovery (CUCM 12
+ * and later) or its CallManager certificate (8.x to 11.5). */
+enum pub_itl_signer { PUB_ITL_ITLRECOVERY = 0, PUB_ITL_CALLMANAGER = 1 };
+
 struct pub_settings {
 	int security_mode;         /* ClusterSecurityMode: 0 non-secure, 1 mixed */
 	enum pub_ctl_mode ctl_mode;
 	unsigned base_port;        /* the publisher's CTL Provider port */
+	enum pub_tvs_tls tvs_tls;
+	enum pub_itl_signer itl_signer;
 };
 
 /* "none", "token", "tokenless" (never NULL). */
@@ -82,5 +91,18 @@ int pub_settings_get(struct pub_state *st, struct pub_settings *out,
  */
 int pub_settings_set_mode(struct pub_state *st, const char *actor,
     int security_mode, enum pub_ctl_mode ctl_mode, struct ctl_diag *d);
+
+/* "1.2" / "1.0" and "ITLRecovery" / "CallManager" (never NULL). */
+const char *pub_tvs_tls_name(enum pub_tvs_tls t);
+const char *pub_itl_signer_name(enum pub_itl_signer s);
+
+/*
+ * Sets the lowest TLS version of TVS and the ITL signer, and records it
+ * in the audit log as ACTOR's "set-options".  Fails with CTL_ERR_USAGE for
+ * a value out of range (nothing changed), CTL_ERR_IO.
+ */
+int pub_settings_set_options(struct pub_state *st, const char *actor,
+    enum pub_tvs_tls tvs_tls, enum pub_itl_signer itl_signer,
+    struct ctl_diag *d);
 
 #endif

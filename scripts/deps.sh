@@ -15,6 +15,8 @@ PACKAGES=(
 	umockdev libumockdev-dev
 	vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard
 	python3-pycryptodome
+	# TVS and the phone rehearsal: libevent, TFTP server and client
+	libevent-dev libcurl4-openssl-dev tftpd-hpa
 )
 
 missing=()

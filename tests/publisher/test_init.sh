@@ -95,9 +95,9 @@ expect_mode "$WORK/one" 700
 
 # The upper bounds together: 16 nodes, the highest base port; the last
 # node's distribution port is 65535.
-expect_rc 0 "init --nodes 16 --port 65383" \
-	"$PUBD" init "$WORK/big" --nodes 16 --port 65383
+expect_rc 0 "init --nodes 16 --port 65382" \
+	"$PUBD" init "$WORK/big" --nodes 16 --port 65382
 expect_in "$WORK/out" "^cluster of 16 nodes in " "reports sixteen nodes"
-expect_in "$WORK/out" "cucm-sub15 +subscriber +127\.0\.0\.17 +ctl 65533, tvs 65534, distribution 65535" "last node's ports"
+expect_in "$WORK/out" "cucm-sub15 +subscriber +127\.0\.0\.17 +ctl 65532, tvs 65533, distribution 65534, tftp 65535" "last node's ports"
 
 finish

@@ -43,7 +43,8 @@ static struct pub_state *st;
 static int
 setup(void **state)
 {
-	struct pub_init_opts o = { NODES, 2444 };
+	struct pub_init_opts o = { NODES, 2444, PUB_TVS_TLS12,
+	    PUB_ITL_ITLRECOVERY };
 	struct ctl_diag d = { "" };
 
 	(void)state;

@@ -420,11 +420,34 @@ test_schema_versions(void **state)
 	assert_int_equal(pub_state_create(dir2, 2444, &s2, &d), CTL_OK);
 	pub_state_close(s2);
 	assert_int_equal(pub_state_create(dir2, 2444, &s2, &d), CTL_ERR_USAGE);
-	/* A newer schema: refused with a reason. */
+	/* Version 1 (no TVS/ITL settings, no TFTP port): upgraded on open. */
 	db = pt_path(dir2, PUB_STATE_FILE, NULL);
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "ALTER TABLE settings DROP COLUMN "
+	    "tvs_tls; ALTER TABLE settings DROP COLUMN itl_signer; "
+	    "ALTER TABLE nodes DROP COLUMN port_tftp; "
+	    "UPDATE schema_version SET version = 1", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(raw);
+	{
+		struct pub_settings set;
+
+		assert_int_equal(pub_state_open(dir2, &s2, &d), CTL_OK);
+		assert_int_equal(pub_settings_get(s2, &set, &d), CTL_OK);
+		assert_int_equal(set.tvs_tls, PUB_TVS_TLS12);
+		assert_int_equal(set.itl_signer, PUB_ITL_ITLRECOVERY);
+		assert_int_equal(pub_settings_set_options(s2, "t",
+		    PUB_TVS_TLS10, PUB_ITL_CALLMANAGER, &d), CTL_OK);
+		assert_int_equal(pub_settings_get(s2, &set, &d), CTL_OK);
+		assert_int_equal(set.tvs_tls, PUB_TVS_TLS10);
+		assert_int_equal(set.itl_signer, PUB_ITL_CALLMANAGER);
+		pub_state_close(s2);
+		s2 = NULL;
+	}
+	/* A newer schema: refused with a reason. */
+	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "UPDATE schema_version SET "
-	    "version = 2", NULL, NULL, NULL), SQLITE_OK);
+	    "version = 3", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	ctl_diag_clear(&d);
 	assert_int_equal(pub_state_open(dir2, &s2, &d), CTL_ERR_USAGE);
