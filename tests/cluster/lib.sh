@@ -51,8 +51,10 @@ for _ in range(200):
     try:
         socks = []
         for i in range(nodes):
-            for k in range(3):
-                s = socket.socket()
+            # ctl, tvs, dist over TCP; tftp (base + 3) over UDP
+            for k in range(4):
+                kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
+                s = socket.socket(socket.AF_INET, kind)
                 s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
                 socks.append(s)
         for s in socks:
@@ -65,11 +67,13 @@ for _ in range(200):
 PY
 }
 
-# make_cluster NODES: init and start; sets SERVER, NET (common options).
+# make_cluster NODES [INIT OPTIONS...]: init and start; sets SERVER, NET
+# (common options).
 make_cluster() {
-	local base
-	base=$(free_base "$1")
-	"$PUBD" init "$DIR" --nodes "$1" --port "$base" >"$WORK/init.log" 2>&1 ||
+	local base n=$1
+	shift
+	base=$(free_base "$n")
+	"$PUBD" init "$DIR" --nodes "$n" --port "$base" "$@" >"$WORK/init.log" 2>&1 ||
 		{ cat "$WORK/init.log"; echo "init failed"; exit 1; }
 	"$PUBD" start "$DIR" >"$WORK/start.log" 2>&1 ||
 		{ cat "$WORK/start.log"; echo "start failed"; exit 1; }
