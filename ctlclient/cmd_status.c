@@ -18,11 +18,21 @@ usage(FILE *out)
 	    "Shows the cluster as the publisher's CTL Provider sees it: the\n"
 	    "security mode, how the CTL is signed (none, token, tokenless),\n"
 	    "the SHA-1 of the cluster's CTL, and for every node its address,\n"
-	    "role, the CTL it holds, whether it answers, and whether its\n"
-	    "copy is current.\n\n"
+	    "role, its TVS and TFTP ports, the CTL it holds, whether it\n"
+	    "answers, and whether its copy is current.\n\n"
 	    "  --json   one JSON object instead of the table\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 shown, 1 failed, 2 bad usage.\n");
+}
+
+/* "IP:PORT" for the table, "-" when the server did not say. */
+static void
+endpoint_text(char *out, size_t len, const char *ip, uint16_t port)
+{
+	if (port == 0)
+		snprintf(out, len, "-");
+	else
+		snprintf(out, len, "%s:%u", ip, port);
 }
 
 static void
@@ -45,6 +55,37 @@ print_text(const struct net_session *s, const struct net_cluster *c)
 		    n->reachable ? "yes" : "no", n->state,
 		    n->sha1[0] ? n->sha1 : "(none)");
 	}
+	/* The endpoints phones use, in a table of their own so that the
+	 * one above keeps its columns for scripts that read it. */
+	for (i = 0; i < c->nnodes; i++)
+		if (c->nodes[i].tvs_port != 0 || c->nodes[i].tftp_port != 0)
+			break;
+	if (i == c->nnodes)
+		return;
+	printf("\n%-24s %-21s %s\n", "Hostname", "TVS", "TFTP (UDP)");
+	for (i = 0; i < c->nnodes; i++) {
+		const struct net_node *n = &c->nodes[i];
+		char tvs[32], tftp[32];
+
+		endpoint_text(tvs, sizeof(tvs), n->ip, n->tvs_port);
+		endpoint_text(tftp, sizeof(tftp), n->ip, n->tftp_port);
+		printf("%-24s %-21s %s\n", n->name, tvs, tftp);
+	}
+}
+
+/* "host:port" for a JSON endpoint, null when the server did not say. */
+static void
+json_endpoint(struct json_out *j, const char *key, const char *ip,
+    uint16_t port)
+{
+	char ep[32];
+
+	if (port == 0) {
+		json_null(j, key);
+		return;
+	}
+	snprintf(ep, sizeof(ep), "%s:%u", ip, port);
+	json_string(j, key, ep);
 }
 
 static void
@@ -70,6 +111,8 @@ print_json(const struct net_session *s, const struct net_cluster *c)
 		json_string(&j, "name", n->name);
 		json_string(&j, "ip", n->ip);
 		json_int(&j, "port", n->port);
+		json_endpoint(&j, "tvs", n->ip, n->tvs_port);
+		json_endpoint(&j, "tftp", n->ip, n->tftp_port);
 		json_bool(&j, "publisher", n->publisher);
 		json_string(&j, "ctl_sha1", n->sha1[0] ? n->sha1 : NULL);
 		json_bool(&j, "reachable", n->reachable);

@@ -10,6 +10,8 @@
 int cmd_show(int argc, char **argv);
 int cmd_build(int argc, char **argv);
 int cmd_verify(int argc, char **argv);
+int cmd_tvs_query(int argc, char **argv);
+int cmd_rehearse(int argc, char **argv);
 int cmd_tokens(int argc, char **argv);
 int cmd_export_cert(int argc, char **argv);
 int cmd_wait_token(int argc, char **argv);

@@ -7,6 +7,8 @@ static const struct cli_command commands[] = {
 	{ "show", cmd_show, "show a CTL or ITL file the way CUCM's show ctl does" },
 	{ "build", cmd_build, "build and sign a CTL or ITL file" },
 	{ "verify", cmd_verify, "would a phone holding one file accept another?" },
+	{ "tvs-query", cmd_tvs_query, "ask a Trust Verification Service about a certificate" },
+	{ "rehearse", cmd_rehearse, "rehearse a phone reset: N phones download and judge the lists" },
 	{ "tokens", cmd_tokens, "list PKCS#11 modules, tokens, certificates, readers, USB eTokens" },
 	{ "export-cert", cmd_export_cert, "write a token's certificate to a file" },
 	{ "wait-token", cmd_wait_token, "wait until a token is inserted" },

@@ -972,14 +972,21 @@ node_parse(const struct proto_fields *g, struct net_node *nd,
     struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_NAME, PT_IP, PT_PORT,
-	    PT_PUBLISHER, PT_SHA1, PT_REACHABLE, PT_STATE };
+	    PT_PUBLISHER, PT_SHA1, PT_REACHABLE, PT_STATE, PT_TVS_PORT,
+	    PT_TFTP_PORT };
 	const uint8_t *ip;
 	uint8_t pub, reach;
 	size_t n;
 	int rc, have;
 
 	memset(nd, 0, sizeof(*nd));
-	if ((rc = net_only_fields(g, allowed, 7, "a NODE", d)) ||
+	/* TVS_PORT and TFTP_PORT came later: a server without them is
+	 * still read, the ports then unknown (0). */
+	if ((rc = net_only_fields(g, allowed, 9, "a NODE", d)) ||
+	    ((rc = proto_get_u16(g, PT_TVS_PORT, false, &nd->tvs_port, d)) &&
+	    rc != CTL_ERR_NOT_FOUND) ||
+	    ((rc = proto_get_u16(g, PT_TFTP_PORT, false, &nd->tftp_port, d)) &&
+	    rc != CTL_ERR_NOT_FOUND) ||
 	    (rc = proto_get_str(g, PT_NAME, true, nd->name, 64, d)) ||
 	    (rc = proto_get_bytes(g, PT_IP, true, 4, &ip, &n, d)) ||
 	    (rc = proto_get_u16(g, PT_PORT, true, &nd->port, d)) ||

@@ -187,6 +187,8 @@ struct net_node {
 	char name[65];
 	char ip[16];            /* dotted quad */
 	uint16_t port;
+	uint16_t tvs_port;      /* TVS; 0 when the server did not say */
+	uint16_t tftp_port;     /* TFTP (UDP); 0 when the server did not say */
 	int publisher;
 	char sha1[41];          /* of the CTL the node holds; "" for none */
 	int reachable;

@@ -21,7 +21,8 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_OPERATION] = "OPERATION", [PT_OLD_SHA1] = "OLD_SHA1",
 	[PT_NEW_SHA1] = "NEW_SHA1", [PT_TRUST] = "TRUST",
 	[PT_FILENAME] = "FILENAME", [PT_STATUS] = "STATUS",
-	[PT_NODE_CERT] = "NODE_CERT",
+	[PT_NODE_CERT] = "NODE_CERT", [PT_TVS_PORT] = "TVS_PORT",
+	[PT_TFTP_PORT] = "TFTP_PORT",
 };
 
 const char *
@@ -365,8 +366,8 @@ int
 proto_get_str(const struct proto_fields *fs, uint16_t tag, bool required,
     char *out, size_t max, struct ctl_diag *d)
 {
-	const uint8_t *p;
-	size_t n;
+	const uint8_t *p = NULL;
+	size_t n = 0;
 	int rc;
 
 	if ((rc = proto_get_bytes(fs, tag, required, max, &p, &n, d)))

@@ -124,8 +124,8 @@ static int read_device(struct rbuf *v, char *out, struct ctl_diag *d)
 	return CTL_OK;
 }
 
-int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
-    struct ctl_diag *d)
+static int parse_request(const uint8_t *p, size_t len,
+    struct tvs_request *out, struct ctl_diag *d)
 {
 	struct tvs_header h;
 	struct rbuf body, v;
@@ -134,7 +134,9 @@ int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
 	int rc;
 
 	memset(out, 0, sizeof(*out));
-	if ((rc = open_message(p, len, &h, &body, d)))
+	/* What the header says is judged before the body is looked at:
+	 * an oversized request is refused as such even when cut short. */
+	if ((rc = tvs_header_parse(p, len, &h, d)))
 		return rc;
 	if (!is_request(h.command))
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL,
@@ -143,6 +145,8 @@ int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
 		return ctl_diag_set(d, CTL_ERR_TOO_BIG,
 		    "TVS request of %u bytes; at most %d are accepted",
 		    h.length, TVS_REQUEST_MAX);
+	if ((rc = open_message(p, len, &h, &body, d)))
+		return rc;
 	out->command = h.command;
 	out->session = h.session;
 	while (rb_avail(&body) > 0) {
@@ -179,6 +183,20 @@ int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL,
 		    "TVS request has no CERTIFICATE");
 	return CTL_OK;
+}
+
+int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
+    struct ctl_diag *d)
+{
+	struct tvs_request r;
+	int rc = parse_request(p, len, &r, d);
+
+	/* a failed parse leaves nothing half-filled behind */
+	if (rc == CTL_OK)
+		*out = r;
+	else
+		memset(out, 0, sizeof(*out));
+	return rc;
 }
 
 int tvs_request_cert(const struct tvs_request *r, X509 **out,
@@ -243,7 +261,9 @@ int tvs_request_build(uint8_t command, uint32_t session, const char *device,
 		return ctl_diag_set(d, CTL_ERR_USAGE,
 		    "device name \"%s\": use 1 to %d printable characters",
 		    device, TVS_DEVICE_NAME_MAX);
-	if (cert_len == 0 || cert_len + n + 7 > TVS_REQUEST_MAX)
+	/* elements: 3 + 1 + n for the name, 3 + cert_len for the
+	 * certificate; compared on the limit side so no sum can wrap */
+	if (cert_len == 0 || cert_len > (size_t)TVS_REQUEST_MAX - 7 - n)
 		return ctl_diag_set(d, CTL_ERR_TOO_BIG,
 		    "a %zu-byte certificate does not fit a TVS request",
 		    cert_len);

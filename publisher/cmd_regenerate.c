@@ -19,7 +19,10 @@ usage(FILE *out)
 	    "Running nodes pick it up at their next CTL build; the CTL phones\n"
 	    "hold still names the old certificate, which is what `ctlclient\n"
 	    "migrate regenerate` (tokenless) or `ctlclient update` (tokens)\n"
-	    "then brings up to date.\n");
+	    "then brings up to date.  The ITL, which holds the CallManager,\n"
+	    "TVS and ITLRecovery certificates, is rebuilt at once in the\n"
+	    "publisher's TFTP directory; the running publisher pushes it to\n"
+	    "every node.\n");
 }
 
 int

@@ -1,7 +1,9 @@
 /*
  * ctlpublisherd start DIR / stop DIR: every node of a cluster as a
  * background process, with its log in nodes/NAME/node.log and its
- * process id in nodes/NAME/node.pid.
+ * process id in nodes/NAME/node.pid; and beside each node its TFTP
+ * server (tftpd-hpa's in.tftpd serving nodes/NAME/tftp on the node's
+ * address and TFTP port), with nodes/NAME/tftp.log and tftp.pid.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -13,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <limits.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -24,9 +27,11 @@
 #include "pub_layout.h"
 #include "pub_node.h"
 #include "pub_state.h"
+#include "pub_tftp.h"
 
 #define START_WAIT_MS 15000
 #define STOP_WAIT_MS  5000
+#define PROBE_MS      100       /* one TFTP probe waits this long */
 
 static void
 usage(FILE *out, const char *cmd)
@@ -35,13 +40,17 @@ usage(FILE *out, const char *cmd)
 		fprintf(out,
 		    "usage: ctlpublisherd start DIR\n\n"
 		    "Starts every node of the cluster in DIR that is not running\n"
-		    "yet, in the background, and returns once all of them accept\n"
-		    "connections.  Each node logs to DIR/nodes/NAME/node.log.\n");
+		    "yet, in the background, with its TFTP server (in.tftpd from\n"
+		    "tftpd-hpa, serving DIR/nodes/NAME/tftp on the node's address\n"
+		    "and TFTP port), and returns once all of them accept\n"
+		    "connections and every TFTP server answers.  Each node logs\n"
+		    "to DIR/nodes/NAME/node.log.  $%s names another in.tftpd.\n",
+		    PUB_TFTPD_ENV);
 	else
 		fprintf(out,
 		    "usage: ctlpublisherd stop DIR\n\n"
 		    "Stops every node of the cluster in DIR that `start` "
-		    "started.\n");
+		    "started,\nand their TFTP servers.\n");
 }
 
 static int
@@ -93,16 +102,20 @@ node_file(const char *dir, const char *node, const char *name)
 	return pub_layout_path(dir, node, name, &p) == CTL_OK ? p : NULL;
 }
 
-/* The pid in DIR/nodes/NODE/node.pid when that process still runs this
- * node (a stale file or a recycled pid gives 0). */
+/*
+ * The pid in DIR/nodes/NODE/PIDNAME when that process still runs, and its
+ * command line (NUL-separated arguments, N bytes) into BUF; 0 for no
+ * file, a stale one or a process gone.
+ */
 static pid_t
-running_pid(const char *dir, const char *node)
+pid_from_file(const char *dir, const char *node, const char *pidname,
+    char *buf, size_t size, size_t *n)
 {
-	char *pidf = node_file(dir, node, "node.pid"), buf[4096], cmd[64];
+	char *pidf = node_file(dir, node, pidname), cmd[64];
 	FILE *f;
 	long pid = 0;
-	size_t n, i;
 
+	*n = 0;
 	if (pidf == NULL || (f = fopen(pidf, "r")) == NULL) {
 		free(pidf);
 		return 0;
@@ -116,14 +129,60 @@ running_pid(const char *dir, const char *node)
 	snprintf(cmd, sizeof(cmd), "/proc/%ld/cmdline", pid);
 	if ((f = fopen(cmd, "r")) == NULL)
 		return 0;
-	n = fread(buf, 1, sizeof(buf) - 1, f);
+	*n = fread(buf, 1, size - 1, f);
 	fclose(f);
+	buf[*n] = '\0';
+	return (pid_t)pid;
+}
+
+/* The pid in DIR/nodes/NODE/node.pid when that process still runs this
+ * node (a stale file or a recycled pid gives 0). */
+static pid_t
+running_pid(const char *dir, const char *node)
+{
+	char buf[4096];
+	pid_t pid;
+	size_t n, i;
+
+	if ((pid = pid_from_file(dir, node, "node.pid", buf, sizeof(buf),
+	    &n)) == 0)
+		return 0;
 	for (i = 0; i < n; i++)
 		if (buf[i] == '\0')
 			buf[i] = ' ';
-	buf[n] = '\0';
 	return strstr(buf, "ctlpublisherd") != NULL && strstr(buf, node) ?
-	    (pid_t)pid : 0;
+	    pid : 0;
+}
+
+/* The directory node N's TFTP server serves, resolved, so that `stop`
+ * recognises the server whatever path `start` was given; NULL when it
+ * does not exist. */
+static char *
+tftp_root(const struct pub_node *n)
+{
+	return realpath(n->tftp_dir, NULL);
+}
+
+/* The pid in nodes/NODE/tftp.pid when that process is still a TFTP
+ * server serving ROOT (its last argument), else 0. */
+static pid_t
+running_tftp(const char *dir, const struct pub_node *n)
+{
+	char buf[8192], *root = tftp_root(n);
+	const char *last = NULL, *p;
+	pid_t pid;
+	size_t len;
+
+	if (root == NULL)
+		return 0;
+	pid = pid_from_file(dir, n->name, "tftp.pid", buf, sizeof(buf), &len);
+	for (p = buf; pid != 0 && p < buf + len; p += strlen(p) + 1)
+		last = p;
+	if (pid == 0 || last == NULL || strcmp(last, root) != 0 ||
+	    strstr(buf, "tftpd") == NULL)
+		pid = 0;
+	free(root);
+	return pid;
 }
 
 static bool
@@ -170,6 +229,99 @@ spawn(const char *dir, const struct pub_node *node)
 	_exit(127);
 }
 
+/*
+ * Starts node N's TFTP server, in.tftpd at TFTPD: in the foreground (so
+ * its pid is the one to stop), listening on the node's address and TFTP
+ * port, chrooted into its TFTP directory.  It forks one child per
+ * transfer; its own session makes them one process group, which
+ * stop_group() ends together.  in.tftpd logs to syslog: tftp.log gets
+ * one line per start, and whatever it writes to stderr.
+ */
+static pid_t
+spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
+{
+	char *log = node_file(dir, n->name, "tftp.log"), *root = tftp_root(n);
+	char addr[PUB_IP_MAX + 8], line[512];
+	pid_t pid = -1;
+	time_t now;
+	struct tm tm;
+	int fd, len;
+
+	if (log == NULL || root == NULL) {
+		errno = ENOENT;
+		goto out;
+	}
+	snprintf(addr, sizeof(addr), "%s:%u", n->ip, n->ports.tftp);
+	if ((pid = fork()) != 0)
+		goto out;
+	setsid();
+	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
+	    0600)) >= 0) {
+		now = time(NULL);
+		gmtime_r(&now, &tm);
+		len = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02dZ "
+		    "%s --foreground --listen --address %s --secure %s (node "
+		    "%s; in.tftpd logs to syslog)\n", tm.tm_year + 1900,
+		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		    tftpd, addr, root, n->name);
+		if (len > 0)
+			(void)file_write_all(fd, line, (size_t)len <
+			    sizeof(line) ? (size_t)len : sizeof(line) - 1);
+		dup2(fd, STDOUT_FILENO);
+		dup2(fd, STDERR_FILENO);
+	}
+	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
+		dup2(fd, STDIN_FILENO);
+	execl(tftpd, tftpd, "--foreground", "--listen", "--address", addr,
+	    "--secure", root, (char *)NULL);
+	_exit(127);
+out:
+	free(log);
+	free(root);
+	return pid;
+}
+
+/* Ends the process group PID leads (a TFTP server and its transfers):
+ * SIGTERM, up to STOP_WAIT_MS, then SIGKILL. */
+static void
+stop_group(pid_t pid)
+{
+	pid_t target = getpgid(pid) == pid ? -pid : pid;
+	int waited;
+
+	kill(target, SIGTERM);
+	for (waited = 0; waited < STOP_WAIT_MS && kill(target, 0) == 0;
+	    waited += 50) {
+		/* Our own child (start's failure path) stays a zombie, and
+		 * in the group, until it is reaped. */
+		if (waitpid(pid, NULL, WNOHANG) == pid && target == -pid &&
+		    kill(target, 0) != 0)
+			break;
+		usleep(50000);
+	}
+	if (kill(target, 0) == 0)
+		kill(target, SIGKILL);
+	(void)waitpid(pid, NULL, WNOHANG);
+}
+
+/* Writes PID to nodes/NODE/PIDNAME; 0 or -1 (message printed). */
+static int
+write_pid(const char *dir, const char *node, const char *pidname, pid_t pid)
+{
+	char *pidf = node_file(dir, node, pidname), buf[32];
+	int rc = 0;
+
+	snprintf(buf, sizeof(buf), "%ld\n", (long)pid);
+	if (pidf == NULL || file_write_atomic(pidf, buf, strlen(buf), 0644,
+	    NULL) != CTL_OK) {
+		cli_error("cannot write %s/nodes/%s/%s: check that the "
+		    "directory is writable", dir, node, pidname);
+		rc = -1;
+	}
+	free(pidf);
+	return rc;
+}
+
 static void
 stop_pid(pid_t pid)
 {
@@ -186,23 +338,55 @@ stop_pid(pid_t pid)
 	(void)waitpid(pid, NULL, WNOHANG);
 }
 
+/*
+ * The in.tftpd to run, or NULL (warning printed): the nodes run without
+ * TFTP then, as the CTL operations do not need it, but phones could not
+ * download anything.
+ */
+static const char *
+find_tftpd(char *buf, size_t len)
+{
+	struct ctl_diag d;
+
+	ctl_diag_clear(&d);
+	if (pub_tftpd_find(buf, len, &d) != CTL_OK) {
+		cli_error("warning: %s; starting the nodes without TFTP servers",
+		    d.msg);
+		return NULL;
+	}
+	/* --secure chroots into the node's directory, which needs root. */
+	if (geteuid() != 0) {
+		cli_error("warning: the TFTP servers need root (in.tftpd "
+		    "chroots into each node's TFTP directory); starting the "
+		    "nodes without them");
+		return NULL;
+	}
+	return buf;
+}
+
 int
 cmd_start(int argc, char **argv)
 {
 	struct pub_node *nodes = NULL;
-	pid_t *pids = NULL;
-	const char *dir;
-	char *pidf, buf[32];
+	pid_t *pids = NULL, *tpids = NULL;
+	bool *tready = NULL, *tserve = NULL;
+	const char *dir, *tftpd;
+	char tftpd_buf[PATH_MAX], why[160];
+	struct ctl_diag d;
 	size_t n = 0, i;
-	int rc, waited, status = EXIT_FAIL;
-	bool ready;
+	int rc, waited, wst, status = EXIT_FAIL;
+	bool ready = false;
 
 	if ((rc = parse_args(argc, argv, &dir)) >= 0)
 		return rc;
 	if (nodes_of(dir, &nodes, &n) != CTL_OK)
 		return EXIT_FAIL;
-	if ((pids = calloc(n ? n : 1, sizeof(*pids))) == NULL)
+	if ((pids = calloc(n ? n : 1, sizeof(*pids))) == NULL ||
+	    (tpids = calloc(n ? n : 1, sizeof(*tpids))) == NULL ||
+	    (tready = calloc(n ? n : 1, sizeof(*tready))) == NULL ||
+	    (tserve = calloc(n ? n : 1, sizeof(*tserve))) == NULL)
 		goto out;
+	tftpd = find_tftpd(tftpd_buf, sizeof(tftpd_buf));
 	for (i = 0; i < n; i++) {
 		if (running_pid(dir, nodes[i].name) != 0) {
 			printf("%s is running already\n", nodes[i].name);
@@ -213,16 +397,21 @@ cmd_start(int argc, char **argv)
 			    strerror(errno));
 			goto fail;
 		}
-		snprintf(buf, sizeof(buf), "%ld\n", (long)pids[i]);
-		pidf = node_file(dir, nodes[i].name, "node.pid");
-		if (pidf == NULL || file_write_atomic(pidf, buf, strlen(buf),
-		    0644, NULL) != CTL_OK) {
-			cli_error("cannot write the pid file of node %s",
-			    nodes[i].name);
-			free(pidf);
+		if (write_pid(dir, nodes[i].name, "node.pid", pids[i]) != 0)
+			goto fail;
+	}
+	for (i = 0; tftpd != NULL && i < n; i++) {
+		tserve[i] = true;
+		if (running_tftp(dir, &nodes[i]) != 0)
+			continue;
+		if ((tpids[i] = spawn_tftp(dir, &nodes[i], tftpd)) < 0) {
+			tpids[i] = 0;
+			cli_error("cannot start the TFTP server of node %s: %s",
+			    nodes[i].name, strerror(errno));
 			goto fail;
 		}
-		free(pidf);
+		if (write_pid(dir, nodes[i].name, "tftp.pid", tpids[i]) != 0)
+			goto fail;
 	}
 	for (waited = 0; waited < START_WAIT_MS; waited += 50) {
 		ready = true;
@@ -235,33 +424,70 @@ cmd_start(int argc, char **argv)
 				pids[i] = 0;
 				goto fail;
 			}
+			if (tpids[i] > 0 &&
+			    waitpid(tpids[i], &wst, WNOHANG) == tpids[i]) {
+				if (WIFEXITED(wst))
+					snprintf(why, sizeof(why), "exit status "
+					    "%d", WEXITSTATUS(wst));
+				else
+					snprintf(why, sizeof(why), "signal %d",
+					    WTERMSIG(wst));
+				cli_error("the TFTP server of node %s exited "
+				    "while starting (%s): is %s:%u/udp free? "
+				    "in.tftpd gives its reasons to syslog; see "
+				    "also %s/nodes/%s/tftp.log", nodes[i].name,
+				    why, nodes[i].ip, nodes[i].ports.tftp, dir,
+				    nodes[i].name);
+				tpids[i] = 0;
+				goto fail;
+			}
+			/* A read request proves more than a bound port: the
+			 * server answers, from the right directory. */
+			ctl_diag_clear(&d);
+			if (tserve[i] && !tready[i])
+				tready[i] = pub_tftp_probe(nodes[i].ip,
+				    nodes[i].ports.tftp, "ITLFile.tlv", PROBE_MS,
+				    &d) == CTL_OK;
 			ready = ready && accepts(nodes[i].ip,
 			    nodes[i].ports.dist) && (!nodes[i].publisher ||
-			    accepts(nodes[i].ip, nodes[i].ports.ctl));
+			    accepts(nodes[i].ip, nodes[i].ports.ctl)) &&
+			    (!tserve[i] || tready[i]);
 		}
 		if (ready)
 			break;
 		usleep(50000);
 	}
 	if (!ready) {
-		cli_error("the nodes did not all accept connections within "
-		    "%d s: see the logs in %s/nodes/*/node.log",
-		    START_WAIT_MS / 1000, dir);
+		cli_error("the nodes did not all accept connections, or their "
+		    "TFTP servers answer, within %d s: see the logs in "
+		    "%s/nodes/*/node.log and tftp.log", START_WAIT_MS / 1000,
+		    dir);
 		goto fail;
 	}
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (pids[i] > 0)
 			printf("started %s (%s, pid %ld)\n", nodes[i].name,
 			    nodes[i].publisher ? "publisher" : "subscriber",
 			    (long)pids[i]);
+		if (tpids[i] > 0)
+			printf("started the TFTP server of %s on %s:%u/udp "
+			    "(pid %ld)\n", nodes[i].name, nodes[i].ip,
+			    nodes[i].ports.tftp, (long)tpids[i]);
+	}
 	status = EXIT_OK;
 	goto out;
 fail:
-	for (i = 0; i < n; i++)
+	for (i = 0; i < n; i++) {
 		if (pids[i] > 0)
 			stop_pid(pids[i]);
+		if (tpids != NULL && tpids[i] > 0)
+			stop_group(tpids[i]);
+	}
 out:
 	free(pids);
+	free(tpids);
+	free(tready);
+	free(tserve);
 	free(nodes);
 	return status;
 }
@@ -288,6 +514,15 @@ cmd_stop(int argc, char **argv)
 			stopped++;
 		}
 		if ((pidf = node_file(dir, nodes[i].name, "node.pid")) != NULL)
+			unlink(pidf);
+		free(pidf);
+		if ((pid = running_tftp(dir, &nodes[i])) != 0) {
+			stop_group(pid);
+			printf("stopped the TFTP server of %s (pid %ld)\n",
+			    nodes[i].name, (long)pid);
+			stopped++;
+		}
+		if ((pidf = node_file(dir, nodes[i].name, "tftp.pid")) != NULL)
 			unlink(pidf);
 		free(pidf);
 	}

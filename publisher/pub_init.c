@@ -18,10 +18,12 @@
 #include "hex.h"
 #include "pub_audit.h"
 #include "pub_certgen.h"
+#include "pub_itl.h"
 #include "pub_layout.h"
 #include "pub_node.h"
 #include "pub_password.h"
 #include "pub_state.h"
+#include "pub_store.h"
 #include "pub_user.h"
 #include "secret.h"
 
@@ -250,6 +252,30 @@ out:
 	return rc;
 }
 
+/* Puts the cluster's ITL, one file for all, in every node's TFTP
+ * directory: phones download it before anything else, so a new cluster
+ * serves it from the start. */
+static int
+write_itl(struct pub_state *st, struct ctl_diag *d)
+{
+	struct pub_node *nodes = NULL;
+	uint8_t *itl = NULL;
+	size_t n = 0, i, len = 0;
+	int rc;
+
+	if ((rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK ||
+	    (rc = pub_itl_build(st, 0, &itl, &len, d)) != CTL_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		if ((rc = pub_store_write(nodes[i].tftp_dir, PUB_ITL_FILENAME,
+		    itl, len, d)) != CTL_OK)
+			goto out;
+out:
+	free(itl);
+	free(nodes);
+	return rc;
+}
+
 /* Fills the temporary directory TOP with the whole cluster. */
 static int
 make_cluster(const char *top, const struct pub_init_opts *o,
@@ -259,7 +285,7 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 	struct ca ca = { NULL, NULL };
 	char *path = NULL, detail[96];
 	unsigned i;
-	int rc;
+	int rc, committed = 0;
 
 	if ((rc = make_ca(top, &ca, d)) != CTL_OK ||
 	    (rc = pub_layout_path(top, NULL, PUB_DIR_NODES, &path)) != CTL_OK ||
@@ -281,9 +307,10 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 	    o->itl_signer, d)) != CTL_OK) ||
 	    (rc = pub_state_commit(st, d)) != CTL_OK)
 		goto out;
-	rc = CTL_OK;
+	committed = 1;
+	rc = write_itl(st, d);
 out:
-	if (st != NULL && rc != CTL_OK)
+	if (st != NULL && rc != CTL_OK && !committed)
 		pub_state_rollback(st);
 	pub_state_close(st);
 	X509_free(ca.cert);

@@ -16,6 +16,7 @@
 #include "pub_audit.h"
 #include "pub_certgen.h"
 #include "pub_dist.h"
+#include "pub_itl.h"
 #include "pub_log.h"
 #include "pub_ratelimit.h"
 #include "pub_state.h"
@@ -289,6 +290,74 @@ out:
 	return pe;
 }
 
+/*
+ * Keeps the ITL current on every node: rebuilds the publisher's own copy
+ * when the certificates it holds changed (a regeneration made by another
+ * process, a file removed by hand), then pushes it to each subscriber
+ * that holds another one.  What the nodes hold decides, as for the CTL;
+ * the ITL has no distribution state of its own in the state, the logs
+ * say what happened.  Called with the change lock held, which also
+ * guards LAST_ERR.
+ */
+static void
+itl_catch_up(struct pub_node_srv *srv, struct pub_state *st,
+    const char *actor)
+{
+	static char last_err[CTL_DIAG_MAX];
+	struct pub_node *nodes = NULL, *late = NULL;
+	struct pub_dist_result *res = NULL, *fix = NULL;
+	struct ctl_diag d;
+	uint8_t *file = NULL;
+	char want[41];
+	size_t n = 0, k = 0, i, len = 0;
+	bool changed = false;
+	int rc;
+
+	ctl_diag_clear(&d);
+	rc = pub_itl_refresh(st, actor, srv->self.tftp_dir, &changed, &d);
+	if (rc != CTL_OK) {
+		/* Once per new reason, not every few seconds. */
+		if (strcmp(last_err, ctl_diag_msg(&d, rc)) != 0)
+			pub_log("cannot rebuild %s: %s", PUB_ITL_FILENAME,
+			    ctl_diag_msg(&d, rc));
+		snprintf(last_err, sizeof(last_err), "%s", ctl_diag_msg(&d, rc));
+	} else {
+		last_err[0] = '\0';
+		if (changed)
+			pub_log("rebuilt %s: the certificates it holds changed",
+			    PUB_ITL_FILENAME);
+	}
+	/* Whatever the publisher holds now is what the nodes get. */
+	if (pub_store_read(srv->self.tftp_dir, PUB_ITL_FILENAME, &file, &len,
+	    &d) != CTL_OK || pub_node_list(st, &nodes, &n, &d) != CTL_OK)
+		goto out;
+	if ((late = calloc(n ? n : 1, sizeof(*late))) == NULL ||
+	    (res = calloc(n ? n : 1, sizeof(*res))) == NULL ||
+	    (fix = calloc(n ? n : 1, sizeof(*fix))) == NULL)
+		goto out;
+	pub_sha1_hex(file, len, want);
+	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS,
+	    PUB_ITL_FILENAME, NULL, 0, res);
+	for (i = 0; i < n; i++)
+		if (!nodes[i].publisher && res[i].reachable &&
+		    strcmp(res[i].sha1, want) != 0)
+			late[k++] = nodes[i];
+	if (k == 0)
+		goto out;
+	pub_dist_run(srv->dist_client, late, k, PUB_DIST_PUSH, PUB_ITL_FILENAME,
+	    file, len, fix);
+	for (i = 0; i < k; i++)
+		pub_log("push %s on %s: %s%s%s", PUB_ITL_FILENAME, fix[i].node,
+		    fix[i].ok ? "Passed" : "Failed", fix[i].ok ? "" : ": ",
+		    fix[i].ok ? "" : fix[i].reason);
+out:
+	free(file);
+	free(fix);
+	free(res);
+	free(late);
+	free(nodes);
+}
+
 static int
 do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_fields *fs, struct proto_out *reply,
@@ -335,6 +404,10 @@ do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
 		goto audit;
 	}
 	put_sha1_hex(reply, PT_SHA1, after);
+	/* `migrate regenerate` follows a certificate regeneration: the ITL
+	 * holds those certificates too, so every node gets it now rather
+	 * than at the next catch-up. */
+	itl_catch_up(srv, st, s->user);
 audit:
 	(void)pub_audit_add(st, s->user, ops[action], before[0] ? before :
 	    NULL, pe == CTL_OK ? after : NULL, NULL, &vd);
@@ -436,6 +509,8 @@ do_info(struct pub_node_srv *srv, struct pub_session *s,
 		if (inet_pton(AF_INET, nodes[i].ip, &a) == 1)
 			proto_put_bytes(reply, PT_IP, &a.s_addr, 4);
 		proto_put_u16(reply, PT_PORT, nodes[i].ports.ctl);
+		proto_put_u16(reply, PT_TVS_PORT, nodes[i].ports.tvs);
+		proto_put_u16(reply, PT_TFTP_PORT, nodes[i].ports.tftp);
 		proto_put_u8(reply, PT_PUBLISHER, nodes[i].publisher);
 		if (res[i].sha1[0])
 			put_sha1_hex(reply, PT_SHA1, res[i].sha1);
@@ -617,7 +692,8 @@ const struct pub_service pub_provider_service = {
 
 /*
  * Compares what each subscriber holds with the publisher's own CTL and
- * pushes (or deletes) where they differ.  What the nodes hold decides,
+ * pushes (or deletes) where they differ; then the same for the ITL,
+ * rebuilt first when the certificates it holds changed.  What the nodes hold decides,
  * not what the state recorded: a publisher killed in the middle of a
  * push recorded nothing about it.
  */
@@ -669,6 +745,7 @@ pub_provider_catch_up(struct pub_node_srv *srv)
 		record_results(st, fix, k, file != NULL ? PUB_DIST_PUSH :
 		    PUB_DIST_DELETE);
 	}
+	itl_catch_up(srv, st, "ctlpublisherd");
 unlock:
 	pthread_mutex_unlock(&srv->change);
 out:

@@ -30,7 +30,9 @@ extern const struct pub_service pub_provider_service;
 /*
  * Puts the publisher's present CTL (or its absence) on every subscriber
  * that holds something else: what brings a node that was down, or that
- * missed a push when the publisher died, up to date.
+ * missed a push when the publisher died, up to date.  Then the same for
+ * the ITL, which it first rebuilds when the certificates it holds
+ * changed (pub_itl_refresh).
  */
 void pub_provider_catch_up(struct pub_node_srv *srv);
 

@@ -8,6 +8,7 @@
 #include "hex.h"
 #include "pub_audit.h"
 #include "pub_certgen.h"
+#include "pub_itl.h"
 #include "pub_state.h"
 
 static void
@@ -24,12 +25,13 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
     enum pub_cert_purpose p, struct ctl_diag *d)
 {
 	struct pub_certgen g = { 0 };
-	struct pub_node n;
+	struct pub_node n, pub;
+	struct ctl_diag id;
 	char *cpath = NULL, *kpath = NULL;
 	char old_sha1[41], new_sha1[41], detail[160];
 	X509 *old = NULL, *cert = NULL;
 	EVP_PKEY *key = NULL;
-	int rc;
+	int rc, itl_rc;
 
 	if (p != PUB_CERT_CALLMANAGER && p != PUB_CERT_CAPF &&
 	    p != PUB_CERT_TVS && p != PUB_CERT_ITLRECOVERY)
@@ -52,8 +54,23 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
 	cert_sha1_hex(cert, new_sha1);
 	snprintf(detail, sizeof(detail), "%s %s", n.name,
 	    pub_cert_purpose_name(p));
-	rc = pub_audit_add(st, actor, "cert-regenerate", old_sha1, new_sha1,
-	    detail, d);
+	/* The ITL holds the publisher's signer and every node's CallManager
+	 * and TVS certificate: rebuild it now, in the publisher's TFTP
+	 * directory, from which the running publisher pushes it to the
+	 * subscribers.  A certificate it does not hold changes nothing.
+	 * The certificate is new whatever happens here, so its audit entry
+	 * is written either way, and last. */
+	ctl_diag_clear(&id);
+	if ((itl_rc = pub_node_publisher(st, &pub, &id)) == CTL_OK)
+		itl_rc = pub_itl_refresh(st, actor, pub.tftp_dir, NULL, &id);
+	if ((rc = pub_audit_add(st, actor, "cert-regenerate", old_sha1,
+	    new_sha1, detail, d)) != CTL_OK)
+		goto out;
+	if (itl_rc != CTL_OK)
+		rc = ctl_diag_set(d, itl_rc, "the %s certificate of %s was "
+		    "regenerated, but the ITL could not be rebuilt: %s (the "
+		    "running publisher retries every few seconds)",
+		    pub_cert_purpose_name(p), n.name, ctl_diag_msg(&id, itl_rc));
 out:
 	X509_free(old);
 	X509_free(cert);

@@ -17,8 +17,11 @@ struct pub_state;
  * (CallManager, CAPF, TVS or ITLRecovery) by one with a new RSA 2048
  * key, a new random serial, the same subject and a new validity; the key
  * file is written first, each file atomically.  Records ACTOR's
- * "cert-regenerate" with the old and new certificate SHA1s.  The CTL is
- * not rebuilt: that is the administrator's `update CTLFile`.  Fails
+ * "cert-regenerate" with the old and new certificate SHA1s.  The ITL in
+ * the publisher's TFTP directory is rebuilt when it held the old
+ * certificate (pub_itl_refresh); the running publisher pushes it to the
+ * subscribers.  The CTL is not rebuilt: that is the administrator's
+ * `update CTLFile`.  Fails
  * with CTL_ERR_USAGE for tomcat and client (issued by the cluster CA,
  * not regenerated here), CTL_ERR_NOT_FOUND for an unknown node,
  * CTL_ERR_KEY, CTL_ERR_CRYPTO, CTL_ERR_IO.

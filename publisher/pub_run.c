@@ -17,6 +17,7 @@
 #include "pub_provider.h"
 #include "pub_server.h"
 #include "pub_state.h"
+#include "pub_tvs.h"
 
 /* The distribution port's service: this node's own TFTP directory. */
 static int
@@ -60,8 +61,9 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	struct pub_node_srv srv;
 	struct pub_state *st = NULL;
 	struct listener dist, ctl;
-	pthread_t td, tc;
-	bool have_td = false, have_tc = false;
+	pthread_t td, tc, tt;
+	bool have_td = false, have_tc = false, have_tt = false;
+	struct pub_tvs_job tvs;
 	char *ca = NULL, *tc_cert = NULL, *tc_key = NULL, *cl_cert = NULL,
 	    *cl_key = NULL;
 	SSL_CTX *ctl_tls = NULL, *dist_tls = NULL;
@@ -70,6 +72,7 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	memset(&srv, 0, sizeof(srv));
 	memset(&dist, 0, sizeof(dist));
 	memset(&ctl, 0, sizeof(ctl));
+	memset(&tvs, 0, sizeof(tvs));
 	pthread_mutex_init(&srv.change, NULL);
 	snprintf(srv.dir, sizeof(srv.dir), "%s", dir);
 	if ((rc = pub_state_open(dir, &st, d)) != CTL_OK ||
@@ -98,6 +101,10 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	    { dist_handle, NULL, NULL, &srv }, stop, CTL_OK, { "" } };
 	if (pthread_create(&td, NULL, listen_thread, &dist) == 0)
 		have_td = true;
+	/* every node serves TVS on its own address (docs/tvs.md) */
+	tvs = (struct pub_tvs_job){ dir, &srv.self, stop, CTL_OK, { "" } };
+	if (pthread_create(&tt, NULL, pub_tvs_thread, &tvs) == 0)
+		have_tt = true;
 	if (srv.self.publisher) {
 		ctl = (struct listener){ srv.self.ip, srv.self.ports.ctl,
 		    ctl_tls, pub_provider_service, stop, CTL_OK, { "" } };
@@ -116,10 +123,12 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 		pthread_join(td, NULL);
 	if (have_tc)
 		pthread_join(tc, NULL);
-	rc = dist.rc != CTL_OK ? dist.rc : ctl.rc;
+	if (have_tt)
+		pthread_join(tt, NULL);
+	rc = dist.rc != CTL_OK ? dist.rc : ctl.rc != CTL_OK ? ctl.rc : tvs.rc;
 	if (rc != CTL_OK)
 		ctl_diag_set(d, rc, "%s", dist.rc != CTL_OK ? dist.d.msg :
-		    ctl.d.msg);
+		    ctl.rc != CTL_OK ? ctl.d.msg : tvs.d.msg);
 	pub_log("node %s stopped", srv.self.name);
 out:
 	pub_state_close(st);

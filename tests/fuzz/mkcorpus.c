@@ -1,5 +1,5 @@
-/* mkcorpus CTLDIR PROTODIR: writes the seed corpora of the fuzz targets:
- * .tlv files, and protocol frames. */
+/* mkcorpus CTLDIR PROTODIR [TVSDIR]: writes the seed corpora of the fuzz
+ * targets: .tlv files, protocol frames, and TVS requests. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +9,7 @@
 #include "file_io.h"
 #include "proto_frame.h"
 #include "testbuild.h"
+#include "tvs_msg.h"
 
 static int
 save(const char *dir, const char *name, uint8_t *b, size_t len)
@@ -81,6 +82,49 @@ frames(const char *dir, const uint8_t *ctl, size_t ctl_len)
 	return rc;
 }
 
+/* One TVS request of each shape, and a few that are almost right. */
+static int
+tvs_requests(const char *dir, X509 *x)
+{
+	unsigned char *der = NULL;
+	uint8_t *b = NULL;
+	size_t len = 0;
+	int n = i2d_X509(x, &der), rc = 0;
+
+	if (n <= 0)
+		return 1;
+	if (tvs_request_build(TVS_CMD_VERIFY_REQ, 1, "CP-7975-SEP001122AABBCC",
+	    der, (size_t)n, &b, &len, NULL) != CTL_OK)
+		rc = 1;
+	else {
+		uint8_t *two = malloc(2 * len);
+
+		/* two requests back to back, as one connection carries them */
+		if (two) {
+			memcpy(two, b, len);
+			memcpy(two + len, b, len);
+			rc |= save(dir, "two-requests", two, 2 * len);
+		}
+		rc |= save(dir, "verify", b, len);
+	}
+	if (tvs_request_build(TVS_CMD_QUERY_REQ, 2, "SEP001122AABBCC", der,
+	    (size_t)n, &b, &len, NULL) != CTL_OK)
+		rc = 1;
+	else {
+		uint8_t *cut = malloc(len);
+
+		if (cut) {      /* the certificate one byte short */
+			memcpy(cut, b, len);
+			cut[9]--;
+			cut[len - n - 1]--;
+			rc |= save(dir, "cut-cert", cut, len - 1);
+		}
+		rc |= save(dir, "query", b, len);
+	}
+	OPENSSL_free(der);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -90,8 +134,8 @@ main(int argc, char **argv)
 	size_t len;
 	int rc = 0;
 
-	if (argc != 3) {
-		fprintf(stderr, "usage: mkcorpus CTLDIR PROTODIR\n");
+	if (argc != 3 && argc != 4) {
+		fprintf(stderr, "usage: mkcorpus CTLDIR PROTODIR [TVSDIR]\n");
 		return 2;
 	}
 	if (seed_certs_make(&s) != 0)
@@ -109,6 +153,8 @@ main(int argc, char **argv)
 	e.dns_name = "cucm-1051-a-pub";
 	rc |= tb_build(&e, 1, &s.pub, CTL_DIGEST_SHA256, "ITLFile.tlv", &b,
 	    &len) || save(argv[1], "itl.tlv", b, len);
+	if (argc == 4)
+		rc |= tvs_requests(argv[3], s.pub.cert);
 	seed_certs_free(&s);
 	if (rc != 0)
 		fprintf(stderr, "mkcorpus: cannot write the corpora into %s "

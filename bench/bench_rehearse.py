@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Rehearsal benchmark: a 3-node cluster on loopback, 10,000 phones.
+
+    bench_rehearse.py [--build DIR] [--phones N] [--concurrency C]
+
+Two runs: the steady state (phones hold what TFTP serves: no TVS
+question), and a regenerated CallManager certificate in tokenless mode
+(every phone with TVS asks its node's TVS over TLS).  Reports the
+elapsed time, phones per second, errors (must be zero) and the peak
+memory (VmHWM) of ctlclient, of each ctlpublisherd node and of each
+TFTP server, read from /proc/PID/status before they stop.
+"""
+import argparse
+import json
+import os
+import random
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+
+ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+ap.add_argument("--build", default=os.path.join(os.path.dirname(
+    os.path.abspath(__file__)), "..", "build-reh"))
+ap.add_argument("--phones", type=int, default=10000)
+ap.add_argument("--concurrency", type=int, default=64)
+ap.add_argument("--nodes", type=int, default=3)
+args = ap.parse_args()
+CTL = os.path.join(args.build, "ctlclient", "ctlclient")
+PUBD = os.path.join(args.build, "publisher", "ctlpublisherd")
+for exe in (CTL, PUBD):
+    if not os.access(exe, os.X_OK):
+        sys.exit(f"{exe}: not built (cmake --build {args.build})")
+
+
+def free_base(nodes):
+    for _ in range(200):
+        base = random.randrange(20000, 60000, 10)
+        socks = []
+        try:
+            for i in range(nodes):
+                for k in range(4):
+                    kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
+                    s = socket.socket(socket.AF_INET, kind)
+                    socks.append(s)
+                    s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
+            return base
+        except OSError:
+            pass
+        finally:
+            for s in socks:
+                s.close()
+    sys.exit("no free port range")
+
+
+def vm_hwm_kb(pid):
+    """Peak resident memory of a live process, in KiB (None if gone)."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def read_pid(path):
+    try:
+        with open(path) as f:
+            return int(f.read().split()[0])
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def run_ctl(argv):
+    """Runs ctlclient, sampling its VmHWM until it exits (the last sample
+    before exit is its peak: VmHWM only grows)."""
+    p = subprocess.Popen([CTL] + argv, stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)
+    peak = [0]
+
+    def sample():
+        while p.poll() is None:
+            v = vm_hwm_kb(p.pid)
+            if v:
+                peak[0] = max(peak[0], v)
+            time.sleep(0.05)
+    t = threading.Thread(target=sample)
+    t.start()
+    out, err = p.communicate()
+    t.join()
+    return p.returncode, out, err, peak[0]
+
+
+work = tempfile.mkdtemp(prefix="bench_rehearse.")
+cluster = os.path.join(work, "cluster")
+results = {"phones": args.phones, "nodes": args.nodes,
+           "concurrency": args.concurrency, "runs": []}
+ok = True
+try:
+    base = free_base(args.nodes)
+    subprocess.run([PUBD, "init", cluster, "--nodes", str(args.nodes),
+                    "--port", str(base), "--tvs-tls", "1.0"], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([PUBD, "start", cluster], check=True,
+                   stdout=subprocess.DEVNULL)
+    net = ["--server", f"127.0.0.2:{base}", "--user", "admin",
+           "--password-file", os.path.join(cluster, "admin.password"),
+           "--cafile", os.path.join(cluster, "trust.pem")]
+    subprocess.run([CTL, "tokenless", "set-mixed-mode", "--yes"] + net,
+                   check=True, stdout=subprocess.DEVNULL)
+    snap = os.path.join(work, "snap")
+    subprocess.run([CTL, "rehearse", "--snapshot", snap] + net, check=True,
+                   stdout=subprocess.DEVNULL)
+
+    common = ["rehearse", "--json", "--phones", str(args.phones),
+              "--concurrency", str(args.concurrency),
+              "--models", "8845:40,7975:30,7960:30"] + net
+
+    def bench(name, extra, want_tvs_rejecting=0):
+        global ok
+        rc, out, err, peak = run_ctl(common + extra)
+        try:
+            j = json.loads(out)
+        except ValueError:
+            print(f"{name}: no report (exit {rc}): {err.strip()}")
+            ok = False
+            return
+        run = {"scenario": name, "exit": rc, "elapsed_ms": j["elapsed_ms"],
+               "phones_per_second": j["phones_per_second"],
+               "tftp_downloads": j["tftp_downloads"],
+               "tvs_queries": j["tvs_queries"], "errors": j["errors"],
+               "tvs_phones_rejecting": j["tvs_phones_rejecting"],
+               "warnings": j["warnings"], "ctlclient_vmhwm_kb": peak}
+        results["runs"].append(run)
+        if j["errors"] != 0 or j["tvs_phones_rejecting"] != want_tvs_rejecting:
+            ok = False
+            for x in j["models"]:
+                for k in ("ctl", "itl"):
+                    for w, e in x[k]["examples"].items():
+                        print(f"  {x['model']} {k} {w} "
+                              f"{x[k]['reasons'][w]}: {e[:200]}")
+        print(f"{name:<22} {j['elapsed_ms'] / 1000:8.2f} s "
+              f"{j['phones_per_second']:6d} phones/s  "
+              f"{j['tftp_downloads']:6d} TFTP  {j['tvs_queries']:6d} TVS  "
+              f"errors {j['errors']}  ctlclient VmHWM {peak} KiB")
+
+    bench("steady state", [])
+    subprocess.run([PUBD, "regenerate", cluster, "--node", "cucm-pub"],
+                   check=True, stdout=subprocess.DEVNULL)
+    subprocess.run([CTL, "migrate", "regenerate", "--yes"] + net,
+                   check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    time.sleep(2)   # TVS reloads its caches in the background
+    bench("CallManager regen (TVS)", ["--installed", snap])
+
+    # The servers' peaks, read while they still run.
+    procs = {}
+    nodes_dir = os.path.join(cluster, "nodes")
+    for name in sorted(os.listdir(nodes_dir)):
+        for what, f in (("ctlpublisherd", "node.pid"), ("in.tftpd", "tftp.pid")):
+            pid = read_pid(os.path.join(nodes_dir, name, f))
+            if pid:
+                procs[f"{name} {what}"] = vm_hwm_kb(pid)
+    results["servers_vmhwm_kb"] = procs
+    for k, v in procs.items():
+        print(f"  {k:<28} VmHWM {v} KiB")
+    # tftpd-hpa forks a child per request; the children are reaped by
+    # the server, so their peak is not visible here beyond the parent's.
+finally:
+    subprocess.run([PUBD, "stop", cluster], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    shutil.rmtree(work, ignore_errors=True)
+
+print(json.dumps(results, indent=2))
+sys.exit(0 if ok else 1)

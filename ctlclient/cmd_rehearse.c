@@ -1,0 +1,529 @@
+/* ctlclient rehearse --server ...: would the cluster's phones, reset now,
+ * accept the trust lists TFTP serves?  Also --snapshot DIR. */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "commands.h"
+#include "ctl.h"
+#include "ctl_err.h"
+#include "file_io.h"
+#include "json_out.h"
+#include "net_session.h"
+#include "phone.h"
+#include "rehearse.h"
+#include "tvs_ask.h"
+
+#define DEFAULT_PHONES       1000
+#define DEFAULT_CONCURRENCY  64
+#define DEFAULT_MODELS       "8845:40,7975:30,7960:30"
+
+static const char *const files[2] = { "CTLFile.tlv", "ITLFile.tlv" };
+
+static void
+usage(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlclient rehearse --server HOST[:PORT] [options]\n"
+	    "           [--phones N] [--models MODEL:WEIGHT,...]\n"
+	    "           [--concurrency C] [--installed DIR] [--tvs HOST:PORT]\n"
+	    "           [--timeout-ms MS] [--json]\n"
+	    "       ctlclient rehearse --server HOST[:PORT] [options] "
+	    "--snapshot DIR\n\n"
+	    "Rehearses a phone reset before you reset the phones: N simulated\n"
+	    "phones, phone i on node i %% nodes, each download CTLFile.tlv and\n"
+	    "ITLFile.tlv from their node over TFTP and judge them as their model\n"
+	    "does (docs/rehearsal.md): directly from the lists they hold, else,\n"
+	    "for models with Security by Default, by asking their node's TVS\n"
+	    "over TLS (1.0 for the 7900 series), authenticated only by the TVS\n"
+	    "certificates of the ITL they hold.\n\n"
+	    "  --snapshot DIR      save the CTLFile.tlv and ITLFile.tlv the\n"
+	    "                      publisher serves now into DIR (what registered\n"
+	    "                      phones hold), and exit; do this before a change\n"
+	    "  --installed DIR     the phones hold DIR's CTLFile.tlv and\n"
+	    "                      ITLFile.tlv (either may be absent); default:\n"
+	    "                      what TFTP serves now (a steady-state check)\n"
+	    "  --phones N          how many phones (default %d)\n"
+	    "  --models SPEC       the mix, by weight (default %s);\n"
+	    "                      models: 7940 7960 Jabber (no TVS), 7942 7945\n"
+	    "                      7962 7965 7975 (TVS, TLS 1.0), 7841 8811 8841\n"
+	    "                      8845 8865 (TVS, TLS 1.2)\n"
+	    "  --concurrency C     phones reset at the same time (default %d)\n"
+	    "  --tvs HOST:PORT     every phone asks this TVS instead of its\n"
+	    "                      node's (port %d by default)\n"
+	    "  --timeout-ms MS     each TFTP download and each TVS step (connect,\n"
+	    "                      handshake, answer) gives up after MS (default\n"
+	    "                      %d)\n"
+	    "  --json              the report as one JSON object\n\n"
+	    "Exit status: 0 every phone with TVS accepts (phones without TVS\n"
+	    "that reject are warnings), 1 a phone with TVS rejects, or a TFTP\n"
+	    "or TVS step failed, or the cluster cannot be read, 2 bad usage.\n\n"
+	    NET_OPTIONS_HELP, DEFAULT_PHONES, DEFAULT_MODELS,
+	    DEFAULT_CONCURRENCY, TVS_DEFAULT_PORT, TVS_DEFAULT_TIMEOUT_MS);
+}
+
+/* Where node N serves TFTP and TVS, as CLUSTER_INFO says; a server
+ * that does not say yet gets the publisher's layout: the node's CTL
+ * Provider port +1 (TVS) and +3 (TFTP). */
+static void
+node_endpoints(const struct net_node *n, struct rehearse_node *r)
+{
+	snprintf(r->name, sizeof(r->name), "%s", n->name);
+	snprintf(r->tftp_host, sizeof(r->tftp_host), "%s", n->ip);
+	snprintf(r->tvs_host, sizeof(r->tvs_host), "%s", n->ip);
+	r->tftp_port = n->tftp_port != 0 ? n->tftp_port :
+	    (uint16_t)(n->port + 3);
+	r->tvs_port = n->tvs_port != 0 ? n->tvs_port : (uint16_t)(n->port + 1);
+}
+
+static int
+parse_count(const char *arg, const char *option, unsigned long max,
+    size_t *out)
+{
+	unsigned long v;
+	char *stop;
+
+	errno = 0;
+	v = strtoul(arg, &stop, 10);
+	if (arg[0] < '0' || arg[0] > '9' || *stop != '\0' || errno != 0 ||
+	    v == 0 || v > max) {
+		cli_error("%s %s: a number from 1 to %lu", option, arg, max);
+		return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+/* Saves what the publisher serves now into DIR. */
+static int
+snapshot(const struct rehearse_node *pub, const char *dir, int timeout_ms,
+    struct ctl_diag *d)
+{
+	char path[4096], err[CTL_DIAG_MAX];
+	struct ctl_file *f = NULL;
+	struct ctl_diag pd;
+	uint8_t *data = NULL;
+	size_t i, len;
+	int rc;
+
+	if (mkdir(dir, 0755) != 0 && errno != EEXIST)
+		return ctl_diag_set(d, CTL_ERR_IO, "--snapshot %s: cannot create "
+		    "the directory: %s", dir, strerror(errno));
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		switch (rehearse_tftp_get(pub->tftp_host, pub->tftp_port,
+		    files[i], timeout_ms, &data, &len, err, sizeof(err))) {
+		case PHONE_DL_FAILED:
+			return ctl_diag_set(d, CTL_ERR_NETWORK, "snapshot of %s "
+			    "from %s: %s", files[i], pub->name, err);
+		case PHONE_DL_ABSENT:
+			/* A file left from an older snapshot would lie. */
+			if (unlink(path) != 0 && errno != ENOENT)
+				return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot "
+				    "remove the older snapshot: %s", path,
+				    strerror(errno));
+			printf("%s: not served by %s: phones hold none\n",
+			    files[i], pub->name);
+			continue;
+		case PHONE_DL_OK:
+			break;
+		}
+		ctl_diag_clear(&pd);
+		if ((rc = ctl_parse(data, len, &f, &pd)) != CTL_OK)
+			fprintf(stderr, "ctlclient: warning: %s from %s does not "
+			    "parse (%s); saved as served\n", files[i],
+			    pub->name, ctl_diag_msg(&pd, rc));
+		ctl_free(f);
+		f = NULL;
+		rc = file_write_atomic(path, data, len, 0644, d);
+		free(data);
+		data = NULL;
+		if (rc != CTL_OK)
+			return rc;
+		printf("%s: %zu bytes from %s -> %s\n", files[i], len, pub->name,
+		    path);
+	}
+	return CTL_OK;
+}
+
+/* The lists the phones hold: DIR's files, or what the publisher serves. */
+static int
+installed(const char *dir, const struct rehearse_node *pub, int timeout_ms,
+    struct ctl_file **out, struct ctl_diag *d)
+{
+	char path[4096], err[CTL_DIAG_MAX];
+	struct ctl_diag pd;
+	struct stat st;
+	uint8_t *data = NULL;
+	size_t i, len;
+	int rc;
+
+	if (dir != NULL && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--installed %s: not a "
+		    "directory (make one with --snapshot DIR before the "
+		    "change)", dir);
+	for (i = 0; i < 2; i++) {
+		if (dir != NULL) {
+			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+			if (access(path, F_OK) != 0)
+				continue;   /* the phones hold none */
+			if ((rc = ctl_load(path, &out[i], d)) != CTL_OK)
+				return rc;
+			continue;
+		}
+		switch (rehearse_tftp_get(pub->tftp_host, pub->tftp_port,
+		    files[i], timeout_ms, &data, &len, err, sizeof(err))) {
+		case PHONE_DL_FAILED:
+			return ctl_diag_set(d, CTL_ERR_NETWORK, "reading what "
+			    "phones hold now: %s", err);
+		case PHONE_DL_ABSENT:
+			continue;
+		case PHONE_DL_OK:
+			break;
+		}
+		ctl_diag_clear(&pd);
+		rc = ctl_parse(data, len, &out[i], &pd);
+		free(data);
+		data = NULL;
+		if (rc != CTL_OK)
+			return ctl_diag_set(d, rc, "%s served by %s does not "
+			    "parse, so no phone holds it: %s", files[i],
+			    pub->name, ctl_diag_msg(&pd, rc));
+	}
+	return CTL_OK;
+}
+
+static const char *
+tvs_label(const struct phone_model *m)
+{
+	switch (m->tvs) {
+	case PHONE_TVS_TLS10: return "TVS, TLS 1.0";
+	case PHONE_TVS_TLS12: return "TVS, TLS 1.2";
+	default: return "no TVS";
+	}
+}
+
+static void
+json_file_count(struct json_out *j, const char *key,
+    const struct rehearse_file_count *c)
+{
+	size_t k;
+
+	json_object_begin(j, key);
+	json_int(j, "direct", (long long)c->how[PHONE_DIRECT]);
+	json_int(j, "first", (long long)c->how[PHONE_FIRST]);
+	json_int(j, "via_ctl", (long long)c->how[PHONE_VIA_CTL]);
+	json_int(j, "via_tvs", (long long)c->how[PHONE_VIA_TVS]);
+	json_int(j, "kept", (long long)c->how[PHONE_KEPT]);
+	json_int(j, "dropped", (long long)c->how[PHONE_DROPPED]);
+	json_int(j, "not_used", (long long)c->how[PHONE_NOT_USED]);
+	json_int(j, "rejected", (long long)c->how[PHONE_REJECTED]);
+	json_object_begin(j, "reasons");
+	for (k = 1; k < PHONE_WHY_N; k++)
+		if (c->why[k] > 0)
+			json_int(j, phone_why_name(k), (long long)c->why[k]);
+	json_object_end(j);
+	json_object_begin(j, "examples");
+	for (k = 1; k < PHONE_WHY_N; k++)
+		if (c->why[k] > 0)
+			json_string(j, phone_why_name(k), c->example[k]);
+	json_object_end(j);
+	json_object_end(j);
+}
+
+static void
+json_count(struct json_out *j, const char *key, const struct rehearse_count *c)
+{
+	json_object_begin(j, key);
+	if (c->model != NULL) {
+		json_string(j, "model", c->model->name);
+		json_string(j, "tvs", c->model->tvs == PHONE_TVS_NONE ? "none" :
+		    c->model->tvs == PHONE_TVS_TLS10 ? "tls1.0" : "tls1.2");
+	}
+	json_int(j, "phones", (long long)c->phones);
+	json_int(j, "accepted", (long long)c->accepted);
+	json_int(j, "rejected", (long long)c->rejecting);
+	json_file_count(j, "ctl", &c->ctl);
+	json_file_count(j, "itl", &c->itl);
+	json_object_end(j);
+}
+
+static long long
+per_second(const struct rehearse_result *r)
+{
+	return r->elapsed_ms > 0 ? (long long)r->total.phones * 1000 /
+	    r->elapsed_ms : (long long)r->total.phones * 1000;
+}
+
+static void
+print_json(const struct rehearse_result *r, const struct rehearse_opts *o,
+    const char *holds, int status)
+{
+	struct json_out j;
+	size_t k;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_int(&j, "phones", (long long)o->phones);
+	json_int(&j, "nodes", (long long)o->nnodes);
+	json_int(&j, "concurrency", o->concurrency);
+	json_string(&j, "installed", holds);
+	json_bool(&j, "installed_ctl", o->ctl != NULL);
+	json_bool(&j, "installed_itl", o->itl != NULL);
+	json_int(&j, "elapsed_ms", r->elapsed_ms);
+	json_int(&j, "phones_per_second", per_second(r));
+	json_int(&j, "tftp_downloads", (long long)r->tftp_downloads);
+	json_int(&j, "tvs_queries", (long long)r->tvs_queries);
+	json_int(&j, "errors", (long long)r->errors);
+	json_int(&j, "tvs_phones_rejecting", (long long)r->tvs_rejecting);
+	json_int(&j, "warnings", (long long)r->warnings);
+	json_array_begin(&j, "models");
+	for (k = 0; k < r->nmodels; k++)
+		json_count(&j, NULL, &r->models[k]);
+	json_array_end(&j);
+	json_count(&j, "totals", &r->total);
+	json_string(&j, "verdict", status == EXIT_OK ? "pass" : "fail");
+	json_object_end(&j);
+	json_finish(&j);
+}
+
+static void
+print_reasons(const char *model, const char *kind,
+    const struct rehearse_file_count *c)
+{
+	size_t k;
+
+	for (k = 1; k < PHONE_WHY_N; k++)
+		if (c->why[k] > 0)
+			printf("  %-6s %s %-22s %6zu  e.g. %s\n", model, kind,
+			    phone_why_name(k), c->why[k], c->example[k]);
+}
+
+static void
+print_text(const struct rehearse_result *r, const struct rehearse_opts *o,
+    const char *holds)
+{
+	size_t k;
+
+	printf("Rehearsal: %zu phones on %zu node%s, %d at a time; phones "
+	    "hold %s (CTL %s, ITL %s)\n", o->phones, o->nnodes,
+	    o->nnodes == 1 ? "" : "s", o->concurrency, holds,
+	    o->ctl != NULL ? "yes" : "none", o->itl != NULL ? "yes" : "none");
+	printf("%.3f s, %lld phones/s, %zu TFTP downloads, %zu TVS "
+	    "queries\n\n", (double)r->elapsed_ms / 1000, per_second(r),
+	    r->tftp_downloads, r->tvs_queries);
+	printf("%-7s %-13s %6s %8s %8s | CTL %6s %6s %6s %5s %6s | ITL %6s "
+	    "%6s %7s %6s %5s %6s\n", "model", "", "phones", "accepted",
+	    "rejected", "direct", "first", "tvs", "kept", "reject", "direct",
+	    "first", "via-ctl", "tvs", "kept", "reject");
+	for (k = 0; k <= r->nmodels; k++) {
+		const struct rehearse_count *c = k < r->nmodels ?
+		    &r->models[k] : &r->total;
+
+		printf("%-7s %-13s %6zu %8zu %8zu |     %6zu %6zu %6zu %5zu "
+		    "%6zu |     %6zu %6zu %7zu %6zu %5zu %6zu\n",
+		    c->model != NULL ? c->model->name : "total",
+		    c->model != NULL ? tvs_label(c->model) : "", c->phones,
+		    c->accepted, c->rejecting, c->ctl.how[PHONE_DIRECT],
+		    c->ctl.how[PHONE_FIRST], c->ctl.how[PHONE_VIA_TVS],
+		    c->ctl.how[PHONE_KEPT] + c->ctl.how[PHONE_DROPPED],
+		    c->ctl.how[PHONE_REJECTED], c->itl.how[PHONE_DIRECT],
+		    c->itl.how[PHONE_FIRST], c->itl.how[PHONE_VIA_CTL],
+		    c->itl.how[PHONE_VIA_TVS], c->itl.how[PHONE_KEPT],
+		    c->itl.how[PHONE_REJECTED]);
+	}
+	if (r->total.rejecting > 0) {
+		printf("\nRejections:\n");
+		for (k = 0; k < r->nmodels; k++) {
+			print_reasons(r->models[k].model->name, "CTL",
+			    &r->models[k].ctl);
+			print_reasons(r->models[k].model->name, "ITL",
+			    &r->models[k].itl);
+		}
+	}
+	printf("\n");
+	if (r->errors > 0)
+		printf("FAIL: %zu phones met a TFTP or TVS failure: fix the "
+		    "servers, then rehearse again\n", r->errors);
+	if (r->tvs_rejecting > 0)
+		printf("FAIL: %zu phones with TVS would reject a list and need "
+		    "a visit: do not reset the phones\n", r->tvs_rejecting);
+	if (r->warnings > 0)
+		printf("WARNING: %zu phones without TVS would reject a list "
+		    "and need their CTL deleted by hand\n", r->warnings);
+	if (r->errors == 0 && r->tvs_rejecting == 0)
+		printf("PASS: every phone with TVS accepts what the cluster "
+		    "serves\n");
+}
+
+int
+cmd_rehearse(int argc, char **argv)
+{
+	enum { O_PHONES = 0x100, O_MODELS, O_CONC, O_INSTALLED, O_TVS,
+	    O_TIMEOUT, O_JSON, O_SNAPSHOT };
+	static const struct option opts[] = {
+		NET_LONG_OPTIONS,
+		{ "phones", required_argument, NULL, O_PHONES },
+		{ "models", required_argument, NULL, O_MODELS },
+		{ "concurrency", required_argument, NULL, O_CONC },
+		{ "installed", required_argument, NULL, O_INSTALLED },
+		{ "tvs", required_argument, NULL, O_TVS },
+		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
+		{ "json", no_argument, NULL, O_JSON },
+		{ "snapshot", required_argument, NULL, O_SNAPSHOT },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct rehearse_mix mix[REHEARSE_MAX_MODELS];
+	struct rehearse_node *nodes = NULL;
+	const struct rehearse_node *pub = NULL;
+	struct rehearse_result *res = NULL;
+	struct rehearse_opts ro;
+	struct ctl_file *held[2] = { NULL, NULL };
+	struct net_opts no;
+	struct net_session *s = NULL;
+	struct net_cluster cl;
+	struct tvs_target tvs;
+	struct ctl_diag d;
+	const char *models = DEFAULT_MODELS, *inst = NULL, *snap = NULL;
+	size_t phones = DEFAULT_PHONES, conc = DEFAULT_CONCURRENCY, nmix, i;
+	bool json = false, have_tvs = false;
+	int c, rc, timeout_ms = TVS_DEFAULT_TIMEOUT_MS, status = EXIT_INVALID;
+	char holds[4200];
+
+	memset(&cl, 0, sizeof(cl));
+	net_opts_init(&no);
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'h': usage(stdout); return EXIT_OK;
+		case O_PHONES:
+			if (parse_count(optarg, "--phones", REHEARSE_MAX_PHONES,
+			    &phones) != 0)
+				return EXIT_INVALID;
+			break;
+		case O_MODELS: models = optarg; break;
+		case O_CONC:
+			if (parse_count(optarg, "--concurrency",
+			    REHEARSE_MAX_CONCURRENCY, &conc) != 0)
+				return EXIT_INVALID;
+			break;
+		case O_INSTALLED: inst = optarg; break;
+		case O_TVS:
+			if (tvs_target_parse(optarg, "--tvs", &tvs) != 0)
+				return EXIT_INVALID;
+			have_tvs = true;
+			break;
+		case O_TIMEOUT:
+			if (tvs_timeout_parse(optarg, "--timeout-ms",
+			    &timeout_ms) != 0)
+				return EXIT_INVALID;
+			break;
+		case O_JSON: json = true; break;
+		case O_SNAPSHOT: snap = optarg; break;
+		default:
+			if (net_opt(&no, c, optarg) != 0) {
+				usage(stderr);
+				return EXIT_INVALID;
+			}
+		}
+	}
+	if (argc != optind || net_opts_check(&no) != 0) {
+		usage(stderr);
+		return EXIT_INVALID;
+	}
+	if (snap != NULL && inst != NULL) {
+		cli_error("--snapshot saves what phones hold; --installed "
+		    "rehearses with it: one at a time");
+		return EXIT_INVALID;
+	}
+	ctl_diag_clear(&d);
+	if ((rc = rehearse_mix_parse(models, mix, &nmix, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		return EXIT_INVALID;
+	}
+	status = EXIT_FAIL;
+	/* A TVS or TFTP server that goes away mid-write is a verdict. */
+	signal(SIGPIPE, SIG_IGN);
+	if ((rc = rehearse_global_init(&d)) != CTL_OK ||
+	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
+	    (rc = net_cluster_info(s, &cl, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	net_close(s);
+	s = NULL;
+	if ((nodes = calloc(cl.nnodes, sizeof(*nodes))) == NULL) {
+		cli_error("out of memory for %zu nodes", cl.nnodes);
+		goto out;
+	}
+	for (i = 0; i < cl.nnodes; i++) {
+		node_endpoints(&cl.nodes[i], &nodes[i]);
+		if (have_tvs) {
+			snprintf(nodes[i].tvs_host, sizeof(nodes[i].tvs_host),
+			    "%s", tvs.host);
+			nodes[i].tvs_port = tvs.port;
+		}
+		if (cl.nodes[i].publisher)
+			pub = &nodes[i];
+	}
+	if (pub == NULL) {
+		cli_error("the cluster names no publisher");
+		goto out;
+	}
+	if (snap != NULL) {
+		if ((rc = snapshot(pub, snap, timeout_ms, &d)) != CTL_OK) {
+			cli_error("%s", ctl_diag_msg(&d, rc));
+			goto out;
+		}
+		status = EXIT_OK;
+		goto out;
+	}
+	if ((rc = installed(inst, pub, timeout_ms, held, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		status = rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
+		goto out;
+	}
+	if (inst != NULL)
+		snprintf(holds, sizeof(holds), "the files in %s", inst);
+	else
+		snprintf(holds, sizeof(holds), "what %s serves now", pub->name);
+	memset(&ro, 0, sizeof(ro));
+	ro.nodes = nodes;
+	ro.nnodes = cl.nnodes;
+	ro.mix = mix;
+	ro.nmix = nmix;
+	ro.phones = phones;
+	ro.concurrency = (int)conc;
+	ro.timeout_ms = timeout_ms;
+	ro.ctl = held[0];
+	ro.itl = held[1];
+	ro.nonsecure = cl.security_mode == 0;
+	if ((res = calloc(1, sizeof(*res))) == NULL) {
+		cli_error("out of memory for the report");
+		goto out;
+	}
+	if ((rc = rehearse_run(&ro, res, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	status = res->errors == 0 && res->tvs_rejecting == 0 ? EXIT_OK :
+	    EXIT_FAIL;
+	if (json)
+		print_json(res, &ro, holds, status);
+	else
+		print_text(res, &ro, holds);
+out:
+	net_close(s);
+	net_cluster_free(&cl);
+	ctl_free(held[0]);
+	ctl_free(held[1]);
+	free(nodes);
+	free(res);
+	return status;
+}

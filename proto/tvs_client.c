@@ -1,0 +1,411 @@
+/* Asking a Trust Verification Service: see tvs_client.h and docs/tvs.md. */
+#include "tvs_client.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <netdb.h>
+#include <poll.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+
+#include "ctl_err.h"
+
+/* The largest answer body accepted: a real one is a few dozen bytes
+ * (STATUS, up to TVS_ROLES_MAX roles, TTL); anything near this is not a
+ * TVS speaking. */
+#define TVS_RESPONSE_MAX 1024
+
+static const char *
+ssl_reason(void)
+{
+	unsigned long e = ERR_peek_last_error();
+	const char *r = e ? ERR_reason_error_string(e) : NULL;
+
+	return r != NULL ? r : "no detail";
+}
+
+/* Pinned mode checks the peer after the handshake (DER equality), so the
+ * chain check must not stop a self-signed TVS certificate first. */
+static int
+accept_any(int preverify_ok, X509_STORE_CTX *x)
+{
+	(void)preverify_ok;
+	(void)x;
+	return 1;
+}
+
+int
+tvs_client_ctx(const struct tvs_client_opts *o, SSL_CTX **out,
+    struct ctl_diag *d)
+{
+	SSL_CTX *ctx = NULL;
+	int version = o->tls10_only ? TLS1_VERSION : TLS1_2_VERSION;
+	int rc = CTL_ERR_CRYPTO;
+
+	*out = NULL;
+	if ((o->cafile == NULL) == (o->pinned == NULL || o->npinned == 0))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "TVS client: give either "
+		    "a CA file or pinned TVS certificates, not %s",
+		    o->cafile == NULL ? "neither" : "both");
+	if (o->timeout_ms <= 0)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "TVS client: timeout %d "
+		    "ms: must be positive", o->timeout_ms);
+	ERR_clear_error();
+	if ((ctx = SSL_CTX_new(TLS_client_method())) == NULL ||
+	    !SSL_CTX_set_min_proto_version(ctx, version) ||
+	    !SSL_CTX_set_max_proto_version(ctx, version)) {
+		ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS client: cannot set up "
+		    "TLS: %s", ssl_reason());
+		goto out;
+	}
+	if (o->tls10_only) {
+		/* OpenSSL 3 refuses TLS 1.0 (SHA-1 in the handshake) at
+		 * security level 1 and above; a 7900-series phone has no
+		 * choice, so neither does its rehearsal. */
+		SSL_CTX_set_security_level(ctx, 0);
+		if (!SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")) {
+			ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS client: cannot "
+			    "enable TLS 1.0 ciphers: %s", ssl_reason());
+			goto out;
+		}
+	}
+	SSL_CTX_set_mode(ctx, SSL_MODE_AUTO_RETRY);
+	if (o->cafile != NULL) {
+		if (SSL_CTX_load_verify_locations(ctx, o->cafile, NULL) != 1) {
+			rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot read the "
+			    "TVS CA file (a PEM file of certificates): %s",
+			    o->cafile, ssl_reason());
+			goto out;
+		}
+		/* A TVS certificate listed in the file is an anchor by
+		 * itself, even when it is not self-signed. */
+		X509_VERIFY_PARAM_set_flags(SSL_CTX_get0_param(ctx),
+		    X509_V_FLAG_PARTIAL_CHAIN);
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
+	} else {
+		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, accept_any);
+	}
+	*out = ctx;
+	ctx = NULL;   /* transferred */
+	rc = CTL_OK;
+out:
+	SSL_CTX_free(ctx);
+	ERR_clear_error();
+	return rc;
+}
+
+static long long
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* Lets every blocking read and write wait at most until DEADLINE, so a
+ * server that trickles one byte at a time cannot stretch a step. */
+static int
+until(int fd, long long deadline)
+{
+	long long left = deadline - now_ms();
+	struct timeval tv;
+
+	if (left <= 0)
+		return -1;
+	tv.tv_sec = (time_t)(left / 1000);
+	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
+		return -1;
+	return 0;
+}
+
+/* A TCP connection to HOST:PORT within TIMEOUT_MS; *FD on success. */
+static int
+tcp_connect(const char *host, uint16_t port, const char *peer,
+    int timeout_ms, int *fd_out, struct ctl_diag *d)
+{
+	struct addrinfo hints, *res = NULL;
+	struct pollfd p;
+	char ports[8];
+	int fd = -1, flags, n, err = 0, gai, rc;
+	socklen_t elen = sizeof(err);
+
+	snprintf(ports, sizeof(ports), "%u", port);
+	memset(&hints, 0, sizeof(hints));
+	hints.ai_family = AF_UNSPEC;
+	hints.ai_socktype = SOCK_STREAM;
+	if ((gai = getaddrinfo(host, ports, &hints, &res)) != 0)
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: cannot resolve "
+		    "the host: %s (check the TVS address)", peer,
+		    gai_strerror(gai));
+	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
+		goto fail;
+	if (connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
+		if (errno != EINPROGRESS)
+			goto fail;
+		p.fd = fd;
+		p.events = POLLOUT;
+		p.revents = 0;
+		while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
+			;
+		if (n == 0) {
+			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no "
+			    "connection within %d ms (is TVS running, and is "
+			    "the port reachable?)", peer, timeout_ms);
+			goto out;
+		}
+		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
+		    &elen) != 0)
+			goto fail;
+		if (err != 0) {
+			errno = err;
+			goto fail;
+		}
+	}
+	if (fcntl(fd, F_SETFL, flags) < 0)
+		goto fail;
+	*fd_out = fd;
+	fd = -1;   /* transferred */
+	rc = CTL_OK;
+	goto out;
+fail:
+	rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: cannot connect: %s "
+	    "(is TVS running on that node and port?)", peer, strerror(errno));
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	return rc;
+}
+
+/* Why a TLS call failed, as a code and a message naming PEER and WHAT. */
+static int
+tls_failure(SSL *ssl, int ret, int err_no, const char *peer, const char *what,
+    struct ctl_diag *d)
+{
+	int e = SSL_get_error(ssl, ret);
+
+	if (e == SSL_ERROR_ZERO_RETURN || (e == SSL_ERROR_SYSCALL &&
+	    ERR_peek_error() == 0 && (ret == 0 || err_no == ECONNRESET ||
+	    err_no == EPIPE)))
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: the server "
+		    "closed the connection during %s (check the TVS log)", peer,
+		    what);
+	if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ||
+	    (e == SSL_ERROR_SYSCALL && (err_no == EAGAIN ||
+	    err_no == EWOULDBLOCK)))
+		return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no answer in "
+		    "time during %s (the server is slow or hung)", peer, what);
+	if (e == SSL_ERROR_SSL && ERR_GET_REASON(ERR_peek_last_error()) ==
+	    SSL_R_UNEXPECTED_EOF_WHILE_READING)
+		/* OpenSSL 3 files a bare TCP close under TLS errors; for the
+		 * phone it is a TVS that hung up, not a failed handshake. */
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: the server "
+		    "closed the connection during %s (is TVS overloaded? check "
+		    "its log)", peer, what);
+	if (e == SSL_ERROR_SSL)
+		return ctl_diag_set(d, CTL_ERR_TLS, "TVS %s: TLS failed during "
+		    "%s: %s (check that TVS speaks the phone's TLS version)",
+		    peer, what, ssl_reason());
+	return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: %s failed: %s", peer,
+	    what, strerror(err_no));
+}
+
+static int
+read_exact(SSL *ssl, int fd, uint8_t *p, size_t n, long long deadline,
+    const char *peer, const char *what, struct ctl_diag *d)
+{
+	size_t done = 0;
+	int ret;
+
+	while (done < n) {
+		if (until(fd, deadline) != 0)
+			return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no "
+			    "answer in time while reading %s (the server is "
+			    "slow or hung)", peer, what);
+		ERR_clear_error();
+		errno = 0;
+		if ((ret = SSL_read(ssl, p + done, (int)(n - done))) <= 0)
+			return tls_failure(ssl, ret, errno, peer, what, d);
+		done += (size_t)ret;
+	}
+	return CTL_OK;
+}
+
+/* Is the server's certificate one of O's pinned ones, byte for byte? */
+static int
+check_pinned(SSL *ssl, const struct tvs_client_opts *o, const char *peer,
+    struct ctl_diag *d)
+{
+	X509 *peer_cert = SSL_get0_peer_certificate(ssl);
+	char subject[256] = "(none)";
+	size_t i;
+
+	if (peer_cert == NULL)
+		return ctl_diag_set(d, CTL_ERR_TLS, "TVS %s presented no "
+		    "certificate", peer);
+	for (i = 0; i < o->npinned; i++)
+		if (o->pinned[i] != NULL && X509_cmp(peer_cert,
+		    o->pinned[i]) == 0)
+			return CTL_OK;
+	X509_NAME_oneline(X509_get_subject_name(peer_cert), subject,
+	    sizeof(subject));
+	return ctl_diag_set(d, CTL_ERR_TLS, "TVS %s presents %s, which is "
+	    "not among the %zu TVS certificate%s of the installed ITL: the "
+	    "phone cannot authenticate TVS", peer, subject, o->npinned,
+	    o->npinned == 1 ? "" : "s");
+}
+
+int
+tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
+    const char *host, uint16_t port, const char *device, X509 *cert,
+    struct tvs_response *out, struct ctl_diag *d)
+{
+	uint8_t *der = NULL, *req = NULL, *p, hdr[TVS_HEADER_LEN];
+	uint8_t msg[TVS_HEADER_LEN + TVS_RESPONSE_MAX];
+	struct tvs_header h;
+	struct tvs_response resp;
+	struct ctl_diag inner;
+	char peer[300];
+	uint32_t session;
+	size_t req_len = 0, done;
+	long long deadline;
+	SSL *ssl = NULL;
+	int fd = -1, der_len, ret, rc;
+
+	snprintf(peer, sizeof(peer), "%s:%u", host, port);
+	ctl_diag_clear(&inner);
+	if (ctx == NULL || cert == NULL || device == NULL || o->timeout_ms <= 0)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "TVS %s: no context, "
+		    "certificate, device or timeout to ask with", peer);
+	if ((der_len = i2d_X509(cert, NULL)) <= 0 ||
+	    (der = malloc((size_t)der_len)) == NULL)
+		return ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: cannot encode "
+		    "the certificate to ask about", peer);
+	p = der;
+	i2d_X509(cert, &p);
+	if (RAND_bytes((uint8_t *)&session, sizeof(session)) != 1) {
+		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: no random "
+		    "session id", peer);
+		goto out;
+	}
+	if ((rc = tvs_request_build(TVS_CMD_VERIFY_REQ, session, device, der,
+	    (size_t)der_len, &req, &req_len, d)) != CTL_OK)
+		goto out;
+	if ((rc = tcp_connect(host, port, peer, o->timeout_ms, &fd, d)) !=
+	    CTL_OK)
+		goto out;
+
+	ERR_clear_error();
+	if ((ssl = SSL_new(ctx)) == NULL || SSL_set_fd(ssl, fd) != 1) {
+		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "TVS %s: cannot set up TLS",
+		    peer);
+		goto out;
+	}
+	deadline = now_ms() + o->timeout_ms;
+	if (until(fd, deadline) != 0) {
+		rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: out of time "
+		    "before the handshake", peer);
+		goto out;
+	}
+	errno = 0;
+	if ((ret = SSL_connect(ssl)) != 1) {
+		long v = SSL_get_verify_result(ssl);
+
+		if (o->cafile != NULL && v != X509_V_OK)
+			rc = ctl_diag_set(d, CTL_ERR_TLS, "TVS %s: the server's "
+			    "certificate is not trusted: %s (is the TVS "
+			    "certificate, or its CA, in the CA file?)", peer,
+			    X509_verify_cert_error_string(v));
+		else
+			rc = tls_failure(ssl, ret, errno, peer,
+			    "the TLS handshake", d);
+		goto out;
+	}
+	if (o->cafile == NULL && (rc = check_pinned(ssl, o, peer, d)) !=
+	    CTL_OK)
+		goto out;
+
+	/* One request, then one answer within the timeout. */
+	deadline = now_ms() + o->timeout_ms;
+	for (done = 0; done < req_len; done += (size_t)ret) {
+		if (until(fd, deadline) != 0) {
+			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: the "
+			    "request could not be sent in time", peer);
+			goto out;
+		}
+		ERR_clear_error();
+		errno = 0;
+		if ((ret = SSL_write(ssl, req + done,
+		    (int)(req_len - done))) <= 0) {
+			rc = tls_failure(ssl, ret, errno, peer,
+			    "sending the request", d);
+			goto out;
+		}
+	}
+	if ((rc = read_exact(ssl, fd, hdr, sizeof(hdr), deadline, peer,
+	    "the answer's header", d)) != CTL_OK)
+		goto out;
+	if ((rc = tvs_header_parse(hdr, sizeof(hdr), &h, &inner)) != CTL_OK) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer is "
+		    "not a TVS message: %s (is this port a TVS?)", peer,
+		    ctl_diag_msg(&inner, rc));
+		goto out;
+	}
+	if (h.command != TVS_CMD_VERIFY_RESP) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: answered with "
+		    "command %u, expected a verify response (%d)", peer,
+		    h.command, TVS_CMD_VERIFY_RESP);
+		goto out;
+	}
+	if (h.length > TVS_RESPONSE_MAX) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer "
+		    "announces %u bytes, more than the %d a TVS answer can "
+		    "need; refused unread", peer, h.length, TVS_RESPONSE_MAX);
+		goto out;
+	}
+	memcpy(msg, hdr, sizeof(hdr));
+	if ((rc = read_exact(ssl, fd, msg + TVS_HEADER_LEN, h.length,
+	    deadline, peer, "the answer's body", d)) != CTL_OK)
+		goto out;
+	if ((rc = tvs_response_parse(msg, TVS_HEADER_LEN + h.length, &resp,
+	    &inner)) != CTL_OK) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: malformed "
+		    "answer: %s (is this port a TVS?)", peer,
+		    ctl_diag_msg(&inner, rc));
+		goto out;
+	}
+	if (resp.session != session) {
+		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer is "
+		    "for session %08x, the question was session %08x", peer,
+		    resp.session, session);
+		goto out;
+	}
+	*out = resp;
+	rc = CTL_OK;
+out:
+	if (ssl != NULL) {
+		/* A polite close only when TLS is intact; never block on it. */
+		if (rc == CTL_OK)
+			(void)SSL_shutdown(ssl);
+		SSL_free(ssl);
+	}
+	if (fd >= 0)
+		close(fd);
+	ERR_clear_error();
+	free(req);
+	free(der);
+	return rc;
+}
