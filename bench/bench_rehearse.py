@@ -3,6 +3,9 @@
 
     bench_rehearse.py [--build DIR] [--phones N] [--concurrency C]
 
+DIR defaults to build-bench, the Release build bench_tvs.py makes
+(cmake -S . -B build-bench -DCMAKE_BUILD_TYPE=Release -DCTL_BENCH=ON).
+
 Two runs: the steady state (phones hold what TFTP serves: no TVS
 question), and a regenerated CallManager certificate in tokenless mode
 (every phone with TVS asks its node's TVS over TLS).  Reports the
@@ -24,7 +27,7 @@ import time
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--build", default=os.path.join(os.path.dirname(
-    os.path.abspath(__file__)), "..", "build-reh"))
+    os.path.abspath(__file__)), "..", "build-bench"))
 ap.add_argument("--phones", type=int, default=10000)
 ap.add_argument("--concurrency", type=int, default=64)
 ap.add_argument("--nodes", type=int, default=3)
