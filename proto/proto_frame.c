@@ -31,6 +31,15 @@ proto_tag_name(unsigned tag)
 	return tag <= PT_MAX_TAG ? tag_names[tag] : NULL;
 }
 
+/* A tag's name for a message; never NULL, as printf's %s needs. */
+static const char *
+tag_label(unsigned tag)
+{
+	const char *n = proto_tag_name(tag);
+
+	return n != NULL ? n : "an unknown tag";
+}
+
 const char *
 proto_type_name(unsigned type)
 {
@@ -269,13 +278,13 @@ proto_fields_parse(const uint8_t *p, size_t len, bool group,
 		}
 		if (group && is_group(tag)) {
 			rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "byte %zu: %s "
-			    "inside a group", at, proto_tag_name(tag));
+			    "inside a group", at, tag_label(tag));
 			goto out;
 		}
 		if (rb_get_bytes(&r, flen, &val) != CTL_OK) {
 			rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "byte %zu: %s "
 			    "of %u bytes runs past the end (%zu left)", at,
-			    proto_tag_name(tag), flen, rb_avail(&r));
+			    tag_label(tag), flen, rb_avail(&r));
 			goto out;
 		}
 		if (n == PROTO_MAX_FIELDS) {
@@ -336,12 +345,12 @@ find_one(const struct proto_fields *fs, uint16_t tag, bool required,
 			continue;
 		if (*out != NULL)
 			return ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s "
-			    "appears twice", proto_tag_name(tag));
+			    "appears twice", tag_label(tag));
 		*out = &fs->f[i];
 	}
 	if (*out == NULL)
 		return required ? ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s "
-		    "is missing", proto_tag_name(tag)) : CTL_ERR_NOT_FOUND;
+		    "is missing", tag_label(tag)) : CTL_ERR_NOT_FOUND;
 	return CTL_OK;
 }
 
@@ -356,7 +365,7 @@ proto_get_bytes(const struct proto_fields *fs, uint16_t tag, bool required,
 		return rc;
 	if (f->len > max)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s is %u "
-		    "bytes, more than %zu", proto_tag_name(tag), f->len, max);
+		    "bytes, more than %zu", tag_label(tag), f->len, max);
 	*p = f->val;
 	*n = f->len;
 	return CTL_OK;
@@ -374,7 +383,7 @@ proto_get_str(const struct proto_fields *fs, uint16_t tag, bool required,
 		return rc;
 	if (n == 0 || memchr(p, '\0', n) != NULL)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s is empty or "
-		    "holds a NUL byte", proto_tag_name(tag));
+		    "holds a NUL byte", tag_label(tag));
 	memcpy(out, p, n);
 	out[n] = '\0';
 	return CTL_OK;
@@ -392,7 +401,7 @@ get_uint(const struct proto_fields *fs, uint16_t tag, bool required,
 		return rc;
 	if (f->len != size)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s is %u bytes, "
-		    "expected %zu", proto_tag_name(tag), f->len, size);
+		    "expected %zu", tag_label(tag), f->len, size);
 	*v = 0;
 	for (i = 0; i < size; i++)
 		*v = (*v << 8) | f->val[i];
@@ -456,5 +465,5 @@ proto_group_at(const struct proto_fields *fs, uint16_t tag, size_t nth,
 			    true, out, d);
 	}
 	return ctl_diag_set(d, CTL_ERR_NOT_FOUND, "no %s number %zu",
-	    proto_tag_name(tag), nth + 1);
+	    tag_label(tag), nth + 1);
 }
