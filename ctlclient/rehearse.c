@@ -7,11 +7,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <curl/curl.h>
 
 #include "ctl.h"
+#include "clock.h"
 #include "ctl_err.h"
 #include "tvs_client.h"
 
@@ -424,14 +424,6 @@ out:
 	return NULL;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* The TLS contexts: per flavour only, because the pinned set (the TVS
  * records of the one installed ITL all phones hold) is checked per
@@ -504,7 +496,7 @@ rehearse_run(const struct rehearse_opts *o, struct rehearse_result *r,
 		rc = ctl_diag_set(d, CTL_ERR_INTERNAL, "rehearsal: no mutex");
 		goto out;
 	}
-	t0 = now_ms();
+	t0 = ctl_now_ms();
 	for (started = 0; started < nthreads; started++) {
 		ws[started].run = &run;
 		if (pthread_create(&th[started], NULL, worker_main,
@@ -521,7 +513,7 @@ rehearse_run(const struct rehearse_opts *o, struct rehearse_result *r,
 	for (k = 0; k < started; k++)
 		pthread_join(th[k], NULL);
 	pthread_mutex_destroy(&run.lock);
-	r->elapsed_ms = now_ms() - t0;
+	r->elapsed_ms = ctl_now_ms() - t0;
 	r->tvs_queries = atomic_load(&run.tvs_queries);
 	r->tftp_downloads = atomic_load(&run.downloads);
 	r->total.model = NULL;

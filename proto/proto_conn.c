@@ -20,8 +20,8 @@
 
 #include "ctl_err.h"
 
-static const char *
-ssl_reason(void)
+const char *
+proto_ssl_reason(void)
 {
 	unsigned long e = ERR_peek_last_error();
 	const char *r = e ? ERR_reason_error_string(e) : NULL;
@@ -38,7 +38,7 @@ base_ctx(const SSL_METHOD *m, SSL_CTX **out, struct ctl_diag *d)
 	    !SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
 		SSL_CTX_free(ctx);
 		return ctl_diag_set(d, CTL_ERR_TLS, "cannot set up TLS: %s",
-		    ssl_reason());
+		    proto_ssl_reason());
 	}
 	SSL_CTX_set_mode(ctx, SSL_MODE_AUTO_RETRY);
 	*out = ctx;
@@ -51,10 +51,10 @@ load_identity(SSL_CTX *ctx, const char *cert, const char *key,
 {
 	if (SSL_CTX_use_certificate_chain_file(ctx, cert) != 1)
 		return ctl_diag_set(d, CTL_ERR_TLS, "%s: cannot load the "
-		    "certificate: %s", cert, ssl_reason());
+		    "certificate: %s", cert, proto_ssl_reason());
 	if (SSL_CTX_use_PrivateKey_file(ctx, key, SSL_FILETYPE_PEM) != 1)
 		return ctl_diag_set(d, CTL_ERR_TLS, "%s: cannot load the key: "
-		    "%s", key, ssl_reason());
+		    "%s", key, proto_ssl_reason());
 	if (SSL_CTX_check_private_key(ctx) != 1)
 		return ctl_diag_set(d, CTL_ERR_TLS, "%s does not belong to %s",
 		    key, cert);
@@ -77,7 +77,7 @@ proto_tls_server_ctx(const char *cert_pem, const char *key_pem,
 	if (client_ca != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, client_ca, NULL) != 1) {
 			rc = ctl_diag_set(d, CTL_ERR_TLS, "%s: cannot load the "
-			    "client CA: %s", client_ca, ssl_reason());
+			    "client CA: %s", client_ca, proto_ssl_reason());
 			goto fail;
 		}
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER | (require_client ?
@@ -104,7 +104,7 @@ proto_tls_client_ctx(const char *cafile, const char *cert_pem,
 	if (cafile != NULL) {
 		if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
 			rc = ctl_diag_set(d, CTL_ERR_TLS, "%s: cannot load the "
-			    "certificates to trust: %s", cafile, ssl_reason());
+			    "certificates to trust: %s", cafile, proto_ssl_reason());
 			goto fail;
 		}
 		SSL_CTX_set_verify(ctx, SSL_VERIFY_PEER, NULL);
@@ -181,7 +181,7 @@ tls_failure(struct proto_conn *c, int ret, const char *what,
 		    "during %s", c->peer, what);
 	else if (e == SSL_ERROR_SSL)
 		rc = ctl_diag_set(d, CTL_ERR_TLS, "%s: TLS failed during %s: "
-		    "%s", c->peer, what, ssl_reason());
+		    "%s", c->peer, what, proto_ssl_reason());
 	else
 		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "%s: %s failed: %s",
 		    c->peer, what, strerror(errno));

@@ -86,6 +86,9 @@ int proto_call(struct proto_conn *c, struct proto_out *o,
 /* SHA-256 of the peer's certificate (DER), for pinning. */
 int proto_peer_sha256(const struct proto_conn *c, uint8_t out[32]);
 
+/* The reason of OpenSSL's last error, for messages (never NULL). */
+const char *proto_ssl_reason(void);
+
 /* Shuts TLS down politely and frees C.  NULL is allowed. */
 void proto_close(struct proto_conn *c);
 

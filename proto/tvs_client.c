@@ -16,21 +16,14 @@
 #include <openssl/err.h>
 #include <openssl/rand.h>
 
+#include "clock.h"
 #include "ctl_err.h"
+#include "proto_conn.h"
 
 /* The largest answer body accepted: a real one is a few dozen bytes
  * (STATUS, up to TVS_ROLES_MAX roles, TTL); anything near this is not a
  * TVS speaking. */
 #define TVS_RESPONSE_MAX 1024
-
-static const char *
-ssl_reason(void)
-{
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e ? ERR_reason_error_string(e) : NULL;
-
-	return r != NULL ? r : "no detail";
-}
 
 /* Pinned mode checks the peer after the handshake (DER equality), so the
  * chain check must not stop a self-signed TVS certificate first. */
@@ -63,7 +56,7 @@ tvs_client_ctx(const struct tvs_client_opts *o, SSL_CTX **out,
 	    !SSL_CTX_set_min_proto_version(ctx, version) ||
 	    !SSL_CTX_set_max_proto_version(ctx, version)) {
 		ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS client: cannot set up "
-		    "TLS: %s", ssl_reason());
+		    "TLS: %s", proto_ssl_reason());
 		goto out;
 	}
 	if (o->tls10_only) {
@@ -73,7 +66,7 @@ tvs_client_ctx(const struct tvs_client_opts *o, SSL_CTX **out,
 		SSL_CTX_set_security_level(ctx, 0);
 		if (!SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0")) {
 			ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS client: cannot "
-			    "enable TLS 1.0 ciphers: %s", ssl_reason());
+			    "enable TLS 1.0 ciphers: %s", proto_ssl_reason());
 			goto out;
 		}
 	}
@@ -82,7 +75,7 @@ tvs_client_ctx(const struct tvs_client_opts *o, SSL_CTX **out,
 		if (SSL_CTX_load_verify_locations(ctx, o->cafile, NULL) != 1) {
 			rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot read the "
 			    "TVS CA file (a PEM file of certificates): %s",
-			    o->cafile, ssl_reason());
+			    o->cafile, proto_ssl_reason());
 			goto out;
 		}
 		/* A TVS certificate listed in the file is an anchor by
@@ -102,21 +95,13 @@ out:
 	return rc;
 }
 
-static long long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* Lets every blocking read and write wait at most until DEADLINE, so a
  * server that trickles one byte at a time cannot stretch a step. */
 static int
 until(int fd, long long deadline)
 {
-	long long left = deadline - now_ms();
+	long long left = deadline - ctl_now_ms();
 	struct timeval tv;
 
 	if (left <= 0)
@@ -218,7 +203,7 @@ tls_failure(SSL *ssl, int ret, int err_no, const char *peer, const char *what,
 	if (e == SSL_ERROR_SSL)
 		return ctl_diag_set(d, CTL_ERR_TLS, "TVS %s: TLS failed during "
 		    "%s: %s (check that TVS speaks the phone's TLS version)",
-		    peer, what, ssl_reason());
+		    peer, what, proto_ssl_reason());
 	return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: %s failed: %s", peer,
 	    what, strerror(err_no));
 }
@@ -314,7 +299,7 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 		    peer);
 		goto out;
 	}
-	deadline = now_ms() + o->timeout_ms;
+	deadline = ctl_now_ms() + o->timeout_ms;
 	if (until(fd, deadline) != 0) {
 		rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: out of time "
 		    "before the handshake", peer);
@@ -339,7 +324,7 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 		goto out;
 
 	/* One request, then one answer within the timeout. */
-	deadline = now_ms() + o->timeout_ms;
+	deadline = ctl_now_ms() + o->timeout_ms;
 	for (done = 0; done < req_len; done += (size_t)ret) {
 		if (until(fd, deadline) != 0) {
 			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: the "

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "ctl_err.h"
 
 /* TFTP opcodes (RFC 1350). */
@@ -64,14 +64,6 @@ pub_tftpd_find(char *out, size_t outlen, struct ctl_diag *d)
 	    "or name it in $%s", PUB_TFTPD_PACKAGE, PUB_TFTPD_ENV);
 }
 
-static long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
-}
 
 int
 pub_tftp_probe(const char *ip, uint16_t port, const char *file,
@@ -112,9 +104,9 @@ pub_tftp_probe(const char *ip, uint16_t port, const char *file,
 		    "a read request: %s", ip, port, strerror(errno));
 		goto out;
 	}
-	deadline = now_ms() + timeout_ms;
+	deadline = ctl_now_ms() + timeout_ms;
 	for (;;) {
-		left = (int)(deadline - now_ms());
+		left = (int)(deadline - ctl_now_ms());
 		if (left <= 0) {
 			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TFTP %s:%u: no "
 			    "answer within %d ms", ip, port, timeout_ms);
