@@ -69,6 +69,26 @@ tvs_knows() {
 	done
 }
 
+# itl_everywhere NODES OLD: waits until every node's TFTP directory holds
+# the publisher's ITL and it is no longer OLD (the ITL phones held): the
+# publisher pushes a rebuilt ITL within its 2 s catch-up.
+itl_everywhere() {
+	local old pub name i ok t
+	old=$(sha1sum <"$2" | cut -d' ' -f1)
+	for t in $(seq 75); do
+		pub=$(sha1sum <"$DIR/nodes/cucm-pub/tftp/ITLFile.tlv" | cut -d' ' -f1)
+		ok=1
+		[ "$pub" = "$old" ] && ok=0
+		for i in $(seq 1 $(($1 - 1))); do
+			name=cucm-sub$i
+			[ "$(sha1sum <"$DIR/nodes/$name/tftp/ITLFile.tlv" | cut -d' ' -f1)" = "$pub" ] || ok=0
+		done
+		[ $ok -eq 1 ] && return 0
+		sleep 0.2
+	done
+	fail "the new ITL did not reach every node within 15 s"
+}
+
 rehearse() {   # WANT DESCRIPTION ARGS...: rehearse --json into $WORK/r.json
 	local want=$1 what=$2
 	shift 2
@@ -203,6 +223,7 @@ base=${SERVER##*:}
 expect_rc 0 "seed 004: snapshot" $CTL rehearse $NET --snapshot "$WORK/s3"
 expect_rc 0 "seed 004: regenerate only CallManager" $PUBD regenerate "$DIR" --node cucm-pub --cert CallManager
 tvs_knows 2 "$DIR/nodes/cucm-pub/CallManager.pem"
+itl_everywhere 2 "$WORK/s3/ITLFile.tlv"
 rehearse 0 "seed 004: only CallManager: accepted" --installed "$WORK/s3" --phones 400
 rj "$WORK/r.json" 'j["totals"]["rejected"] == 0 and m["8845"]["itl"]["via_tvs"] > 0 and m["8845"]["itl"]["via_tvs"] + m["8845"]["itl"]["direct"] == 160' \
 	"seed 004: TVS (old certificate) vouches for the new CallManager"
@@ -211,6 +232,7 @@ expect_rc 0 "seed 004: regenerate CallManager" $PUBD regenerate "$DIR" --node cu
 expect_rc 0 "seed 004: and TVS of cucm-pub" $PUBD regenerate "$DIR" --node cucm-pub --cert TVS
 expect_rc 0 "seed 004: and TVS of cucm-sub1" $PUBD regenerate "$DIR" --node cucm-sub1 --cert TVS
 tvs_knows 2 "$DIR/nodes/cucm-pub/CallManager.pem"
+itl_everywhere 2 "$WORK/s4/ITLFile.tlv"
 rehearse 1 "seed 004: CallManager and TVS together: rejected" --installed "$WORK/s4" --phones 400
 rj "$WORK/r.json" 'm["8845"]["itl"]["reasons"] == {"tvs-tls": 160} and m["7975"]["itl"]["reasons"] == {"tvs-tls": 120} and "not among" in m["8845"]["itl"]["examples"]["tvs-tls"]' \
 	"seed 004: TVS presents a certificate the installed ITL does not hold"
