@@ -27,7 +27,8 @@ dist_handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 {
 	struct pub_node_srv *srv = ctx;
 
-	return pub_dist_handle(srv->self.tftp_dir, s, h, fs, reply, d);
+	return pub_dist_handle(srv->self.tftp_dir, s->node_peer, h, fs, reply,
+	    d);
 }
 
 struct listener {

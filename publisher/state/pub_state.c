@@ -184,6 +184,22 @@ pub_state_dir(const struct pub_state *st)
 }
 
 int
+pub_state_data_version(struct pub_state *st, int64_t *v, struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if ((rc = pub_sql_prepare(st, "PRAGMA data_version", &q, d)) != CTL_OK)
+		return rc;
+	if (sqlite3_step(q) != SQLITE_ROW)
+		rc = pub_sql_error(st, CTL_ERR_IO, "PRAGMA data_version", d);
+	else
+		*v = sqlite3_column_int64(q, 0);
+	sqlite3_finalize(q);
+	return rc;
+}
+
+int
 pub_state_begin(struct pub_state *st, struct ctl_diag *d)
 {
 	/* The outermost level takes the write lock at once, so that two

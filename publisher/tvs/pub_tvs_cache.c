@@ -21,7 +21,6 @@
 #include "pub_log.h"
 #include "pub_node.h"
 #include "pub_state.h"
-#include "pub_state_int.h"
 #include "pub_store.h"
 #include "pub_trust.h"
 
@@ -391,22 +390,6 @@ file_id_changed(const struct file_id *f)
 	    now.mtime.tv_nsec != f->mtime.tv_nsec));
 }
 
-static int
-data_version(struct pub_state *st, int64_t *v, struct ctl_diag *d)
-{
-	sqlite3_stmt *q = NULL;
-	int rc;
-
-	if ((rc = pub_sql_prepare(st, "PRAGMA data_version", &q, d)) != CTL_OK)
-		return rc;
-	if (sqlite3_step(q) != SQLITE_ROW)
-		rc = pub_sql_error(st, CTL_ERR_IO, "PRAGMA data_version", d);
-	else
-		*v = sqlite3_column_int64(q, 0);
-	sqlite3_finalize(q);
-	return rc;
-}
-
 /* The certificate of a PEM file as DER (*OUT freed by the caller). */
 static int
 pem_der(const char *path, uint8_t **out, size_t *len, struct ctl_diag *d)
@@ -728,7 +711,7 @@ db_check(struct pub_tvs_cache *c, bool force)
 	int64_t v = 0;
 	bool changed = force;
 
-	if (data_version(c->st, &v, &e) != CTL_OK) {
+	if (pub_state_data_version(c->st, &v, &e) != CTL_OK) {
 		pub_log("TVS cache: %s", e.msg);
 		return false;
 	}

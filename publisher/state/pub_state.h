@@ -11,6 +11,8 @@
 #ifndef PUB_STATE_H
 #define PUB_STATE_H
 
+#include <stdint.h>
+
 struct ctl_diag;
 struct pub_state;
 
@@ -38,6 +40,14 @@ void pub_state_close(struct pub_state *st);
 
 /* The cluster directory ST was opened on (owned by ST). */
 const char *pub_state_dir(const struct pub_state *st);
+
+/*
+ * A number that changes whenever another connection commits to the
+ * state (SQLite's PRAGMA data_version): a reader polls it to learn that
+ * what it cached is old.  Fails with CTL_ERR_IO.
+ */
+int pub_state_data_version(struct pub_state *st, int64_t *v,
+    struct ctl_diag *d);
 
 /*
  * Groups several changes into one transaction: pub_state_begin() ...

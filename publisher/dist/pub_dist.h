@@ -18,7 +18,6 @@
 #include "pub_node.h"
 
 struct ctl_diag;
-struct pub_session;
 struct proto_header;
 struct proto_fields;
 struct proto_out;
@@ -54,10 +53,10 @@ size_t pub_dist_run(SSL_CTX *client, const struct pub_node *nodes, size_t n,
 /*
  * Serves NODE_PUSH, NODE_DELETE and NODE_STATUS on a node's distribution
  * port, for the node whose TFTP directory is TFTP_DIR.  Only peers that
- * presented a cluster certificate are served.  Returns CTL_OK with REPLY
+ * presented a cluster certificate (NODE_PEER) are served.  Returns CTL_OK with REPLY
  * filled, or a protocol error code with the reason in D.
  */
-int pub_dist_handle(const char *tftp_dir, struct pub_session *s,
+int pub_dist_handle(const char *tftp_dir, bool node_peer,
     const struct proto_header *h, const struct proto_fields *fs,
     struct proto_out *reply, struct ctl_diag *d);
 

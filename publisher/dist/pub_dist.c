@@ -10,7 +10,6 @@
 #include "ctl_err.h"
 #include "hex.h"
 #include "proto_conn.h"
-#include "pub_server.h"
 #include "pub_store.h"
 
 struct job {
@@ -175,7 +174,7 @@ known_file(const char *name)
 }
 
 int
-pub_dist_handle(const char *tftp_dir, struct pub_session *s,
+pub_dist_handle(const char *tftp_dir, bool node_peer,
     const struct proto_header *h, const struct proto_fields *fs,
     struct proto_out *reply, struct ctl_diag *d)
 {
@@ -187,7 +186,7 @@ pub_dist_handle(const char *tftp_dir, struct pub_session *s,
 	uint8_t raw[20];
 	int rc;
 
-	if (!s->node_peer) {
+	if (!node_peer) {
 		ctl_diag_set(d, 0, "only cluster nodes may use this port");
 		return PE_LOGIN_REQUIRED;
 	}

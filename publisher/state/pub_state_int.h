@@ -5,6 +5,12 @@
 #ifndef PUB_STATE_INT_H
 #define PUB_STATE_INT_H
 
+/* The state's tables are read and written by state/ alone; everything
+ * else goes through the functions of its public headers. */
+#ifndef PUB_STATE_INTERNAL
+#error "pub_state_int.h is private to publisher/state/"
+#endif
+
 #include <stddef.h>
 #include <stdint.h>
 
