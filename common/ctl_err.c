@@ -36,6 +36,10 @@ ctl_strerror(int code)
 	case CTL_ERR_AUTH: return "login refused";
 	case CTL_ERR_CONFLICT: return "the CTL changed since it was read";
 	case CTL_ERR_REFUSED: return "request refused";
+	case CTL_ERR_LOGIN_REQUIRED: return "log in first";
+	case CTL_ERR_RATE_LIMITED: return "too many failed logins";
+	case CTL_ERR_NOT_ALLOWED: return "not allowed";
+	case CTL_ERR_UNSUPPORTED: return "request not supported";
 	}
 	return "unknown error";
 }

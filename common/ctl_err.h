@@ -44,6 +44,10 @@ enum ctl_err {
 	CTL_ERR_AUTH = -53,         /* login refused */
 	CTL_ERR_CONFLICT = -54,     /* the CTL changed since the client read it */
 	CTL_ERR_REFUSED = -55,      /* the server refused the request */
+	CTL_ERR_LOGIN_REQUIRED = -56,/* the request needs a login first */
+	CTL_ERR_RATE_LIMITED = -57, /* too many failed logins: wait */
+	CTL_ERR_NOT_ALLOWED = -58,  /* not allowed now, or not on this node */
+	CTL_ERR_UNSUPPORTED = -59,  /* a request this server does not serve */
 };
 
 /* Returns a static, one-line description of CODE (never NULL). */

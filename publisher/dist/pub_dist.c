@@ -173,6 +173,14 @@ known_file(const char *name)
 	    strcmp(name, "ITLFile.tlv") == 0;
 }
 
+/* Fills D with a failure of the node's own store (PD, RC): the node's
+ * problem, not the request's, whatever the store's code. */
+static int
+store_failed(struct ctl_diag *d, const struct ctl_diag *pd, int rc)
+{
+	return ctl_diag_set(d, CTL_ERR_IO, "%s", ctl_diag_msg(pd, rc));
+}
+
 int
 pub_dist_handle(const char *tftp_dir, bool node_peer,
     const struct proto_header *h, const struct proto_fields *fs,
@@ -186,69 +194,54 @@ pub_dist_handle(const char *tftp_dir, bool node_peer,
 	uint8_t raw[20];
 	int rc;
 
-	if (!node_peer) {
-		ctl_diag_set(d, 0, "only cluster nodes may use this port");
-		return PE_LOGIN_REQUIRED;
-	}
-	if (proto_get_str(fs, PT_FILENAME, true, name, 64, d) != CTL_OK)
-		return PE_MALFORMED;
-	if (!known_file(name)) {
-		ctl_diag_set(d, 0, "%s: only CTLFile.tlv and ITLFile.tlv are "
-		    "distributed", name);
-		return PE_REJECTED;
-	}
+	if (!node_peer)
+		return ctl_diag_set(d, CTL_ERR_LOGIN_REQUIRED, "only cluster "
+		    "nodes may use this port");
+	if ((rc = proto_get_str(fs, PT_FILENAME, true, name, 64, d)) != CTL_OK)
+		return rc;
+	if (!known_file(name))
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "%s: only CTLFile.tlv "
+		    "and ITLFile.tlv are distributed", name);
 	ctl_diag_clear(&pd);
 	switch (h->type) {
 	case PROTO_NODE_PUSH:
 		if (proto_get_bytes(fs, PT_FILE, true, PROTO_MAX_FILE, &data,
 		    &len, d) != CTL_OK || proto_get_bytes(fs, PT_SHA1, true,
-		    20, &sha, &shalen, d) != CTL_OK || shalen != 20) {
-			ctl_diag_set(d, 0, "NODE_PUSH needs FILE and a 20-byte "
-			    "SHA1");
-			return PE_MALFORMED;
-		}
+		    20, &sha, &shalen, d) != CTL_OK || shalen != 20)
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL, "NODE_PUSH needs "
+			    "FILE and a 20-byte SHA1");
 		pub_sha1_hex(data, len, have);
 		hex_format(want, sizeof(want), sha, 20, '\0', 0);
-		if (strcmp(want, have) != 0) {
-			ctl_diag_set(d, 0, "the file arrived damaged (SHA1 %s, "
-			    "expected %s)", have, want);
-			return PE_REJECTED;
-		}
+		if (strcmp(want, have) != 0)
+			return ctl_diag_set(d, CTL_ERR_REFUSED, "the file arrived "
+			    "damaged (SHA1 %s, expected %s)", have, want);
 		/* A node stores only what parses: phones would choke on it. */
-		if ((rc = ctl_parse(data, len, &f, &pd)) != CTL_OK) {
-			ctl_diag_set(d, 0, "not a valid .tlv file: %s", pd.msg);
-			return PE_REJECTED;
-		}
+		if ((rc = ctl_parse(data, len, &f, &pd)) != CTL_OK)
+			return ctl_diag_set(d, CTL_ERR_FORMAT, "not a valid .tlv "
+			    "file: %s", pd.msg);
 		ctl_free(f);
-		if ((rc = pub_store_write(tftp_dir, name, data, len, &pd))) {
-			ctl_diag_set(d, 0, "%s", ctl_diag_msg(&pd, rc));
-			return PE_INTERNAL;
-		}
+		if ((rc = pub_store_write(tftp_dir, name, data, len, &pd)))
+			return store_failed(d, &pd, rc);
 		proto_put_bytes(reply, PT_SHA1, sha, 20);
 		return CTL_OK;
 	case PROTO_NODE_DELETE:
 		rc = pub_store_delete(tftp_dir, name, &pd);
-		if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND) {
-			ctl_diag_set(d, 0, "%s", ctl_diag_msg(&pd, rc));
-			return PE_INTERNAL;
-		}
+		if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+			return store_failed(d, &pd, rc);
 		return CTL_OK;
 	case PROTO_NODE_STATUS:
 		rc = pub_store_sha1(tftp_dir, name, have, &pd);
 		if (rc == CTL_ERR_NOT_FOUND)
 			return CTL_OK;
-		if (rc != CTL_OK) {
-			ctl_diag_set(d, 0, "%s", ctl_diag_msg(&pd, rc));
-			return PE_INTERNAL;
-		}
-		if (hex_parse(have, raw, sizeof(raw)) != 0) {
-			ctl_diag_set(d, 0, "cannot read the stored file's SHA1");
-			return PE_INTERNAL;
-		}
+		if (rc != CTL_OK)
+			return store_failed(d, &pd, rc);
+		if (hex_parse(have, raw, sizeof(raw)) != 0)
+			return ctl_diag_set(d, CTL_ERR_INTERNAL, "cannot read the "
+			    "stored file's SHA1");
 		proto_put_bytes(reply, PT_SHA1, raw, 20);
 		return CTL_OK;
 	}
-	ctl_diag_set(d, 0, "request %s is not served on the distribution port",
-	    proto_type_name(h->type) ? proto_type_name(h->type) : "unknown");
-	return PE_UNSUPPORTED;
+	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request %s is not served on "
+	    "the distribution port", proto_type_name(h->type) ?
+	    proto_type_name(h->type) : "unknown");
 }

@@ -53,8 +53,8 @@ size_t pub_dist_run(SSL_CTX *client, const struct pub_node *nodes, size_t n,
 /*
  * Serves NODE_PUSH, NODE_DELETE and NODE_STATUS on a node's distribution
  * port, for the node whose TFTP directory is TFTP_DIR.  Only peers that
- * presented a cluster certificate (NODE_PEER) are served.  Returns CTL_OK with REPLY
- * filled, or a protocol error code with the reason in D.
+ * presented a cluster certificate (NODE_PEER) are served.  Returns CTL_OK
+ * with REPLY filled, or a negative CTL_ERR_* code with the reason in D.
  */
 int pub_dist_handle(const char *tftp_dir, bool node_peer,
     const struct proto_header *h, const struct proto_fields *fs,

@@ -14,9 +14,9 @@
 #include "ctl_verify.h"
 #include "hex.h"
 #include "pub_audit.h"
+#include "pub_catchup.h"
 #include "pub_certgen.h"
 #include "pub_dist.h"
-#include "pub_itl.h"
 #include "pub_log.h"
 #include "pub_ratelimit.h"
 #include "pub_state.h"
@@ -27,20 +27,6 @@
 #include "secret.h"
 
 #define CTL_NAME PUB_CTL_FILENAME
-
-/* Maps a library failure to a protocol error; D already says why. */
-static int
-pe_of(int rc)
-{
-	switch (rc) {
-	case CTL_ERR_NOT_FOUND: return PE_NOT_FOUND;
-	case CTL_ERR_USAGE:
-	case CTL_ERR_KEY:
-	case CTL_ERR_TOO_BIG:
-	case CTL_ERR_FORMAT: return PE_REJECTED;
-	}
-	return PE_INTERNAL;
-}
 
 static void
 put_sha1_hex(struct proto_out *o, uint16_t tag, const char *hex)
@@ -81,34 +67,32 @@ do_login(struct pub_session *s, const struct proto_fields *fs,
 	unsigned wait;
 	int rc;
 
-	if (s->logged_in) {
-		ctl_diag_set(d, 0, "already logged in as %s", s->user);
-		return PE_NOT_ALLOWED;
-	}
-	if (proto_get_str(fs, PT_USER, true, user, 64, d) != CTL_OK ||
-	    proto_get_str(fs, PT_PASSWORD, true, pass, 256, d) != CTL_OK) {
+	if (s->logged_in)
+		return ctl_diag_set(d, CTL_ERR_NOT_ALLOWED, "already logged in "
+		    "as %s", s->user);
+	if ((rc = proto_get_str(fs, PT_USER, true, user, 64, d)) != CTL_OK ||
+	    (rc = proto_get_str(fs, PT_PASSWORD, true, pass, 256, d)) !=
+	    CTL_OK) {
 		secret_wipe(pass, sizeof(pass));
-		return PE_MALFORMED;
+		return rc;
 	}
 	if ((wait = pub_login_wait(s->addr, time(NULL))) > 0) {
 		secret_wipe(pass, sizeof(pass));
 		pub_log("%s: login as %s refused: too many failures", s->addr,
 		    user);
-		ctl_diag_set(d, 0, "too many failed logins from %s: wait %u "
-		    "seconds", s->addr, wait);
-		return PE_RATE_LIMITED;
+		return ctl_diag_set(d, CTL_ERR_RATE_LIMITED, "too many failed "
+		    "logins from %s: wait %u seconds", s->addr, wait);
 	}
 	rc = pub_user_check(s->data, user, pass, d);
 	secret_wipe(pass, sizeof(pass));
 	pub_login_result(s->addr, rc == CTL_OK, time(NULL));
 	pub_log("%s: login as %s %s", s->addr, user, rc == CTL_OK ?
 	    "accepted" : "refused");
-	if (rc == CTL_ERR_UNTRUSTED) {
-		ctl_diag_set(d, 0, "wrong user name or password");
-		return PE_LOGIN_REFUSED;
-	}
+	if (rc == CTL_ERR_UNTRUSTED)
+		return ctl_diag_set(d, CTL_ERR_AUTH, "wrong user name or "
+		    "password");
 	if (rc != CTL_OK)
-		return PE_INTERNAL;
+		return rc;
 	s->logged_in = true;
 	snprintf(s->user, sizeof(s->user), "%s", user);
 	return CTL_OK;
@@ -131,30 +115,6 @@ put_results(struct proto_out *o, const struct pub_dist_result *r, size_t n)
 	}
 }
 
-/* Records what each node holds after a distribution. */
-static void
-record_results(struct pub_state *st, const struct pub_dist_result *r,
-    size_t n, enum pub_dist_op op)
-{
-	struct ctl_diag d;
-	size_t i;
-
-	for (i = 0; i < n; i++) {
-		const char *sha = r[i].sha1[0] ? r[i].sha1 : NULL;
-
-		if (r[i].ok)
-			(void)pub_node_set_ctl(st, r[i].node, sha,
-			    PUB_DIST_CURRENT, NULL, &d);
-		else
-			(void)pub_node_set_ctl(st, r[i].node, NULL,
-			    r[i].reachable ? PUB_DIST_FAILED : PUB_DIST_STALE,
-			    r[i].reason, &d);
-		pub_log("%s %s on %s: %s%s%s", op == PUB_DIST_DELETE ?
-		    "delete" : op == PUB_DIST_PUSH ? "push" : "check", CTL_NAME, r[i].node, r[i].ok ? "Passed" :
-		    "Failed", r[i].ok ? "" : ": ", r[i].ok ? "" : r[i].reason);
-	}
-}
-
 /*
  * Distributes DATA (NULL: deletes the CTL) to every node, records the
  * outcome and answers with the per-node results.  Called with the change
@@ -171,21 +131,20 @@ distribute(struct pub_node_srv *srv, struct pub_state *st,
 	int rc;
 
 	if ((rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
-		return pe_of(rc);
+		return rc;
 	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
 		free(nodes);
-		ctl_diag_set(d, 0, "out of memory");
-		return PE_INTERNAL;
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	}
 	pub_dist_run(srv->dist_client, nodes, n, data != NULL ?
 	    PUB_DIST_PUSH : PUB_DIST_DELETE, CTL_NAME, data, len, res);
-	record_results(st, res, n, data != NULL ? PUB_DIST_PUSH :
+	pub_dist_record_ctl(st, res, n, data != NULL ? PUB_DIST_PUSH :
 	    PUB_DIST_DELETE);
 	put_results(reply, res, n);
-	rc = nodes[0].publisher && !res[0].ok ? PE_INTERNAL : CTL_OK;
-	if (rc != CTL_OK)
-		ctl_diag_set(d, 0, "the publisher could not store the CTL: %s",
-		    res[0].reason);
+	rc = CTL_OK;
+	if (nodes[0].publisher && !res[0].ok)
+		rc = ctl_diag_set(d, CTL_ERR_IO, "the publisher could not "
+		    "store the CTL: %s", res[0].reason);
 	free(res);
 	free(nodes);
 	return rc;
@@ -233,30 +192,31 @@ do_upload(struct pub_node_srv *srv, struct pub_session *s,
 	const uint8_t *data, *base;
 	size_t len, base_len;
 	char base_hex[41] = "", now[41], new_sha1[41], detail[128];
-	int signer = -1, rc, pe;
+	int signer = -1, rc;
 
-	if (proto_get_bytes(fs, PT_FILE, true, PROTO_MAX_FILE, &data, &len,
-	    d) != CTL_OK || proto_get_bytes(fs, PT_BASE_SHA1, true, 20, &base,
-	    &base_len, d) != CTL_OK || (base_len != 0 && base_len != 20))
-		return PE_MALFORMED;
+	if ((rc = proto_get_bytes(fs, PT_FILE, true, PROTO_MAX_FILE, &data,
+	    &len, d)) != CTL_OK || (rc = proto_get_bytes(fs, PT_BASE_SHA1, true,
+	    20, &base, &base_len, d)) != CTL_OK)
+		return rc;
+	if (base_len != 0 && base_len != 20)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "BASE_SHA1 is %zu "
+		    "bytes, not 20 (or none)", base_len);
 	if (base_len == 20)
 		hex_format(base_hex, sizeof(base_hex), base, 20, '\0', 0);
 	ctl_diag_clear(&vd);
-	if ((rc = ctl_parse(data, len, &f, &vd)) != CTL_OK) {
-		ctl_diag_set(d, 0, "the file is not a valid .tlv file: %s",
-		    vd.msg);
-		return PE_REJECTED;
-	}
-	pe = PE_REJECTED;
+	if ((rc = ctl_parse(data, len, &f, &vd)) != CTL_OK)
+		return ctl_diag_set(d, CTL_ERR_FORMAT, "the file is not a valid "
+		    ".tlv file: %s", vd.msg);
 	if (ctl_is_itl(f) || f->hdr.filename == NULL ||
 	    strcmp(f->hdr.filename, CTL_NAME) != 0) {
-		ctl_diag_set(d, 0, "the file names itself %s, not %s",
-		    f->hdr.filename ? f->hdr.filename : "nothing", CTL_NAME);
+		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "the file names itself "
+		    "%s, not %s", f->hdr.filename ? f->hdr.filename : "nothing",
+		    CTL_NAME);
 		goto out;
 	}
 	if ((rc = ctl_verify(f, &signer, &vd)) != CTL_OK) {
-		ctl_diag_set(d, 0, "the CTL does not verify: %s",
-		    ctl_diag_msg(&vd, rc));
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "the CTL does not "
+		    "verify: %s", ctl_diag_msg(&vd, rc));
 		goto out;
 	}
 	pub_sha1_hex(data, len, new_sha1);
@@ -264,98 +224,30 @@ do_upload(struct pub_node_srv *srv, struct pub_session *s,
 	current_sha1(srv, now);
 	if (strcmp(now, base_hex) != 0) {
 		pthread_mutex_unlock(&srv->change);
-		ctl_diag_set(d, 0, "the CTL changed since you read it (the "
-		    "server holds %s, you built on %s): read it again",
-		    now[0] ? now : "none", base_hex[0] ? base_hex : "none");
+		rc = ctl_diag_set(d, CTL_ERR_CONFLICT, "the CTL changed since "
+		    "you read it (the server holds %s, you built on %s): read "
+		    "it again", now[0] ? now : "none",
+		    base_hex[0] ? base_hex : "none");
 		pub_log("%s: upload by %s refused: built on %s, server holds "
 		    "%s", s->addr, s->user, base_hex[0] ? base_hex : "none",
 		    now[0] ? now : "none");
-		pe = PE_CONFLICT;
 		goto out;
 	}
-	pe = distribute(srv, st, data, len, reply, d);
-	if (pe == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
+	rc = distribute(srv, st, data, len, reply, d);
+	if (rc == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
 		(void)pub_settings_set_mode(st, s->user, set.security_mode,
 		    signed_by_publisher(st, f, signer) ? PUB_CTL_TOKENLESS :
 		    PUB_CTL_TOKEN, &vd);
 	snprintf(detail, sizeof(detail), "signed by %s",
 	    f->hdr.signer_name ? f->hdr.signer_name : "?");
 	(void)pub_audit_add(st, s->user, "upload-ctl", now[0] ? now : NULL,
-	    pe == CTL_OK ? new_sha1 : NULL, detail, &vd);
+	    rc == CTL_OK ? new_sha1 : NULL, detail, &vd);
 	pthread_mutex_unlock(&srv->change);
-	if (pe == CTL_OK)
+	if (rc == CTL_OK)
 		put_sha1_hex(reply, PT_SHA1, new_sha1);
 out:
 	ctl_free(f);
-	return pe;
-}
-
-/*
- * Keeps the ITL current on every node: rebuilds the publisher's own copy
- * when the certificates it holds changed (a regeneration made by another
- * process, a file removed by hand), then pushes it to each subscriber
- * that holds another one.  What the nodes hold decides, as for the CTL;
- * the ITL has no distribution state of its own in the state, the logs
- * say what happened.  Called with the change lock held, which also
- * guards LAST_ERR.
- */
-static void
-itl_catch_up(struct pub_node_srv *srv, struct pub_state *st,
-    const char *actor)
-{
-	static char last_err[CTL_DIAG_MAX];
-	struct pub_node *nodes = NULL, *late = NULL;
-	struct pub_dist_result *res = NULL, *fix = NULL;
-	struct ctl_diag d;
-	uint8_t *file = NULL;
-	char want[41];
-	size_t n = 0, k = 0, i, len = 0;
-	bool changed = false;
-	int rc;
-
-	ctl_diag_clear(&d);
-	rc = pub_itl_refresh(st, actor, srv->self.tftp_dir, &changed, &d);
-	if (rc != CTL_OK) {
-		/* Once per new reason, not every few seconds. */
-		if (strcmp(last_err, ctl_diag_msg(&d, rc)) != 0)
-			pub_log("cannot rebuild %s: %s", PUB_ITL_FILENAME,
-			    ctl_diag_msg(&d, rc));
-		snprintf(last_err, sizeof(last_err), "%s", ctl_diag_msg(&d, rc));
-	} else {
-		last_err[0] = '\0';
-		if (changed)
-			pub_log("rebuilt %s: the certificates it holds changed",
-			    PUB_ITL_FILENAME);
-	}
-	/* Whatever the publisher holds now is what the nodes get. */
-	if (pub_store_read(srv->self.tftp_dir, PUB_ITL_FILENAME, &file, &len,
-	    &d) != CTL_OK || pub_node_list(st, &nodes, &n, &d) != CTL_OK)
-		goto out;
-	if ((late = calloc(n ? n : 1, sizeof(*late))) == NULL ||
-	    (res = calloc(n ? n : 1, sizeof(*res))) == NULL ||
-	    (fix = calloc(n ? n : 1, sizeof(*fix))) == NULL)
-		goto out;
-	pub_sha1_hex(file, len, want);
-	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS,
-	    PUB_ITL_FILENAME, NULL, 0, res);
-	for (i = 0; i < n; i++)
-		if (!nodes[i].publisher && res[i].reachable &&
-		    strcmp(res[i].sha1, want) != 0)
-			late[k++] = nodes[i];
-	if (k == 0)
-		goto out;
-	pub_dist_run(srv->dist_client, late, k, PUB_DIST_PUSH, PUB_ITL_FILENAME,
-	    file, len, fix);
-	for (i = 0; i < k; i++)
-		pub_log("push %s on %s: %s%s%s", PUB_ITL_FILENAME, fix[i].node,
-		    fix[i].ok ? "Passed" : "Failed", fix[i].ok ? "" : ": ",
-		    fix[i].ok ? "" : fix[i].reason);
-out:
-	free(file);
-	free(fix);
-	free(res);
-	free(late);
-	free(nodes);
+	return rc;
 }
 
 static int
@@ -371,50 +263,41 @@ do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
 	uint8_t action, *file = NULL;
 	size_t len;
 	char before[41], after[41];
-	int rc, pe;
+	int rc;
 
-	if (proto_get_u8(fs, PT_ACTION, true, &action, d) != CTL_OK)
-		return PE_MALFORMED;
-	if (action < 1 || action > 3) {
-		ctl_diag_set(d, 0, "unknown tokenless action %u", action);
-		return PE_MALFORMED;
-	}
+	if ((rc = proto_get_u8(fs, PT_ACTION, true, &action, d)) != CTL_OK)
+		return rc;
+	if (action < 1 || action > 3)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "unknown tokenless "
+		    "action %u", action);
 	pthread_mutex_lock(&srv->change);
-	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK) {
-		pe = pe_of(rc);
+	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK)
 		goto out;
-	}
 	if (action == 2 && set.security_mode != 1) {
-		ctl_diag_set(d, 0, "the cluster is not in mixed mode: use "
-		    "tokenless set-mixed-mode");
-		pe = PE_NOT_ALLOWED;
+		rc = ctl_diag_set(d, CTL_ERR_NOT_ALLOWED, "the cluster is not "
+		    "in mixed mode: use tokenless set-mixed-mode");
 		goto out;
 	}
-	if ((rc = pub_tokenless_build(st, 0, 0, &file, &len, d)) != CTL_OK) {
-		pe = pe_of(rc);
+	if ((rc = pub_tokenless_build(st, 0, 0, &file, &len, d)) != CTL_OK)
 		goto out;
-	}
 	current_sha1(srv, before);
 	pub_sha1_hex(file, len, after);
-	if ((pe = distribute(srv, st, file, len, reply, d)) != CTL_OK)
+	if ((rc = distribute(srv, st, file, len, reply, d)) != CTL_OK ||
+	    (rc = pub_settings_set_mode(st, s->user, action == 3 ? 0 : 1,
+	    PUB_CTL_TOKENLESS, d)) != CTL_OK)
 		goto audit;
-	if ((rc = pub_settings_set_mode(st, s->user, action == 3 ? 0 : 1,
-	    PUB_CTL_TOKENLESS, d)) != CTL_OK) {
-		pe = pe_of(rc);
-		goto audit;
-	}
 	put_sha1_hex(reply, PT_SHA1, after);
 	/* `migrate regenerate` follows a certificate regeneration: the ITL
 	 * holds those certificates too, so every node gets it now rather
 	 * than at the next catch-up. */
-	itl_catch_up(srv, st, s->user);
+	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir, s->user);
 audit:
 	(void)pub_audit_add(st, s->user, ops[action], before[0] ? before :
-	    NULL, pe == CTL_OK ? after : NULL, NULL, &vd);
+	    NULL, rc == CTL_OK ? after : NULL, NULL, &vd);
 out:
 	pthread_mutex_unlock(&srv->change);
 	free(file);
-	return pe;
+	return rc;
 }
 
 static int
@@ -425,20 +308,20 @@ do_delete(struct pub_node_srv *srv, struct pub_session *s,
 	struct pub_settings set;
 	struct ctl_diag vd;
 	char before[41];
-	int pe;
+	int rc;
 
 	pthread_mutex_lock(&srv->change);
 	current_sha1(srv, before);
-	pe = distribute(srv, st, NULL, 0, reply, d);
+	rc = distribute(srv, st, NULL, 0, reply, d);
 	/* CUCM keeps the security mode: a mixed cluster without a CTL is
 	 * the state the seed's migration back to tokens starts from. */
-	if (pe == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
+	if (rc == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
 		(void)pub_settings_set_mode(st, s->user, set.security_mode,
 		    PUB_CTL_NONE, &vd);
 	(void)pub_audit_add(st, s->user, "delete-ctl", before[0] ? before :
 	    NULL, NULL, NULL, &vd);
 	pthread_mutex_unlock(&srv->change);
-	return pe;
+	return rc;
 }
 
 /* The certificates a CTL or ITL is built from, for each node. */
@@ -490,10 +373,10 @@ do_info(struct pub_node_srv *srv, struct pub_session *s,
 
 	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK ||
 	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
-		return pe_of(rc);
+		return rc;
 	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
 		free(nodes);
-		return PE_INTERNAL;
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	}
 	/* Ask every node what it holds now, in parallel. */
 	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS, CTL_NAME,
@@ -543,17 +426,16 @@ do_trust(struct pub_session *s, const struct proto_header *h,
 	rc = proto_get_str(fs, PT_PURPOSE, h->type != PROTO_TRUST_LIST,
 	    purpose, 64, d);
 	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
-		return PE_MALFORMED;
+		return rc;
 	all = rc == CTL_ERR_NOT_FOUND;
-	if (!all && pub_trust_purpose_parse(purpose, &p) != CTL_OK) {
-		ctl_diag_set(d, 0, "unknown trust store %s (Phone-SAST-trust, "
-		    "CallManager-trust, tomcat-trust, CAPF-trust)", purpose);
-		return PE_REJECTED;
-	}
+	if (!all && pub_trust_purpose_parse(purpose, &p) != CTL_OK)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown trust store %s "
+		    "(Phone-SAST-trust, CallManager-trust, tomcat-trust, "
+		    "CAPF-trust)", purpose);
 	switch (h->type) {
 	case PROTO_TRUST_LIST:
 		if ((rc = pub_trust_list(st, all, p, &v, &n, d)) != CTL_OK)
-			return pe_of(rc);
+			return rc;
 		for (i = 0; i < n; i++) {
 			proto_group_begin(reply, PT_TRUST);
 			proto_put_str(reply, PT_PURPOSE,
@@ -565,21 +447,22 @@ do_trust(struct pub_session *s, const struct proto_header *h,
 		pub_trust_list_free(v, n);
 		return CTL_OK;
 	case PROTO_TRUST_UPLOAD:
-		if (proto_get_bytes(fs, PT_CERT, true, PUB_TRUST_CERT_MAX, &der,
-		    &len, d) != CTL_OK)
-			return PE_MALFORMED;
-		if ((rc = pub_trust_add(st, s->user, p, der, len, sha, d)))
-			return pe_of(rc);
+		if ((rc = proto_get_bytes(fs, PT_CERT, true,
+		    PUB_TRUST_CERT_MAX, &der, &len, d)) != CTL_OK ||
+		    (rc = pub_trust_add(st, s->user, p, der, len, sha, d)) !=
+		    CTL_OK)
+			return rc;
 		put_sha1_hex(reply, PT_SHA1, sha);
 		return CTL_OK;
 	default:
-		if (proto_get_bytes(fs, PT_SHA1, true, 20, &raw, &len, d) !=
-		    CTL_OK || len != 20)
-			return PE_MALFORMED;
+		if ((rc = proto_get_bytes(fs, PT_SHA1, true, 20, &raw, &len,
+		    d)) != CTL_OK)
+			return rc;
+		if (len != 20)
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL, "SHA1 is %zu "
+			    "bytes, not 20", len);
 		hex_format(sha, sizeof(sha), raw, 20, '\0', 0);
-		if ((rc = pub_trust_delete(st, s->user, p, sha, d)) != CTL_OK)
-			return pe_of(rc);
-		return CTL_OK;
+		return pub_trust_delete(st, s->user, p, sha, d);
 	}
 }
 
@@ -594,9 +477,9 @@ do_audit(struct pub_session *s, const struct proto_fields *fs,
 
 	rc = proto_get_u32(fs, PT_LIMIT, false, &limit, d);
 	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
-		return PE_MALFORMED;
+		return rc;
 	if ((rc = pub_audit_list(s->data, limit, &v, &n, d)) != CTL_OK)
-		return pe_of(rc);
+		return rc;
 	for (i = 0; i < n; i++) {
 		proto_group_begin(reply, PT_AUDIT);
 		proto_put_u64(reply, PT_TIME, (uint64_t)v[i].time);
@@ -624,21 +507,17 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 	uint8_t mode;
 	int rc;
 
-	if (s->data == NULL) {
-		ctl_diag_set(d, 0, "the server cannot read its state");
-		return PE_INTERNAL;
-	}
+	if (s->data == NULL)
+		return ctl_diag_set(d, CTL_ERR_IO, "the server cannot read its "
+		    "state");
 	if (h->type == PROTO_LOGIN)
 		return do_login(s, fs, d);
-	if (!s->logged_in) {
-		ctl_diag_set(d, 0, "log in first");
-		return PE_LOGIN_REQUIRED;
-	}
-	if (!srv->self.publisher) {
-		ctl_diag_set(d, 0, "%s is a subscriber: send requests to the "
-		    "publisher", srv->self.name);
-		return PE_NOT_ALLOWED;
-	}
+	if (!s->logged_in)
+		return ctl_diag_set(d, CTL_ERR_LOGIN_REQUIRED, "log in first");
+	if (!srv->self.publisher)
+		return ctl_diag_set(d, CTL_ERR_NOT_ALLOWED, "%s is a "
+		    "subscriber: send requests to the publisher",
+		    srv->self.name);
 	switch (h->type) {
 	case PROTO_CLUSTER_INFO:
 		return do_info(srv, s, reply, d);
@@ -650,9 +529,10 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 		rc = pub_store_read(srv->self.tftp_dir, CTL_NAME, &file, &len,
 		    d);
 		if (rc == CTL_ERR_NOT_FOUND)
-			ctl_diag_set(d, 0, "there is no CTL file on the server");
+			return ctl_diag_set(d, rc, "there is no CTL file on the "
+			    "server");
 		if (rc != CTL_OK)
-			return pe_of(rc);
+			return rc;
 		pub_sha1_hex(file, len, sha);
 		proto_put_bytes(reply, PT_FILE, file, len);
 		put_sha1_hex(reply, PT_SHA1, sha);
@@ -662,13 +542,12 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 	case PROTO_UPLOAD_CTL:
 		return do_upload(srv, s, fs, reply, d);
 	case PROTO_SET_SECURITY_MODE:
-		if (proto_get_u8(fs, PT_MODE, true, &mode, d) != CTL_OK)
-			return PE_MALFORMED;
-		if ((rc = pub_settings_get(s->data, &set, d)) != CTL_OK ||
-		    (rc = pub_settings_set_mode(s->data, s->user, mode,
-		    set.ctl_mode, d)) != CTL_OK)
-			return pe_of(rc);
-		return CTL_OK;
+		if ((rc = proto_get_u8(fs, PT_MODE, true, &mode, d)) !=
+		    CTL_OK || (rc = pub_settings_get(s->data, &set, d)) !=
+		    CTL_OK)
+			return rc;
+		return pub_settings_set_mode(s->data, s->user, mode,
+		    set.ctl_mode, d);
 	case PROTO_TOKENLESS:
 		return do_tokenless(srv, s, fs, reply, d);
 	case PROTO_DELETE_CTL:
@@ -680,8 +559,8 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 	case PROTO_AUDIT:
 		return do_audit(s, fs, reply, d);
 	}
-	ctl_diag_set(d, 0, "request type 0x%02x is not served here", h->type);
-	return PE_UNSUPPORTED;
+	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request type 0x%02x is not "
+	    "served here", h->type);
 }
 
 const struct pub_service pub_provider_service = {
@@ -690,69 +569,18 @@ const struct pub_service pub_provider_service = {
 	.close = conn_close,
 };
 
-/*
- * Compares what each subscriber holds with the publisher's own CTL and
- * pushes (or deletes) where they differ; then the same for the ITL,
- * rebuilt first when the certificates it holds changed.  What the nodes hold decides,
- * not what the state recorded: a publisher killed in the middle of a
- * push recorded nothing about it.
- */
 void
 pub_provider_catch_up(struct pub_node_srv *srv)
 {
 	struct pub_state *st = NULL;
-	struct pub_node *nodes = NULL, *late = NULL;
-	struct pub_dist_result *res = NULL, *fix = NULL;
 	struct ctl_diag d;
-	uint8_t *file = NULL;
-	char want[41];
-	size_t n = 0, k = 0, i, len = 0;
-	int rc;
 
-	if (pub_state_open(srv->dir, &st, &d) != CTL_OK ||
-	    pub_node_list(st, &nodes, &n, &d) != CTL_OK)
-		goto out;
-	if ((late = calloc(n ? n : 1, sizeof(*late))) == NULL ||
-	    (res = calloc(n ? n : 1, sizeof(*res))) == NULL ||
-	    (fix = calloc(n ? n : 1, sizeof(*fix))) == NULL)
-		goto out;
+	if (pub_state_open(srv->dir, &st, &d) != CTL_OK)
+		return;         /* tried again in a few seconds */
 	pthread_mutex_lock(&srv->change);
-	rc = pub_store_read(srv->self.tftp_dir, CTL_NAME, &file, &len, &d);
-	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
-		goto unlock;
-	want[0] = '\0';
-	if (file != NULL)
-		pub_sha1_hex(file, len, want);
-	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS, CTL_NAME,
-	    NULL, 0, res);
-	for (i = 0; i < n; i++) {
-		if (nodes[i].publisher)
-			continue;
-		if (!res[i].reachable) {
-			if (nodes[i].dist == PUB_DIST_CURRENT)
-				(void)pub_node_set_ctl(st, nodes[i].name, NULL,
-				    PUB_DIST_STALE, res[i].reason, &d);
-			continue;
-		}
-		if (strcmp(res[i].sha1, want) != 0)
-			late[k++] = nodes[i];
-		else if (nodes[i].dist != PUB_DIST_CURRENT)
-			record_results(st, &res[i], 1, PUB_DIST_STATUS);
-	}
-	if (k > 0) {
-		pub_dist_run(srv->dist_client, late, k, file != NULL ?
-		    PUB_DIST_PUSH : PUB_DIST_DELETE, CTL_NAME, file, len, fix);
-		record_results(st, fix, k, file != NULL ? PUB_DIST_PUSH :
-		    PUB_DIST_DELETE);
-	}
-	itl_catch_up(srv, st, "ctlpublisherd");
-unlock:
+	pub_catch_up_ctl(srv->dist_client, st, srv->self.tftp_dir);
+	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir,
+	    "ctlpublisherd");
 	pthread_mutex_unlock(&srv->change);
-out:
-	free(file);
-	free(fix);
-	free(res);
-	free(late);
-	free(nodes);
 	pub_state_close(st);
 }

@@ -28,29 +28,51 @@ struct conn_job {
 };
 
 int
-pub_listen(const char *ip, uint16_t port, struct ctl_diag *d)
+pub_listen(const char *ip, uint16_t port, int *fd, struct ctl_diag *d)
 {
 	struct sockaddr_in sa;
-	int fd, one = 1;
+	int s, one = 1;
 
+	*fd = -1;
 	memset(&sa, 0, sizeof(sa));
 	sa.sin_family = AF_INET;
 	sa.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1) {
-		ctl_diag_set(d, CTL_ERR_USAGE, "%s is not an IPv4 address", ip);
-		return -1;
-	}
-	if ((fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
-	    setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
-	    bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
-	    listen(fd, 64) != 0) {
+	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s is not an IPv4 "
+		    "address", ip);
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0 ||
+	    setsockopt(s, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one)) ||
+	    bind(s, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(s, 64) != 0) {
 		ctl_diag_set(d, CTL_ERR_NETWORK, "cannot listen on %s:%u: %s",
 		    ip, port, strerror(errno));
-		if (fd >= 0)
-			close(fd);
-		return -1;
+		if (s >= 0)
+			close(s);
+		return CTL_ERR_NETWORK;
 	}
-	return fd;
+	*fd = s;
+	return CTL_OK;
+}
+
+uint32_t
+pub_server_error_code(int rc)
+{
+	switch (rc) {
+	case CTL_ERR_PROTOCOL: return PE_MALFORMED;
+	case CTL_ERR_UNSUPPORTED: return PE_UNSUPPORTED;
+	case CTL_ERR_LOGIN_REQUIRED: return PE_LOGIN_REQUIRED;
+	case CTL_ERR_AUTH: return PE_LOGIN_REFUSED;
+	case CTL_ERR_RATE_LIMITED: return PE_RATE_LIMITED;
+	case CTL_ERR_NOT_FOUND: return PE_NOT_FOUND;
+	case CTL_ERR_CONFLICT: return PE_CONFLICT;
+	case CTL_ERR_NOT_ALLOWED: return PE_NOT_ALLOWED;
+	case CTL_ERR_REFUSED:
+	case CTL_ERR_USAGE:
+	case CTL_ERR_FORMAT:
+	case CTL_ERR_KEY:
+	case CTL_ERR_TOO_BIG: return PE_REJECTED;
+	}
+	return PE_INTERNAL;
 }
 
 /* Did the peer present a certificate the cluster CA vouches for? */
@@ -74,7 +96,8 @@ serve_conn(struct conn_job *job)
 	struct proto_out reply;
 	struct ctl_diag d;
 	uint8_t *payload;
-	int rc, pe;
+	uint32_t pe;
+	int rc;
 
 	memset(&s, 0, sizeof(s));
 	snprintf(s.addr, sizeof(s.addr), "%s", job->addr);
@@ -112,12 +135,13 @@ serve_conn(struct conn_job *job)
 			break;
 		}
 		proto_out_init(&reply, PROTO_OK, h.id);
-		pe = svc->handle(svc->ctx, &s, &h, &fs, &reply, &d);
-		if (pe == CTL_OK)
+		rc = svc->handle(svc->ctx, &s, &h, &fs, &reply, &d);
+		pe = rc == CTL_OK ? 0 : pub_server_error_code(rc);
+		if (rc == CTL_OK)
 			rc = proto_send(s.conn, &reply, &d);
 		else
-			rc = proto_send_error(s.conn, h.id, (uint32_t)pe, d.msg,
-			    &d);
+			rc = proto_send_error(s.conn, h.id, pe,
+			    ctl_diag_msg(&d, rc), &d);
 		proto_out_free(&reply);
 		proto_fields_free(&fs);
 		free(payload);
@@ -155,7 +179,7 @@ pub_server_run(const char *ip, uint16_t port, SSL_CTX *tls,
 	pthread_t t;
 	int lfd, fd, n;
 
-	if ((lfd = pub_listen(ip, port, d)) < 0)
+	if (pub_listen(ip, port, &lfd, d) != CTL_OK)
 		return CTL_ERR_NETWORK;
 	pthread_attr_init(&attr);
 	pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);

@@ -34,8 +34,9 @@ struct pub_session {
 struct pub_service {
 	/*
 	 * Answers one request: fills REPLY (an OK frame for H's id) and
-	 * returns CTL_OK, or returns a protocol error code (PE_*) with the
-	 * message for the client in D.
+	 * returns CTL_OK, or returns a negative CTL_ERR_* code with the
+	 * message for the client in D; the server answers it with the
+	 * protocol's error code (pub_server_error_code()).
 	 */
 	int (*handle)(void *ctx, struct pub_session *s,
 	    const struct proto_header *h, const struct proto_fields *fs,
@@ -55,7 +56,22 @@ int pub_server_run(const char *ip, uint16_t port, SSL_CTX *tls,
     const struct pub_service *svc, volatile sig_atomic_t *stop,
     struct ctl_diag *d);
 
-/* Binds and listens on IP:PORT; the descriptor, or -1 with D set. */
-int pub_listen(const char *ip, uint16_t port, struct ctl_diag *d);
+/*
+ * Binds and listens on IP:PORT: *FD.  Fails with CTL_ERR_USAGE (IP is not
+ * an IPv4 address) or CTL_ERR_NETWORK.
+ */
+int pub_listen(const char *ip, uint16_t port, int *fd, struct ctl_diag *d);
+
+/*
+ * The protocol's error code (PE_*, docs/protocol.md) that answers a
+ * request a handler failed with RC: CTL_ERR_PROTOCOL is a malformed
+ * request, CTL_ERR_UNSUPPORTED, CTL_ERR_LOGIN_REQUIRED, CTL_ERR_AUTH (login
+ * refused), CTL_ERR_RATE_LIMITED, CTL_ERR_NOT_FOUND, CTL_ERR_CONFLICT and
+ * CTL_ERR_NOT_ALLOWED have a code each; a request the server will not
+ * take as it is (CTL_ERR_REFUSED, CTL_ERR_USAGE, CTL_ERR_FORMAT,
+ * CTL_ERR_KEY, CTL_ERR_TOO_BIG) is rejected; anything else is the
+ * server's own failure (PE_INTERNAL).
+ */
+uint32_t pub_server_error_code(int rc);
 
 #endif
