@@ -1,6 +1,5 @@
 #include "pub_audit.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,19 +7,6 @@
 #include "ctl_err.h"
 #include "pub_state.h"
 #include "pub_state_int.h"
-
-static int
-sha1_ok(const char *s)
-{
-	size_t i;
-
-	if (s == NULL)
-		return 1;
-	for (i = 0; i < 40; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	return s[40] == '\0';
-}
 
 int
 pub_audit_add(struct pub_state *st, const char *actor, const char *operation,
@@ -37,7 +23,8 @@ pub_audit_add(struct pub_state *st, const char *actor, const char *operation,
 		return ctl_diag_set(d, CTL_ERR_USAGE, "audit: the user (1 to %d "
 		    "bytes) and the operation (1 to %d bytes) are required",
 		    PUB_AUDIT_USER_MAX - 1, PUB_AUDIT_OP_MAX - 1);
-	if (!sha1_ok(old_sha1) || !sha1_ok(new_sha1))
+	if ((old_sha1 != NULL && !pub_sha1_hex_ok(old_sha1)) ||
+	    (new_sha1 != NULL && !pub_sha1_hex_ok(new_sha1)))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "audit: a SHA1 must be 40 "
 		    "hex digits");
 	snprintf(cut, sizeof(cut), "%s", detail != NULL ? detail : "");
@@ -58,12 +45,9 @@ pub_audit_add(struct pub_state *st, const char *actor, const char *operation,
 	}
 	if ((rc = pub_sql_run(st, q, d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, q, rc, d);
 }
 
 int

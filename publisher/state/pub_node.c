@@ -1,6 +1,5 @@
 #include "pub_node.h"
 
-#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,17 +232,6 @@ pub_node_publisher(struct pub_state *st, struct pub_node *out,
 	    "'publisher'", NULL, out, d);
 }
 
-static int
-sha1_ok(const char *s)
-{
-	size_t i;
-
-	for (i = 0; i < 40; i++)
-		if (!isxdigit((unsigned char)s[i]))
-			return 0;
-	return s[40] == '\0';
-}
-
 int
 pub_node_set_ctl(struct pub_state *st, const char *name, const char *sha1,
     enum pub_dist_state state, const char *reason, struct ctl_diag *d)
@@ -251,7 +239,7 @@ pub_node_set_ctl(struct pub_state *st, const char *name, const char *sha1,
 	sqlite3_stmt *q = NULL;
 	int rc;
 
-	if (sha1 != NULL && !sha1_ok(sha1))
+	if (sha1 != NULL && !pub_sha1_hex_ok(sha1))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "a CTL SHA1 must be 40 hex "
 		    "digits");
 	if ((unsigned)state > PUB_DIST_FAILED)

@@ -85,12 +85,9 @@ pub_schema_create(struct pub_state *st, unsigned base_port,
 	if (sqlite3_bind_int(q, 1, (int)base_port) != SQLITE_OK ||
 	    (rc = pub_sql_run(st, q, d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, q, rc, d);
 }
 
 /* What turns a version 1 database into version 2. */
@@ -121,11 +118,9 @@ upgrade(struct pub_state *st, struct ctl_diag *d)
 	sqlite3_finalize(q);
 	if (version == 1 && (rc = pub_sql_exec(st, upgrade_v2, d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, NULL, rc, d);
 }
 
 int

@@ -1,5 +1,6 @@
 #include "pub_state.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <stdbool.h>
 #include <fcntl.h>
@@ -184,6 +185,29 @@ pub_state_dir(const struct pub_state *st)
 }
 
 int
+pub_state_end(struct pub_state *st, sqlite3_stmt *q, int rc,
+    struct ctl_diag *d)
+{
+	sqlite3_finalize(q);
+	if (rc == CTL_OK)
+		rc = pub_state_commit(st, d);
+	if (rc != CTL_OK)
+		pub_state_rollback(st);
+	return rc;
+}
+
+int
+pub_sha1_hex_ok(const char *s)
+{
+	size_t i;
+
+	for (i = 0; i < 40; i++)
+		if (!isxdigit((unsigned char)s[i]))
+			return 0;
+	return s[40] == '\0';
+}
+
+int
 pub_state_data_version(struct pub_state *st, int64_t *v, struct ctl_diag *d)
 {
 	sqlite3_stmt *q = NULL;
@@ -319,12 +343,9 @@ pub_settings_set_options(struct pub_state *st, const char *actor,
 	if ((rc = pub_audit_add(st, actor, "set-options", NULL, NULL, detail,
 	    d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, q, rc, d);
 }
 
 int
@@ -393,10 +414,7 @@ pub_settings_set_mode(struct pub_state *st, const char *actor,
 	if ((rc = pub_audit_add(st, actor, "set-mode", NULL, NULL, detail,
 	    d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, q, rc, d);
 }

@@ -46,6 +46,17 @@ int pub_sql_bind_text(sqlite3_stmt *stmt, int i, const char *s);
 /* Copies column I of the current row into OUT (SZ bytes, cut to fit). */
 void pub_sql_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t sz);
 
+/*
+ * Ends a change begun with pub_state_begin(): finalizes Q (NULL is
+ * allowed), then commits when RC is CTL_OK, and rolls back when RC or
+ * the commit failed.  Returns the code the change ends with.
+ */
+int pub_state_end(struct pub_state *st, sqlite3_stmt *q, int rc,
+    struct ctl_diag *d);
+
+/* Is S (not NULL) 40 hexadecimal digits, as the state keeps a SHA1? */
+int pub_sha1_hex_ok(const char *s);
+
 /* The current time, seconds since 1970. */
 int64_t pub_now(void);
 

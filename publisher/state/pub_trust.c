@@ -150,14 +150,10 @@ pub_trust_add(struct pub_state *st, const char *actor,
 	    (rc = pub_audit_add(st, actor, "trust-add", NULL, sha1, detail,
 	    d)) != CTL_OK)
 		goto out;
-	if ((rc = pub_state_commit(st, d)) != CTL_OK)
-		goto out;
-	if (sha1_out != NULL)
-		memcpy(sha1_out, sha1, 41);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
+	if ((rc = pub_state_end(st, q, rc, d)) == CTL_OK && sha1_out != NULL)
+		memcpy(sha1_out, sha1, 41);
 done:
 	free(subject);
 	free(issuer);
@@ -300,10 +296,7 @@ pub_trust_delete(struct pub_state *st, const char *actor,
 	if ((rc = pub_audit_add(st, actor, "trust-delete", lower, NULL, detail,
 	    d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
-	return rc;
+	return pub_state_end(st, q, rc, d);
 }

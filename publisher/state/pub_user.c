@@ -70,11 +70,9 @@ pub_user_set(struct pub_state *st, const char *actor, const char *name,
 	    (rc = pub_audit_add(st, actor, existed ? "user-password" :
 	    "user-add", NULL, NULL, name, d)) != CTL_OK)
 		goto out;
-	rc = pub_state_commit(st, d);
+	rc = CTL_OK;
 out:
-	sqlite3_finalize(q);
-	if (rc != CTL_OK)
-		pub_state_rollback(st);
+	rc = pub_state_end(st, q, rc, d);
 done:
 	secret_wipe(&h, sizeof(h));
 	return rc;
