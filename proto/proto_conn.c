@@ -19,14 +19,12 @@
 #include <openssl/x509.h>
 
 #include "ctl_err.h"
+#include "ossl_err.h"
 
 const char *
 proto_ssl_reason(void)
 {
-	unsigned long e = ERR_peek_last_error();
-	const char *r = e ? ERR_reason_error_string(e) : NULL;
-
-	return r != NULL ? r : "no detail";
+	return ossl_err_reason();
 }
 
 static int

@@ -10,6 +10,7 @@
 #include <openssl/rsa.h>
 
 #include "ctl_err.h"
+#include "ossl_err.h"
 
 static int
 key_sign(void *ctx, const EVP_MD *md, const uint8_t *msg, size_t msglen,
@@ -27,7 +28,7 @@ key_sign(void *ctx, const EVP_MD *md, const uint8_t *msg, size_t msglen,
 	    EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PADDING) != 1 ||
 	    EVP_DigestSign(mctx, NULL, &need, msg, msglen) != 1) {
 		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "cannot start signing: %s",
-		    ERR_reason_error_string(ERR_peek_last_error()));
+		    ossl_err_reason());
 		goto out;
 	}
 	if (need > *siglen) {
@@ -37,7 +38,7 @@ key_sign(void *ctx, const EVP_MD *md, const uint8_t *msg, size_t msglen,
 	}
 	if (EVP_DigestSign(mctx, sig, siglen, msg, msglen) != 1) {
 		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "signing failed: %s",
-		    ERR_reason_error_string(ERR_peek_last_error()));
+		    ossl_err_reason());
 		goto out;
 	}
 	rc = CTL_OK;

@@ -14,7 +14,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include <event2/buffer.h>
@@ -22,23 +21,18 @@
 #include <event2/bufferevent_ssl.h>
 #include <event2/event.h>
 #include <event2/listener.h>
-#include <openssl/err.h>
 #include <openssl/sha.h>
 
 #include "ctl.h"
 #include "ctl_cert.h"
 #include "hex.h"
+#include "ossl_err.h"
 #include "pub_log.h"
 #include "pub_tvs_cache.h"
+#include "pub_tvs_tls.h"
 #include "tvs_msg.h"
 
 #define TICK_MS 100     /* how soon a loop notices the stop flag */
-
-struct key_id {         /* the TVS key file as last loaded */
-	ino_t ino;
-	off_t size;
-	struct timespec mtime;
-};
 
 struct server;
 
@@ -68,11 +62,7 @@ struct worker {
 struct server {
 	const struct pub_node *self;
 	struct pub_tvs_cache *cache;
-	enum pub_tvs_tls floor;
-	char key_path[PUB_PATH_MAX];
-	struct key_id key_id;
-	pthread_mutex_t tls_lock;       /* guards tls */
-	SSL_CTX *tls;                   /* what new connections get */
+	struct pub_tvs_cert *cert;      /* what new connections get */
 	atomic_int nconns;
 	volatile sig_atomic_t *stop;
 	struct worker workers[PUB_TVS_WORKERS_MAX];
@@ -80,130 +70,6 @@ struct server {
 };
 
 static const struct timeval timeout_tv = { PUB_TVS_TIMEOUT_S, 0 };
-
-/* ---- TLS ---- */
-
-/* Everything OpenSSL queued, for one message. */
-static void
-ssl_errors(char *out, size_t cap)
-{
-	unsigned long e;
-	size_t n = 0;
-
-	out[0] = '\0';
-	while ((e = ERR_get_error()) != 0 && n + 2 < cap) {
-		char one[256];
-
-		ERR_error_string_n(e, one, sizeof(one));
-		n += (size_t)snprintf(out + n, cap - n, "%s%s", n ? "; " : "",
-		    one);
-	}
-	if (out[0] == '\0')
-		snprintf(out, cap, "no detail from OpenSSL");
-}
-
-int
-pub_tvs_tls_ctx(const char *key_pem, enum pub_tvs_tls floor, SSL_CTX **out,
-    struct ctl_diag *d)
-{
-	SSL_CTX *ctx = SSL_CTX_new(TLS_server_method());
-	char why[512];
-	int rc = CTL_ERR_TLS;
-
-	*out = NULL;
-	ERR_clear_error();
-	if (ctx == NULL)
-		goto fail;
-	if (floor == PUB_TVS_TLS10) {
-		/* 7900-series phones speak TLS 1.0 with SHA-1 signatures,
-		 * which OpenSSL 3 allows only at security level 0. */
-		SSL_CTX_set_security_level(ctx, 0);
-		if (!SSL_CTX_set_min_proto_version(ctx, TLS1_VERSION) ||
-		    !SSL_CTX_set_cipher_list(ctx, "DEFAULT:@SECLEVEL=0"))
-			goto fail;
-	} else if (!SSL_CTX_set_min_proto_version(ctx, TLS1_2_VERSION)) {
-		goto fail;
-	}
-	/* A phone never renegotiates; a client that does only costs us. */
-	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
-	/* Phones (and most clients) close without a TLS close_notify: an
-	 * ordinary end, reported as end of file, not as an error. */
-	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);
-	/* The .key file holds the key and then the certificate, written
-	 * as one atomic file, so the two always match. */
-	if (SSL_CTX_use_PrivateKey_file(ctx, key_pem, SSL_FILETYPE_PEM) != 1 ||
-	    SSL_CTX_use_certificate_chain_file(ctx, key_pem) != 1 ||
-	    SSL_CTX_check_private_key(ctx) != 1)
-		goto fail;
-	*out = ctx;
-	return CTL_OK;
-fail:
-	ssl_errors(why, sizeof(why));
-	SSL_CTX_free(ctx);
-	return ctl_diag_set(d, rc, "TVS: cannot use the TVS certificate and "
-	    "key in %s: %s; regenerate it (ctlpublisherd regenerate --cert "
-	    "TVS)", key_pem, why);
-}
-
-static bool
-key_changed(const char *path, struct key_id *id, bool update)
-{
-	struct stat sb;
-	bool changed;
-
-	if (stat(path, &sb) != 0)
-		return false;   /* mid-rename or gone: keep what we have */
-	changed = sb.st_ino != id->ino || sb.st_size != id->size ||
-	    sb.st_mtim.tv_sec != id->mtime.tv_sec ||
-	    sb.st_mtim.tv_nsec != id->mtime.tv_nsec;
-	if (update) {
-		id->ino = sb.st_ino;
-		id->size = sb.st_size;
-		id->mtime = sb.st_mtim;
-	}
-	return changed;
-}
-
-/* The SHA1 of CTX's certificate, for the log. */
-static void
-ctx_cert_sha1(SSL_CTX *ctx, char hex[41])
-{
-	X509 *x = SSL_CTX_get0_certificate(ctx);
-	uint8_t md[20];
-
-	if (x == NULL || ctl_cert_sha1(x, md) != CTL_OK)
-		snprintf(hex, 41, "?");
-	else
-		hex_format(hex, 41, md, sizeof(md), '\0', 0);
-}
-
-/* Swaps in a new TLS context when the TVS key file changed; connections
- * made before keep theirs (each SSL holds a reference to its context). */
-static void
-tls_reload(struct server *srv)
-{
-	SSL_CTX *ctx = NULL, *old;
-	struct key_id id = srv->key_id;
-	struct ctl_diag d;
-	char sha1[41];
-
-	if (!key_changed(srv->key_path, &id, true))
-		return;
-	if (pub_tvs_tls_ctx(srv->key_path, srv->floor, &ctx, &d) != CTL_OK) {
-		/* tried again next time: the key id is not updated */
-		pub_log("%s", d.msg);
-		return;
-	}
-	srv->key_id = id;
-	ctx_cert_sha1(ctx, sha1);
-	pthread_mutex_lock(&srv->tls_lock);
-	old = srv->tls;
-	srv->tls = ctx;
-	pthread_mutex_unlock(&srv->tls_lock);
-	SSL_CTX_free(old);
-	pub_log("TVS: the TVS certificate changed (sha1 %s); new connections "
-	    "get it", sha1);
-}
 
 /* ---- connections ---- */
 
@@ -418,9 +284,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 {
 	struct conn *c = arg;
 	size_t pending = evbuffer_get_length(bufferevent_get_input(bev));
-	char why[512];
+	char why[512] = "";
 	unsigned long e;
-	size_t n = 0;
 
 	if (what & BEV_EVENT_CONNECTED) {
 		c->handshaken = true;
@@ -446,17 +311,8 @@ event_cb(struct bufferevent *bev, short what, void *arg)
 		    PUB_TVS_TIMEOUT_S);
 		return;
 	}
-	why[0] = '\0';
-	while ((e = bufferevent_get_openssl_error(bev)) != 0 &&
-	    n + 2 < sizeof(why)) {
-		char one[256];
-
-		if (ERR_GET_LIB(e) == 0)
-			continue;       /* libevent's errno entries: no text */
-		ERR_error_string_n(e, one, sizeof(one));
-		n += (size_t)snprintf(why + n, sizeof(why) - n, "%s%s",
-		    n ? "; " : "", one);
-	}
+	while ((e = bufferevent_get_openssl_error(bev)) != 0)
+		ossl_err_append(why, sizeof(why), e);
 	if (why[0] == '\0')
 		snprintf(why, sizeof(why), "%s", errno ? strerror(errno) :
 		    "connection reset");
@@ -517,10 +373,7 @@ accept_cb(struct evconnlistener *lev, evutil_socket_t fd,
 	c->w = w;
 	snprintf(c->peer, sizeof(c->peer), "%s:%u", addr,
 	    ntohs(sin->sin_port));
-	pthread_mutex_lock(&srv->tls_lock);
-	ssl = SSL_new(srv->tls);
-	pthread_mutex_unlock(&srv->tls_lock);
-	if (ssl == NULL)
+	if ((ssl = pub_tvs_cert_ssl(srv->cert)) == NULL)
 		goto fail;
 	c->bev = bufferevent_openssl_socket_new(w->base, fd, ssl,
 	    BUFFEREVENT_SSL_ACCEPTING, BEV_OPT_CLOSE_ON_FREE);
@@ -691,7 +544,6 @@ pub_tvs_run(const char *dir, const struct pub_node *self,
 
 	if ((srv = calloc(1, sizeof(*srv))) == NULL)
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "TVS");
-	pthread_mutex_init(&srv->tls_lock, NULL);
 	atomic_init(&srv->nconns, 0);
 	srv->self = self;
 	srv->stop = stop;
@@ -702,11 +554,8 @@ pub_tvs_run(const char *dir, const struct pub_node *self,
 		goto out;
 	pub_state_close(st);
 	st = NULL;
-	srv->floor = set.tvs_tls;
 	raise_fd_limit();
-	snprintf(srv->key_path, sizeof(srv->key_path), "%s", key);
-	key_changed(srv->key_path, &srv->key_id, true);
-	if ((rc = pub_tvs_tls_ctx(srv->key_path, srv->floor, &srv->tls, d)) !=
+	if ((rc = pub_tvs_cert_open(key, set.tvs_tls, &srv->cert, d)) !=
 	    CTL_OK ||
 	    (rc = pub_tvs_cache_open(dir, self->name, &srv->cache, d)) !=
 	    CTL_OK)
@@ -725,10 +574,10 @@ pub_tvs_run(const char *dir, const struct pub_node *self,
 		}
 		srv->workers[i].started = true;
 	}
-	ctx_cert_sha1(srv->tls, sha1);
+	pub_tvs_cert_sha1(srv->cert, sha1);
 	pub_log("TVS listening on %s:%u (TLS %s and later, %d event loops, "
 	    "certificate sha1 %s)", self->ip, self->ports.tvs,
-	    pub_tvs_tls_name(srv->floor), srv->nworkers, sha1);
+	    pub_tvs_tls_name(set.tvs_tls), srv->nworkers, sha1);
 	while (!*stop) {
 		for (waited = 0; waited < PUB_TVS_RELOAD_MS && !*stop;
 		    waited += TICK_MS)
@@ -736,7 +585,7 @@ pub_tvs_run(const char *dir, const struct pub_node *self,
 		if (*stop)
 			break;
 		pub_tvs_cache_refresh(srv->cache);
-		tls_reload(srv);
+		pub_tvs_cert_reload(srv->cert);
 	}
 	rc = CTL_OK;
 out:
@@ -746,8 +595,7 @@ out:
 	for (i = 0; i < srv->nworkers; i++)
 		worker_free(&srv->workers[i]);
 	pub_tvs_cache_close(srv->cache);
-	SSL_CTX_free(srv->tls);
-	pthread_mutex_destroy(&srv->tls_lock);
+	pub_tvs_cert_close(srv->cert);
 	pub_state_close(st);
 	free(cert);
 	free(key);

@@ -10,8 +10,6 @@
 
 #include <signal.h>
 
-#include <openssl/ssl.h>
-
 #include "ctl_err.h"
 #include "pub_node.h"
 #include "pub_state.h"
@@ -51,11 +49,5 @@ struct pub_tvs_job {
  * it logs why and sets *JOB->stop: a node without its TVS is no node.
  */
 void *pub_tvs_thread(void *job);
-
-/* The OpenSSL context TVS presents: the certificate and key in KEY_PEM
- * (key and certificate, PEM), TLS 1.2 and later or, with PUB_TVS_TLS10,
- * 1.0 and later.  Free with SSL_CTX_free().  Fails with CTL_ERR_TLS. */
-int pub_tvs_tls_ctx(const char *key_pem, enum pub_tvs_tls floor,
-    SSL_CTX **out, struct ctl_diag *d);
 
 #endif
