@@ -74,14 +74,11 @@ pub_audit_list(struct pub_state *st, size_t max, struct pub_audit_entry **out,
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
 		struct pub_audit_entry *e;
 
-		if (have == cap) {
-			cap = cap ? cap * 2 : 16;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = CTL_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
+		if ((nv = pub_grow(v, have, &cap, sizeof(*v))) == NULL) {
+			rc = CTL_ERR_NOMEM;
+			goto out;
 		}
+		v = nv;
 		e = &v[have++];
 		e->id = sqlite3_column_int64(q, 0);
 		e->time = sqlite3_column_int64(q, 1);

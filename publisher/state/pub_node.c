@@ -165,14 +165,11 @@ pub_node_list(struct pub_state *st, struct pub_node **out, size_t *n,
 	    "ORDER BY idx", &q, d)) != CTL_OK)
 		return rc;
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (have == cap) {
-			cap = cap ? cap * 2 : 4;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = CTL_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
+		if ((nv = pub_grow(v, have, &cap, sizeof(*v))) == NULL) {
+			rc = CTL_ERR_NOMEM;
+			goto out;
 		}
+		v = nv;
 		if ((rc = read_node(st, q, &v[have++], d)) != CTL_OK)
 			goto out;
 	}

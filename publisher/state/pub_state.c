@@ -196,6 +196,20 @@ pub_state_end(struct pub_state *st, sqlite3_stmt *q, int rc,
 	return rc;
 }
 
+void *
+pub_grow(void *v, size_t have, size_t *cap, size_t size)
+{
+	size_t n = *cap ? *cap * 2 : 8;
+	void *nv;
+
+	if (have < *cap)
+		return v;
+	if ((nv = realloc(v, n * size)) == NULL)
+		return NULL;
+	*cap = n;
+	return nv;
+}
+
 int
 pub_sha1_hex_ok(const char *s)
 {

@@ -54,6 +54,14 @@ void pub_sql_column_copy(sqlite3_stmt *stmt, int i, char *out, size_t sz);
 int pub_state_end(struct pub_state *st, sqlite3_stmt *q, int rc,
     struct ctl_diag *d);
 
+/*
+ * Room for element HAVE of V, an array of *CAP elements of SIZE bytes,
+ * for the functions that list rows: V itself when there is room, else
+ * V grown to twice the size (*CAP updated).  NULL when out of memory, V
+ * untouched.
+ */
+void *pub_grow(void *v, size_t have, size_t *cap, size_t size);
+
 /* Is S (not NULL) 40 hexadecimal digits, as the state keeps a SHA1? */
 int pub_sha1_hex_ok(const char *s);
 

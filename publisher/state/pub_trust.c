@@ -225,14 +225,11 @@ pub_trust_list(struct pub_state *st, int all, enum pub_trust_purpose p,
 		goto out;
 	}
 	while ((r = sqlite3_step(q)) == SQLITE_ROW) {
-		if (have == cap) {
-			cap = cap ? cap * 2 : 8;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL) {
-				rc = CTL_ERR_NOMEM;
-				goto out;
-			}
-			v = nv;
+		if ((nv = pub_grow(v, have, &cap, sizeof(*v))) == NULL) {
+			rc = CTL_ERR_NOMEM;
+			goto out;
 		}
+		v = nv;
 		rc = read_row(q, &v[have]);
 		have++;
 		if (rc != CTL_OK) {
