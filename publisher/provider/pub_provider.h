@@ -32,7 +32,7 @@ extern const struct pub_service pub_provider_service;
  * that holds something else: what brings a node that was down, or that
  * missed a push when the publisher died, up to date.  Then the same for
  * the ITL, which it first rebuilds when the certificates it holds
- * changed (pub_itl_refresh).
+ * changed (pub_catchup.h), all under SRV's change lock.
  */
 void pub_provider_catch_up(struct pub_node_srv *srv);
 
