@@ -515,9 +515,7 @@ rehearse_status(void *ctx, int r)
 {
 	const struct rehearse_cmd *rc = ctx;
 
-	if (r != CTL_OK)
-		return r == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
-	return rc->status;
+	return r != CTL_OK ? net_exit_status_usage(r) : rc->status;
 }
 
 int

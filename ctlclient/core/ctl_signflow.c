@@ -487,8 +487,7 @@ static int
 main_status(void *ctx, int rc)
 {
 	(void)ctx;
-	return rc == CTL_OK ? EXIT_OK : rc == CTL_ERR_USAGE ? EXIT_INVALID :
-	    EXIT_FAIL;
+	return net_exit_status_usage(rc);
 }
 
 int

@@ -17,6 +17,14 @@ net_exit_status(int code)
 	return EXIT_FAIL;
 }
 
+int
+net_exit_status_usage(int code)
+{
+	if (code == CTL_OK)
+		return EXIT_OK;
+	return code == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
+}
+
 /* The shared options, the command's own and --help, in one table. */
 static int
 options_table(const struct net_cmd *c, struct option *t, size_t n)

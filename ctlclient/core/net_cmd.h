@@ -55,4 +55,8 @@ int net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv);
  * valid .tlv or bad usage, EXIT_FAIL for everything else. */
 int net_exit_status(int code);
 
+/* The same for commands whose only invalid input is the command line:
+ * EXIT_INVALID for CTL_ERR_USAGE alone. */
+int net_exit_status_usage(int code);
+
 #endif

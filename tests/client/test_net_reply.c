@@ -173,18 +173,30 @@ static void b_cluster_head(struct proto_out *o, uint8_t sec, uint8_t mode)
 	proto_put_u8(o, PT_CTL_MODE, mode);
 }
 
+/* A publisher's NODE without the TVS and TFTP ports, one field off when
+ * asked: an IP of IPLEN bytes, REACH, a SHA1 of SHA1LEN bytes (none when
+ * 0), STATE. */
+static void
+b_node_raw(struct proto_out *o, const uint8_t *ip, size_t iplen,
+    uint8_t reach, size_t sha1len, const char *state)
+{
+	proto_group_begin(o, PT_NODE);
+	proto_put_str(o, PT_NAME, "cucm-pub");
+	proto_put_bytes(o, PT_IP, ip, iplen);
+	proto_put_u16(o, PT_PORT, 2444);
+	proto_put_u8(o, PT_PUBLISHER, 1);
+	if (sha1len > 0)
+		proto_put_bytes(o, PT_SHA1, rp_sha1, sha1len);
+	proto_put_u8(o, PT_REACHABLE, reach);
+	proto_put_str(o, PT_STATE, state);
+	proto_group_end(o);
+}
+
 static void b_cluster_bare(struct proto_out *o)
 {
 	/* The oldest servers: no CTL, no certificates, no TVS or TFTP port. */
 	b_cluster_head(o, 0, 0);
-	proto_group_begin(o, PT_NODE);
-	proto_put_str(o, PT_NAME, "cucm-pub");
-	proto_put_bytes(o, PT_IP, ip_pub, 4);
-	proto_put_u16(o, PT_PORT, 2444);
-	proto_put_u8(o, PT_PUBLISHER, 1);
-	proto_put_u8(o, PT_REACHABLE, 0);
-	proto_put_str(o, PT_STATE, "failed");
-	proto_group_end(o);
+	b_node_raw(o, ip_pub, 4, 0, 0, "failed");
 }
 
 static void b_cluster_no_node(struct proto_out *o)
@@ -205,23 +217,19 @@ static void b_cluster_no_pub(struct proto_out *o)
 	rp_node(o, "cucm-sub1", ip_sub, 0, NULL, "current");
 }
 
+/* One good node under the modes given. */
+static void b_cluster_modes(struct proto_out *o, uint8_t sec, uint8_t mode)
+{
+	b_cluster_head(o, sec, mode);
+	rp_node(o, "cucm-pub", ip_pub, 1, NULL, "current");
+}
+
 static void b_cluster_mixed_max(struct proto_out *o)
 {
-	b_cluster_head(o, 1, 2);
-	rp_node(o, "cucm-pub", ip_pub, 1, NULL, "current");
+	b_cluster_modes(o, 1, 2);
 }
-
-static void b_cluster_sec_2(struct proto_out *o)
-{
-	b_cluster_head(o, 2, 0);
-	rp_node(o, "cucm-pub", ip_pub, 1, NULL, "current");
-}
-
-static void b_cluster_mode_3(struct proto_out *o)
-{
-	b_cluster_head(o, 1, 3);
-	rp_node(o, "cucm-pub", ip_pub, 1, NULL, "current");
-}
+static void b_cluster_sec_2(struct proto_out *o) { b_cluster_modes(o, 2, 0); }
+static void b_cluster_mode_3(struct proto_out *o) { b_cluster_modes(o, 1, 3); }
 
 static void b_cluster_no_mode(struct proto_out *o)
 {
@@ -234,14 +242,7 @@ static void b_cluster_ip_5(struct proto_out *o)
 	static const uint8_t ip5[5] = { 10, 0, 0, 1, 9 };
 
 	b_cluster_head(o, 0, 0);
-	proto_group_begin(o, PT_NODE);
-	proto_put_str(o, PT_NAME, "cucm-pub");
-	proto_put_bytes(o, PT_IP, ip5, 5);
-	proto_put_u16(o, PT_PORT, 2444);
-	proto_put_u8(o, PT_PUBLISHER, 1);
-	proto_put_u8(o, PT_REACHABLE, 1);
-	proto_put_str(o, PT_STATE, "current");
-	proto_group_end(o);
+	b_node_raw(o, ip5, 5, 1, 0, "current");
 }
 
 static void b_cluster_state(struct proto_out *o)
@@ -253,28 +254,13 @@ static void b_cluster_state(struct proto_out *o)
 static void b_cluster_reach_2(struct proto_out *o)
 {
 	b_cluster_head(o, 0, 0);
-	proto_group_begin(o, PT_NODE);
-	proto_put_str(o, PT_NAME, "cucm-pub");
-	proto_put_bytes(o, PT_IP, ip_pub, 4);
-	proto_put_u16(o, PT_PORT, 2444);
-	proto_put_u8(o, PT_PUBLISHER, 1);
-	proto_put_u8(o, PT_REACHABLE, 2);
-	proto_put_str(o, PT_STATE, "current");
-	proto_group_end(o);
+	b_node_raw(o, ip_pub, 4, 2, 0, "current");
 }
 
 static void b_cluster_node_sha1_19(struct proto_out *o)
 {
 	b_cluster_head(o, 1, 2);
-	proto_group_begin(o, PT_NODE);
-	proto_put_str(o, PT_NAME, "cucm-pub");
-	proto_put_bytes(o, PT_IP, ip_pub, 4);
-	proto_put_u16(o, PT_PORT, 2444);
-	proto_put_u8(o, PT_PUBLISHER, 1);
-	proto_put_bytes(o, PT_SHA1, rp_sha1, 19);
-	proto_put_u8(o, PT_REACHABLE, 1);
-	proto_put_str(o, PT_STATE, "current");
-	proto_group_end(o);
+	b_node_raw(o, ip_pub, 4, 1, 19, "current");
 }
 
 static void b_cluster_empty_sha1(struct proto_out *o)
