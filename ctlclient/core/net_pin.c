@@ -16,6 +16,7 @@
 #include "ctl_err.h"
 #include "file_io.h"
 #include "hex.h"
+#include "net_reply.h"
 #include "tty.h"
 
 #define KNOWN_SERVERS_MAX   (1024u * 1024)
@@ -33,7 +34,6 @@ cert_names(const struct net_session *s, char *out, size_t outsz)
 {
 	X509 *x = SSL_get1_peer_certificate(s->conn->ssl);
 	char subj[256] = "?", iss[256] = "?";
-	size_t i;
 
 	if (x != NULL) {
 		X509_NAME_oneline(X509_get_subject_name(x), subj, sizeof(subj));
@@ -41,9 +41,7 @@ cert_names(const struct net_session *s, char *out, size_t outsz)
 		X509_free(x);
 	}
 	snprintf(out, outsz, "subject %s, issuer %s", subj, iss);
-	for (i = 0; out[i] != '\0'; i++)
-		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
-			out[i] = '?';
+	net_clean_text(out);
 }
 
 int
