@@ -79,44 +79,38 @@ usage_non_secure(FILE *out)
 	    SIGNFLOW_OPTIONS_HELP NET_OPTIONS_HELP SIGNFLOW_EXIT_HELP);
 }
 
+/* The three commands: their question before signing and their result
+ * line, in the CTL client's words. */
+static const struct signflow_cmd modes[] = {
+	{ SIGNFLOW_MIXED, "set-mixed-mode",
+	  "This operation signs a new CTL with the token, uploads it to every "
+	  "node and sets the cluster to Mixed mode. Do you want to continue?",
+	  "Cluster set to Mixed Mode", usage_mixed, signflow_run },
+	{ SIGNFLOW_UPDATE, "update",
+	  "This operation signs the new CTL with the token and uploads it to "
+	  "every node. Do you want to continue?",
+	  "CTL file Updated", usage_update, signflow_run },
+	{ SIGNFLOW_NON_SECURE, "set-non-secure",
+	  "This operation signs the CTL with the token, uploads it to every "
+	  "node and sets the cluster to Non-Secure mode. Do you want to "
+	  "continue?",
+	  "Cluster set to Non-Secure Mode", usage_non_secure, signflow_run },
+};
+
 int
 cmd_set_mixed_mode(int argc, char **argv)
 {
-	static const struct signflow_cmd c = {
-		SIGNFLOW_MIXED, "set-mixed-mode",
-		"This operation signs a new CTL with the token, uploads it to "
-		"every node and sets the cluster to Mixed mode. Do you want to "
-		"continue?",
-		"Cluster set to Mixed Mode", usage_mixed, signflow_run,
-	};
-
-	return signflow_main(&c, argc, argv);
+	return signflow_main(&modes[0], argc, argv);
 }
 
 int
 cmd_update(int argc, char **argv)
 {
-	static const struct signflow_cmd c = {
-		SIGNFLOW_UPDATE, "update",
-		"This operation signs the new CTL with the token and uploads it "
-		"to every node. Do you want to continue?",
-		"CTL file Updated", usage_update, signflow_run,
-	};
-
-	return signflow_main(&c, argc, argv);
+	return signflow_main(&modes[1], argc, argv);
 }
 
 int
 cmd_set_non_secure(int argc, char **argv)
 {
-	static const struct signflow_cmd c = {
-		SIGNFLOW_NON_SECURE, "set-non-secure",
-		"This operation signs the CTL with the token, uploads it to "
-		"every node and sets the cluster to Non-Secure mode. Do you "
-		"want to continue?",
-		"Cluster set to Non-Secure Mode", usage_non_secure,
-		signflow_run,
-	};
-
-	return signflow_main(&c, argc, argv);
+	return signflow_main(&modes[2], argc, argv);
 }
