@@ -347,7 +347,6 @@ signflow_finish(struct signflow *f, struct ctl_diag *d)
 	return CTL_OK;
 }
 
-
 int
 signflow_prepare(struct signflow *f, struct ctl_diag *d)
 {
