@@ -272,8 +272,11 @@ cmd_migrate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tokenless_migration m = { false, false, false };
-	struct net_cmd cmd;
 	char prefix[64];
+	struct net_cmd cmd = {
+		.name = "migrate", .prefix = prefix, .opts = opts,
+		.usage = usage, .option = tokenless_option, .run = tokenless,
+	};
 
 	if (argc >= 2 && strcmp(argv[1], "to-tokens") == 0)
 		return signflow_main(&to_tokens, argc - 1, argv + 1);
@@ -292,12 +295,5 @@ cmd_migrate(int argc, char **argv)
 	}
 	m.regenerate = strcmp(argv[1], "regenerate") == 0;
 	snprintf(prefix, sizeof(prefix), "migrate %s: ", argv[1]);
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.name = "migrate";
-	cmd.prefix = prefix;
-	cmd.opts = opts;
-	cmd.usage = usage;
-	cmd.option = tokenless_option;
-	cmd.run = tokenless;
 	return net_cmd_main(&cmd, &m, argc - 1, argv + 1);
 }

@@ -496,9 +496,14 @@ signflow_main(const struct signflow_cmd *c, int argc, char **argv)
 		SIGNFLOW_LONG_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct signflow_ctx x;
-	struct net_cmd cmd;
 	char prefix[64];
+	struct net_cmd cmd = {
+		.name = c->name, .prefix = prefix, .opts = opts,
+		.usage = c->usage, .option = main_option,
+		.operands = main_operands, .before = main_before,
+		.run = main_run, .status = main_status,
+	};
+	struct signflow_ctx x;
 	int status;
 
 	x.c = c;
@@ -509,16 +514,6 @@ signflow_main(const struct signflow_cmd *c, int argc, char **argv)
 		return EXIT_FAIL;
 	}
 	snprintf(prefix, sizeof(prefix), "%s: ", c->name);
-	memset(&cmd, 0, sizeof(cmd));
-	cmd.name = c->name;
-	cmd.prefix = prefix;
-	cmd.opts = opts;
-	cmd.usage = c->usage;
-	cmd.option = main_option;
-	cmd.operands = main_operands;
-	cmd.before = main_before;
-	cmd.run = main_run;
-	cmd.status = main_status;
 	status = net_cmd_main(&cmd, &x, argc, argv);
 	signflow_free(&x.f);
 	return status;
