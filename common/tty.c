@@ -6,6 +6,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <termios.h>
 #include <unistd.h>
 
@@ -98,3 +99,38 @@ restore:
 	return r;
 }
 
+bool
+tty_present(void)
+{
+	int fd = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0)
+		return false;
+	close(fd);
+	return true;
+}
+
+int
+tty_confirm(const char *question, const char *script_option,
+    struct ctl_diag *d)
+{
+	char prompt[4096], answer[16];
+	int r;
+
+	snprintf(prompt, sizeof(prompt), "%s (y/n): ", question);
+	if ((r = tty_read_line(prompt, true, answer, sizeof(answer), d)) !=
+	    CTL_OK) {
+		if (r == CTL_ERR_USAGE)
+			return ctl_diag_set(d, CTL_ERR_CANCELLED, "no terminal "
+			    "to confirm on; after checking what it does, "
+			    "confirm with %s", script_option);
+		/* An answer too long for y or yes refuses like any other. */
+		if (r == CTL_ERR_TOO_BIG)
+			return ctl_diag_set(d, CTL_ERR_CANCELLED, "stopped: not "
+			    "confirmed");
+		return r;
+	}
+	if (strcasecmp(answer, "y") == 0 || strcasecmp(answer, "yes") == 0)
+		return CTL_OK;
+	return ctl_diag_set(d, CTL_ERR_CANCELLED, "stopped: not confirmed");
+}

@@ -24,4 +24,19 @@ struct ctl_diag;
 int tty_read_line(const char *prompt, bool echo, char *buf, size_t bufsz,
     struct ctl_diag *d);
 
+/* Whether there is a terminal to ask on, for commands that must fail
+ * before they start rather than halfway when no one can answer. */
+bool tty_present(void);
+
+/*
+ * Writes "QUESTION (y/n): " to the terminal and reads the answer.  The
+ * one rule of every question that guards a change: y or yes, in any
+ * case, confirms; anything else refuses.  Returns CTL_OK when
+ * confirmed, CTL_ERR_CANCELLED when not ("stopped: not confirmed"), or
+ * when there is no terminal (D then names SCRIPT_OPTION, the option that
+ * answers in scripts), or on a signal or the end of input; CTL_ERR_IO.
+ */
+int tty_confirm(const char *question, const char *script_option,
+    struct ctl_diag *d);
+
 #endif

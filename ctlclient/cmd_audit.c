@@ -1,16 +1,16 @@
 /* ctlclient audit --server HOST[:PORT] [--limit N] [--json] */
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "json_out.h"
-#include "net_session.h"
+#include "net_reply.h"
 
 #define AUDIT_MAX_OPERATION 256
 #define AUDIT_MAX_LIMIT     100000
@@ -40,14 +40,6 @@ struct audit_entry {
 	char message[NET_MAX_MESSAGE + 1];
 };
 
-static void
-clean(char *s)
-{
-	for (; *s != '\0'; s++)
-		if ((unsigned char)*s < 0x20 || *s == 0x7f)
-			*s = '?';
-}
-
 static int
 entry_parse(const struct proto_fields *g, struct audit_entry *e,
     struct ctl_diag *d)
@@ -69,9 +61,9 @@ entry_parse(const struct proto_fields *g, struct audit_entry *e,
 	    d);
 	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
 		return rc;
-	clean(e->user);
-	clean(e->operation);
-	clean(e->message);
+	net_clean_text(e->user);
+	net_clean_text(e->operation);
+	net_clean_text(e->message);
 	return CTL_OK;
 }
 
@@ -190,58 +182,54 @@ out:
 	return rc;
 }
 
+struct audit_cmd {
+	int json, have_limit;
+	uint32_t limit;
+};
+
+static int
+audit_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct audit_cmd *ac = ctx;
+	unsigned long v;
+	char *stop;
+
+	if (c == 'j') {
+		ac->json = 1;
+		return CTL_OK;
+	}
+	errno = 0;
+	v = strtoul(arg, &stop, 10);
+	if (!isdigit((unsigned char)arg[0]) || *stop != '\0' || errno != 0 ||
+	    v == 0 || v > AUDIT_MAX_LIMIT)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--limit %s: a number "
+		    "from 1 to %d", arg, AUDIT_MAX_LIMIT);
+	ac->limit = (uint32_t)v;
+	ac->have_limit = 1;
+	return CTL_OK;
+}
+
+static int
+audit_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	const struct audit_cmd *ac = ctx;
+
+	return audit(s, ac->have_limit, ac->limit, ac->json, d);
+}
+
 int
 cmd_audit(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "limit", required_argument, NULL, OPT_LIMIT },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_diag d;
-	unsigned long v;
-	uint32_t limit = 0;
-	char *stop;
-	int c, rc, json = 0, have_limit = 0;
+	static const struct net_cmd cmd = {
+		.name = "audit", .opts = opts, .usage = usage,
+		.option = audit_option, .run = audit_run,
+	};
+	struct audit_cmd ac = { 0, 0, 0 };
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_LIMIT:
-			errno = 0;
-			v = strtoul(optarg, &stop, 10);
-			if (!isdigit((unsigned char)optarg[0]) ||
-			    *stop != '\0' || errno != 0 || v == 0 ||
-			    v > AUDIT_MAX_LIMIT) {
-				cli_error("--limit %s: a number from 1 to %d",
-				    optarg, AUDIT_MAX_LIMIT);
-				return EXIT_INVALID;
-			}
-			limit = (uint32_t)v;
-			have_limit = 1;
-			break;
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	if ((rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = audit(s, have_limit, limit, json, &d)) != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	return net_exit_status(rc);
+	return net_cmd_main(&cmd, &ac, argc, argv);
 }

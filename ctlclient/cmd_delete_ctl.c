@@ -1,11 +1,12 @@
 /* ctlclient delete-ctl --server HOST[:PORT] [--yes] */
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "net_mode.h"
-#include "net_session.h"
+#include "tty.h"
 
 enum { OPT_YES = 0x2000 };
 
@@ -23,44 +24,51 @@ usage(FILE *out)
 	    "or any node failed, 2 bad usage.\n");
 }
 
+static int
+delete_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	bool *yes = ctx;
+
+	(void)c;
+	(void)arg;
+	(void)d;
+	*yes = true;
+	return CTL_OK;
+}
+
+/* Asked before connecting: the server does not wait on a person. */
+static int
+delete_confirm(void *ctx, struct ctl_diag *d)
+{
+	const bool *yes = ctx;
+
+	if (*yes)
+		return CTL_OK;
+	return tty_confirm("This operation deletes CTLFile.tlv from the TFTP "
+	    "directory of every node in the cluster.\nDo you want to "
+	    "continue?", "--yes", d);
+}
+
+static int
+delete_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	(void)ctx;
+	return net_delete_ctl(s, d);
+}
+
 int
 cmd_delete_ctl(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_diag d;
-	int c, rc, yes = 0;
+	static const struct net_cmd cmd = {
+		.name = "delete-ctl", .opts = opts, .usage = usage,
+		.option = delete_option, .before = delete_confirm,
+		.run = delete_run,
+	};
+	bool yes = false;
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_YES: yes = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	if ((!yes && (rc = net_confirm("This operation deletes CTLFile.tlv "
-	    "from the TFTP directory of every node in the cluster.\n"
-	    "Do you want to continue?", "--yes", &d)) != CTL_OK) ||
-	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = net_delete_ctl(s, &d)) != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	return net_exit_status(rc);
+	return net_cmd_main(&cmd, &yes, argc, argv);
 }

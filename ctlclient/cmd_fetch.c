@@ -1,15 +1,14 @@
 /* ctlclient fetch --server HOST[:PORT] -o FILE */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "file_io.h"
 #include "ctl_render.h"
 #include "net_mode.h"
-#include "net_session.h"
 
 static void
 usage(FILE *out)
@@ -45,42 +44,49 @@ fetch(struct net_session *s, const char *path, struct ctl_diag *d)
 	return rc;
 }
 
+static int
+fetch_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	const char **path = ctx;
+
+	(void)c;
+	(void)d;
+	*path = arg;
+	return CTL_OK;
+}
+
+static int
+fetch_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	const char *const *path = ctx;
+
+	(void)argv;
+	(void)d;
+	return argc == 0 && *path != NULL && (*path)[0] != '\0' ? CTL_OK :
+	    CTL_ERR_USAGE;
+}
+
+static int
+fetch_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	const char *const *path = ctx;
+
+	return fetch(s, *path, d);
+}
+
 int
 cmd_fetch(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "output", required_argument, NULL, 'o' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_diag d;
+	static const struct net_cmd cmd = {
+		.name = "fetch", .shortopts = "o:", .opts = opts,
+		.usage = usage, .option = fetch_option,
+		.operands = fetch_operands, .run = fetch_run,
+	};
 	const char *path = NULL;
-	int c, rc;
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "ho:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'o': path = optarg; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (optind != argc || path == NULL || path[0] == '\0') {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	if ((rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = fetch(s, path, &d)) != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	return net_exit_status(rc);
+	return net_cmd_main(&cmd, &path, argc, argv);
 }

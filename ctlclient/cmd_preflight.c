@@ -1,13 +1,13 @@
 /* ctlclient preflight NEW --server ...: would the phones accept NEW? */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl.h"
 #include "ctl_err.h"
 #include "file_io.h"
-#include "net_session.h"
 #include "preflight.h"
 
 static void
@@ -26,53 +26,66 @@ usage(FILE *out)
 	    NET_OPTIONS_HELP);
 }
 
+struct preflight_cmd {
+	const char *path;
+	uint8_t *file;
+	size_t len;
+	struct preflight p;
+};
+
+static int
+preflight_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	struct preflight_cmd *pc = ctx;
+
+	(void)d;
+	if (argc != 1)
+		return CTL_ERR_USAGE;
+	pc->path = argv[0];
+	return CTL_OK;
+}
+
+static int
+preflight_read(void *ctx, struct ctl_diag *d)
+{
+	struct preflight_cmd *pc = ctx;
+
+	return file_read_limited(pc->path, CTL_MAX_FILE, &pc->file, &pc->len,
+	    d);
+}
+
+static int
+preflight_cmd_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	struct preflight_cmd *pc = ctx;
+
+	return preflight_run(s, pc->file, pc->len, &pc->p, d);
+}
+
+/* 0 when phones with TVS accept NEW; an unreadable NEW is bad usage. */
+static int
+preflight_status(void *ctx, int rc)
+{
+	const struct preflight_cmd *pc = ctx;
+
+	if (rc != CTL_OK)
+		return pc->file == NULL ? EXIT_INVALID : EXIT_FAIL;
+	return pc->p.tvs_accept ? EXIT_OK : EXIT_FAIL;
+}
+
 int
 cmd_preflight(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
+	static const struct net_cmd cmd = {
+		.name = "preflight", .usage = usage,
+		.operands = preflight_operands, .before = preflight_read,
+		.run = preflight_cmd_run, .status = preflight_status,
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct preflight p;
-	struct ctl_diag d;
-	uint8_t *file = NULL;
-	size_t len;
-	int c, rc, status = EXIT_INVALID;
+	struct preflight_cmd pc;
+	int status;
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h') {
-			usage(stdout);
-			return EXIT_OK;
-		}
-		if (net_opt(&no, c, optarg) != 0) {
-			usage(stderr);
-			return EXIT_INVALID;
-		}
-	}
-	if (argc - optind != 1 || net_opts_check(&no) != 0) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	ctl_diag_clear(&d);
-	if ((rc = file_read_limited(argv[optind], CTL_MAX_FILE, &file, &len,
-	    &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		goto out;
-	}
-	status = EXIT_FAIL;
-	if ((rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = preflight_run(s, file, len, &p, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		goto out;
-	}
-	status = p.tvs_accept ? EXIT_OK : EXIT_FAIL;
-out:
-	net_close(s);
-	free(file);
+	memset(&pc, 0, sizeof(pc));
+	status = net_cmd_main(&cmd, &pc, argc, argv);
+	free(pc.file);
 	return status;
 }

@@ -1,7 +1,6 @@
 /* ctlclient rehearse --server ...: would the cluster's phones, reset now,
  * accept the trust lists TFTP serves?  Also --snapshot DIR. */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,7 +13,8 @@
 #include "ctl_err.h"
 #include "file_io.h"
 #include "json_out.h"
-#include "net_session.h"
+#include "net_cluster.h"
+#include "net_cmd.h"
 #include "phone.h"
 #include "rehearse.h"
 #include "tvs_ask.h"
@@ -83,7 +83,7 @@ node_endpoints(const struct net_node *n, struct rehearse_node *r)
 
 static int
 parse_count(const char *arg, const char *option, unsigned long max,
-    size_t *out)
+    size_t *out, struct ctl_diag *d)
 {
 	unsigned long v;
 	char *stop;
@@ -91,12 +91,11 @@ parse_count(const char *arg, const char *option, unsigned long max,
 	errno = 0;
 	v = strtoul(arg, &stop, 10);
 	if (arg[0] < '0' || arg[0] > '9' || *stop != '\0' || errno != 0 ||
-	    v == 0 || v > max) {
-		cli_error("%s %s: a number from 1 to %lu", option, arg, max);
-		return -1;
-	}
+	    v == 0 || v > max)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s %s: a number from 1 "
+		    "to %lu", option, arg, max);
 	*out = v;
-	return 0;
+	return CTL_OK;
 }
 
 /* Saves what the publisher serves now into DIR. */
@@ -361,13 +360,168 @@ print_text(const struct rehearse_result *r, const struct rehearse_opts *o,
 		    "serves\n");
 }
 
+enum { O_PHONES = 0x100, O_MODELS, O_CONC, O_INSTALLED, O_TVS, O_TIMEOUT,
+    O_JSON, O_SNAPSHOT };
+
+/* The command line, the cluster, and the verdict. */
+struct rehearse_cmd {
+	struct rehearse_mix mix[REHEARSE_MAX_MODELS];
+	size_t nmix, phones, conc;
+	const char *models, *inst, *snap;
+	struct tvs_target tvs;
+	bool json, have_tvs;
+	int timeout_ms, status;
+	struct net_cluster cl;
+};
+
+static int
+rehearse_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct rehearse_cmd *rc = ctx;
+
+	switch (c) {
+	case O_PHONES:
+		return parse_count(arg, "--phones", REHEARSE_MAX_PHONES,
+		    &rc->phones, d);
+	case O_MODELS: rc->models = arg; break;
+	case O_CONC:
+		return parse_count(arg, "--concurrency",
+		    REHEARSE_MAX_CONCURRENCY, &rc->conc, d);
+	case O_INSTALLED: rc->inst = arg; break;
+	case O_TVS:
+		if (tvs_target_parse(arg, "--tvs", &rc->tvs) != CTL_OK)
+			return CTL_ERR_USAGE;
+		rc->have_tvs = true;
+		break;
+	case O_TIMEOUT:
+		return tvs_timeout_parse(arg, "--timeout-ms", &rc->timeout_ms);
+	case O_JSON: rc->json = true; break;
+	case O_SNAPSHOT: rc->snap = arg; break;
+	}
+	return CTL_OK;
+}
+
+static int
+rehearse_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	struct rehearse_cmd *rc = ctx;
+
+	(void)argv;
+	if (argc != 0)
+		return CTL_ERR_USAGE;
+	if (rc->snap != NULL && rc->inst != NULL)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--snapshot saves what "
+		    "phones hold; --installed rehearses with it: one at a "
+		    "time");
+	return rehearse_mix_parse(rc->models, rc->mix, &rc->nmix, d);
+}
+
+static int
+rehearse_before(void *ctx, struct ctl_diag *d)
+{
+	(void)ctx;
+	/* A TVS or TFTP server that goes away mid-write is a verdict. */
+	signal(SIGPIPE, SIG_IGN);
+	return rehearse_global_init(d);
+}
+
+/* Only the cluster is read on the session, which is closed before the
+ * phones start. */
+static int
+rehearse_cluster(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	struct rehearse_cmd *rc = ctx;
+
+	return net_cluster_info(s, &rc->cl, d);
+}
+
+static int
+rehearse_phones(void *ctx, struct ctl_diag *d)
+{
+	struct rehearse_cmd *rc = ctx;
+	struct rehearse_node *nodes = NULL;
+	const struct rehearse_node *pub = NULL;
+	struct rehearse_result *res = NULL;
+	struct rehearse_opts ro;
+	struct ctl_file *held[2] = { NULL, NULL };
+	char holds[4200];
+	size_t i;
+	int r;
+
+	if ((nodes = calloc(rc->cl.nnodes, sizeof(*nodes))) == NULL) {
+		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for %zu "
+		    "nodes", rc->cl.nnodes);
+		goto out;
+	}
+	for (i = 0; i < rc->cl.nnodes; i++) {
+		node_endpoints(&rc->cl.nodes[i], &nodes[i]);
+		if (rc->have_tvs) {
+			snprintf(nodes[i].tvs_host, sizeof(nodes[i].tvs_host),
+			    "%s", rc->tvs.host);
+			nodes[i].tvs_port = rc->tvs.port;
+		}
+		if (rc->cl.nodes[i].publisher)
+			pub = &nodes[i];
+	}
+	if (pub == NULL) {
+		r = ctl_diag_set(d, CTL_ERR_PROTOCOL, "the cluster names no "
+		    "publisher");
+		goto out;
+	}
+	if (rc->snap != NULL) {
+		r = snapshot(pub, rc->snap, rc->timeout_ms, d);
+		goto out;
+	}
+	if ((r = installed(rc->inst, pub, rc->timeout_ms, held, d)) != CTL_OK)
+		goto out;
+	if (rc->inst != NULL)
+		snprintf(holds, sizeof(holds), "the files in %s", rc->inst);
+	else
+		snprintf(holds, sizeof(holds), "what %s serves now", pub->name);
+	memset(&ro, 0, sizeof(ro));
+	ro.nodes = nodes;
+	ro.nnodes = rc->cl.nnodes;
+	ro.mix = rc->mix;
+	ro.nmix = rc->nmix;
+	ro.phones = rc->phones;
+	ro.concurrency = (int)rc->conc;
+	ro.timeout_ms = rc->timeout_ms;
+	ro.ctl = held[0];
+	ro.itl = held[1];
+	ro.nonsecure = rc->cl.security_mode == 0;
+	if ((res = calloc(1, sizeof(*res))) == NULL) {
+		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for the "
+		    "report");
+		goto out;
+	}
+	if ((r = rehearse_run(&ro, res, d)) != CTL_OK)
+		goto out;
+	rc->status = res->errors == 0 && res->tvs_rejecting == 0 ? EXIT_OK :
+	    EXIT_FAIL;
+	if (rc->json)
+		print_json(res, &ro, holds, rc->status);
+	else
+		print_text(res, &ro, holds);
+out:
+	ctl_free(held[0]);
+	ctl_free(held[1]);
+	free(nodes);
+	free(res);
+	return r;
+}
+
+static int
+rehearse_status(void *ctx, int r)
+{
+	const struct rehearse_cmd *rc = ctx;
+
+	return r != CTL_OK ? net_exit_status_usage(r) : rc->status;
+}
+
 int
 cmd_rehearse(int argc, char **argv)
 {
-	enum { O_PHONES = 0x100, O_MODELS, O_CONC, O_INSTALLED, O_TVS,
-	    O_TIMEOUT, O_JSON, O_SNAPSHOT };
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "phones", required_argument, NULL, O_PHONES },
 		{ "models", required_argument, NULL, O_MODELS },
 		{ "concurrency", required_argument, NULL, O_CONC },
@@ -376,154 +530,24 @@ cmd_rehearse(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "snapshot", required_argument, NULL, O_SNAPSHOT },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct rehearse_mix mix[REHEARSE_MAX_MODELS];
-	struct rehearse_node *nodes = NULL;
-	const struct rehearse_node *pub = NULL;
-	struct rehearse_result *res = NULL;
-	struct rehearse_opts ro;
-	struct ctl_file *held[2] = { NULL, NULL };
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct net_cluster cl;
-	struct tvs_target tvs;
-	struct ctl_diag d;
-	const char *models = DEFAULT_MODELS, *inst = NULL, *snap = NULL;
-	size_t phones = DEFAULT_PHONES, conc = DEFAULT_CONCURRENCY, nmix, i;
-	bool json = false, have_tvs = false;
-	int c, rc, timeout_ms = TVS_DEFAULT_TIMEOUT_MS, status = EXIT_INVALID;
-	char holds[4200];
+	static const struct net_cmd cmd = {
+		.name = "rehearse", .opts = opts, .usage = usage,
+		.option = rehearse_option, .operands = rehearse_operands,
+		.before = rehearse_before, .run = rehearse_cluster,
+		.after = rehearse_phones, .status = rehearse_status,
+	};
+	struct rehearse_cmd rc;
+	int status;
 
-	memset(&cl, 0, sizeof(cl));
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'h': usage(stdout); return EXIT_OK;
-		case O_PHONES:
-			if (parse_count(optarg, "--phones", REHEARSE_MAX_PHONES,
-			    &phones) != 0)
-				return EXIT_INVALID;
-			break;
-		case O_MODELS: models = optarg; break;
-		case O_CONC:
-			if (parse_count(optarg, "--concurrency",
-			    REHEARSE_MAX_CONCURRENCY, &conc) != 0)
-				return EXIT_INVALID;
-			break;
-		case O_INSTALLED: inst = optarg; break;
-		case O_TVS:
-			if (tvs_target_parse(optarg, "--tvs", &tvs) != 0)
-				return EXIT_INVALID;
-			have_tvs = true;
-			break;
-		case O_TIMEOUT:
-			if (tvs_timeout_parse(optarg, "--timeout-ms",
-			    &timeout_ms) != 0)
-				return EXIT_INVALID;
-			break;
-		case O_JSON: json = true; break;
-		case O_SNAPSHOT: snap = optarg; break;
-		default:
-			if (net_opt(&no, c, optarg) != 0) {
-				usage(stderr);
-				return EXIT_INVALID;
-			}
-		}
-	}
-	if (argc != optind || net_opts_check(&no) != 0) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (snap != NULL && inst != NULL) {
-		cli_error("--snapshot saves what phones hold; --installed "
-		    "rehearses with it: one at a time");
-		return EXIT_INVALID;
-	}
-	ctl_diag_clear(&d);
-	if ((rc = rehearse_mix_parse(models, mix, &nmix, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		return EXIT_INVALID;
-	}
-	status = EXIT_FAIL;
-	/* A TVS or TFTP server that goes away mid-write is a verdict. */
-	signal(SIGPIPE, SIG_IGN);
-	if ((rc = rehearse_global_init(&d)) != CTL_OK ||
-	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = net_cluster_info(s, &cl, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		goto out;
-	}
-	net_close(s);
-	s = NULL;
-	if ((nodes = calloc(cl.nnodes, sizeof(*nodes))) == NULL) {
-		cli_error("out of memory for %zu nodes", cl.nnodes);
-		goto out;
-	}
-	for (i = 0; i < cl.nnodes; i++) {
-		node_endpoints(&cl.nodes[i], &nodes[i]);
-		if (have_tvs) {
-			snprintf(nodes[i].tvs_host, sizeof(nodes[i].tvs_host),
-			    "%s", tvs.host);
-			nodes[i].tvs_port = tvs.port;
-		}
-		if (cl.nodes[i].publisher)
-			pub = &nodes[i];
-	}
-	if (pub == NULL) {
-		cli_error("the cluster names no publisher");
-		goto out;
-	}
-	if (snap != NULL) {
-		if ((rc = snapshot(pub, snap, timeout_ms, &d)) != CTL_OK) {
-			cli_error("%s", ctl_diag_msg(&d, rc));
-			goto out;
-		}
-		status = EXIT_OK;
-		goto out;
-	}
-	if ((rc = installed(inst, pub, timeout_ms, held, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		status = rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
-		goto out;
-	}
-	if (inst != NULL)
-		snprintf(holds, sizeof(holds), "the files in %s", inst);
-	else
-		snprintf(holds, sizeof(holds), "what %s serves now", pub->name);
-	memset(&ro, 0, sizeof(ro));
-	ro.nodes = nodes;
-	ro.nnodes = cl.nnodes;
-	ro.mix = mix;
-	ro.nmix = nmix;
-	ro.phones = phones;
-	ro.concurrency = (int)conc;
-	ro.timeout_ms = timeout_ms;
-	ro.ctl = held[0];
-	ro.itl = held[1];
-	ro.nonsecure = cl.security_mode == 0;
-	if ((res = calloc(1, sizeof(*res))) == NULL) {
-		cli_error("out of memory for the report");
-		goto out;
-	}
-	if ((rc = rehearse_run(&ro, res, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		goto out;
-	}
-	status = res->errors == 0 && res->tvs_rejecting == 0 ? EXIT_OK :
-	    EXIT_FAIL;
-	if (json)
-		print_json(res, &ro, holds, status);
-	else
-		print_text(res, &ro, holds);
-out:
-	net_close(s);
-	net_cluster_free(&cl);
-	ctl_free(held[0]);
-	ctl_free(held[1]);
-	free(nodes);
-	free(res);
+	memset(&rc, 0, sizeof(rc));
+	rc.models = DEFAULT_MODELS;
+	rc.phones = DEFAULT_PHONES;
+	rc.conc = DEFAULT_CONCURRENCY;
+	rc.timeout_ms = TVS_DEFAULT_TIMEOUT_MS;
+	rc.status = EXIT_OK;
+	status = net_cmd_main(&cmd, &rc, argc, argv);
+	net_cluster_free(&rc.cl);
 	return status;
 }

@@ -1,14 +1,14 @@
 /* ctlclient status --server HOST[:PORT] [--json] */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_cert.h"
 #include "ctl_err.h"
 #include "hex.h"
 #include "json_out.h"
-#include "net_session.h"
+#include "net_cluster.h"
 
 static void
 usage(FILE *out)
@@ -141,50 +141,52 @@ print_json(const struct net_session *s, const struct net_cluster *c)
 	json_finish(&j);
 }
 
+struct status_cmd {
+	int json;
+};
+
+static int
+status_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct status_cmd *sc = ctx;
+
+	(void)arg;
+	if (c != 'j')
+		return ctl_diag_set(d, CTL_ERR_USAGE, "see --help for the "
+		    "options");
+	sc->json = 1;
+	return CTL_OK;
+}
+
+static int
+status_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	struct status_cmd *sc = ctx;
+	struct net_cluster cl;
+	int rc;
+
+	if ((rc = net_cluster_info(s, &cl, d)) != CTL_OK)
+		return rc;
+	if (sc->json)
+		print_json(s, &cl);
+	else
+		print_text(s, &cl);
+	net_cluster_free(&cl);
+	return CTL_OK;
+}
+
 int
 cmd_status(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct net_cluster cl = { 0, 0, "", NULL, 0 };
-	struct ctl_diag d;
-	int c, json = 0, rc;
+	static const struct net_cmd cmd = {
+		.name = "status", .opts = opts, .usage = usage,
+		.option = status_option, .run = status_run,
+	};
+	struct status_cmd sc = { 0 };
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (optind != argc) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	if ((rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = net_cluster_info(s, &cl, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		goto out;
-	}
-	if (json)
-		print_json(s, &cl);
-	else
-		print_text(s, &cl);
-out:
-	net_cluster_free(&cl);
-	net_close(s);
-	return net_exit_status(rc);
+	return net_cmd_main(&cmd, &sc, argc, argv);
 }

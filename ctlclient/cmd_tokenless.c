@@ -1,14 +1,16 @@
 /* ctlclient tokenless set-mixed-mode|update|set-non-secure [--yes] */
-#include <getopt.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "ctl_render.h"
 #include "net_mode.h"
-#include "net_session.h"
+#include "net_reply.h"
+#include "tty.h"
 
 enum { OPT_YES = 0x2000 };
 
@@ -119,52 +121,68 @@ tokenless_update(struct net_session *s, struct ctl_diag *d)
 	return run(s, 1, d);    /* utils ctl update CTLFile */
 }
 
+struct tokenless_cmd {
+	bool yes;
+	size_t ai;
+};
+
+static int
+tokenless_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct tokenless_cmd *tc = ctx;
+
+	(void)c;
+	(void)arg;
+	(void)d;
+	tc->yes = true;
+	return CTL_OK;
+}
+
+static int
+tokenless_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	struct tokenless_cmd *tc = ctx;
+
+	if (argc != 1)
+		return CTL_ERR_USAGE;
+	for (tc->ai = 0; tc->ai < NACTIONS; tc->ai++)
+		if (strcmp(argv[0], actions[tc->ai].name) == 0)
+			return CTL_OK;
+	return ctl_diag_set(d, CTL_ERR_USAGE, "tokenless: unknown action '%s' "
+	    "(set-mixed-mode, update, set-non-secure)", argv[0]);
+}
+
+/* Asked before connecting: the server does not wait on a person. */
+static int
+tokenless_confirm(void *ctx, struct ctl_diag *d)
+{
+	const struct tokenless_cmd *tc = ctx;
+
+	return tc->yes ? CTL_OK : tty_confirm(actions[tc->ai].question,
+	    "--yes", d);
+}
+
+static int
+tokenless_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	const struct tokenless_cmd *tc = ctx;
+
+	return run(s, tc->ai, d);
+}
+
 int
 cmd_tokenless(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "yes", no_argument, NULL, OPT_YES },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_diag d;
-	size_t ai;
-	int c, rc, yes = 0;
+	static const struct net_cmd cmd = {
+		.name = "tokenless", .opts = opts, .usage = usage,
+		.option = tokenless_option, .operands = tokenless_operands,
+		.before = tokenless_confirm, .run = tokenless_run,
+	};
+	struct tokenless_cmd tc = { false, 0 };
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_YES: yes = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (argc - optind != 1) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	for (ai = 0; ai < NACTIONS; ai++)
-		if (strcmp(argv[optind], actions[ai].name) == 0)
-			break;
-	if (ai == NACTIONS) {
-		cli_error("tokenless: unknown action '%s' (set-mixed-mode, "
-		    "update, set-non-secure)", argv[optind]);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	/* Asked before connecting: the server does not wait on a person. */
-	if ((!yes && (rc = net_confirm(actions[ai].question, "--yes", &d))) ||
-	    (rc = net_open(&no, &s, &d)) != CTL_OK ||
-	    (rc = run(s, ai, &d)) != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	return net_exit_status(rc);
+	return net_cmd_main(&cmd, &tc, argc, argv);
 }

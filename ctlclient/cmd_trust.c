@@ -3,7 +3,6 @@
  * ctlclient trust upload --purpose P FILE
  * ctlclient trust delete --purpose P SHA1HEX
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -15,12 +14,13 @@
 #include <openssl/pem.h>
 #include <openssl/x509.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "file_io.h"
 #include "hex.h"
 #include "json_out.h"
-#include "net_session.h"
+#include "net_reply.h"
 
 #define CERT_FILE_MAX  (64u * 1024)   /* one certificate, PEM or DER */
 #define TRUST_MAX_CERT (64u * 1024)   /* CERT in an answer */
@@ -84,12 +84,8 @@ sha1_hex(const uint8_t *p, size_t n, char out[41])
 static void
 name_text(const X509_NAME *n, char *out, size_t outsz)
 {
-	char *p;
-
 	X509_NAME_oneline(n, out, (int)outsz);
-	for (p = out; *p != '\0'; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f)
-			*p = '?';
+	net_clean_text(out);
 }
 
 static void
@@ -372,93 +368,98 @@ out:
 	return rc;
 }
 
+struct trust_cmd {
+	const char *purpose, *sub, *arg;
+	int json;
+	uint8_t *der, sha1[20];
+	size_t derlen;
+	X509 *x;
+};
+
+static int
+trust_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct trust_cmd *tc = ctx;
+
+	if (c == 'j') {
+		tc->json = 1;
+		return CTL_OK;
+	}
+	if ((tc->purpose = purpose_parse(arg)) == NULL)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--purpose %s: one of "
+		    "Phone-SAST-trust, CallManager-trust, tomcat-trust, "
+		    "CAPF-trust", arg);
+	return CTL_OK;
+}
+
+static int
+trust_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	struct trust_cmd *tc = ctx;
+
+	if (argc < 1)
+		return CTL_ERR_USAGE;
+	tc->sub = argv[0];
+	tc->arg = argv[1];
+	if (strcmp(tc->sub, "list") == 0)
+		return argc == 1 ? CTL_OK : CTL_ERR_USAGE;
+	if (strcmp(tc->sub, "upload") != 0 && strcmp(tc->sub, "delete") != 0)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "trust: unknown "
+		    "subcommand '%s' (list, upload, delete)", tc->sub);
+	if (argc != 2 || tc->json)
+		return CTL_ERR_USAGE;
+	if (tc->purpose == NULL)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "trust %s: --purpose is "
+		    "required", tc->sub);
+	if (tc->sub[0] == 'd' && net_parse_sha1(tc->arg, tc->sha1) != CTL_OK)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "trust delete: %s is not "
+		    "a SHA-1 (40 hex digits)", tc->arg);
+	return CTL_OK;
+}
+
+/* The certificate to upload is read before connecting. */
+static int
+trust_before(void *ctx, struct ctl_diag *d)
+{
+	struct trust_cmd *tc = ctx;
+
+	if (tc->sub[0] != 'u')
+		return CTL_OK;
+	return cert_load(tc->arg, &tc->der, &tc->derlen, &tc->x, d);
+}
+
+static int
+trust_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	struct trust_cmd *tc = ctx;
+
+	if (tc->sub[0] == 'l')
+		return trust_list(s, tc->purpose, tc->json, d);
+	if (tc->sub[0] == 'u')
+		return trust_upload(s, tc->purpose, tc->der, tc->derlen, tc->x,
+		    d);
+	return trust_delete(s, tc->purpose, tc->sha1, d);
+}
+
 int
 cmd_trust(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "purpose", required_argument, NULL, OPT_PURPOSE },
 		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_diag d;
-	const char *purpose = NULL, *sub;
-	uint8_t *der = NULL, sha1[20];
-	size_t derlen = 0;
-	X509 *x = NULL;
-	int c, rc, json = 0, args;
+	static const struct net_cmd cmd = {
+		.name = "trust", .opts = opts, .usage = usage,
+		.option = trust_option, .operands = trust_operands,
+		.before = trust_before, .run = trust_run,
+	};
+	struct trust_cmd tc;
+	int status;
 
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_PURPOSE:
-			if ((purpose = purpose_parse(optarg)) == NULL) {
-				cli_error("--purpose %s: one of Phone-SAST-"
-				    "trust, CallManager-trust, tomcat-trust, "
-				    "CAPF-trust", optarg);
-				return EXIT_INVALID;
-			}
-			break;
-		case 'j': json = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (optind >= argc) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	sub = argv[optind];
-	args = argc - optind - 1;
-	if (strcmp(sub, "list") == 0) {
-		if (args != 0)
-			goto bad;
-	} else if (strcmp(sub, "upload") == 0 || strcmp(sub, "delete") == 0) {
-		if (args != 1 || json)
-			goto bad;
-		if (purpose == NULL) {
-			cli_error("trust %s: --purpose is required", sub);
-			return EXIT_INVALID;
-		}
-		if (sub[0] == 'd' && net_parse_sha1(argv[optind + 1], sha1) != 0) {
-			cli_error("trust delete: %s is not a SHA-1 (40 hex "
-			    "digits)", argv[optind + 1]);
-			return EXIT_INVALID;
-		}
-	} else {
-		cli_error("trust: unknown subcommand '%s' (list, upload, "
-		    "delete)", sub);
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	ctl_diag_clear(&d);
-	if (sub[0] == 'u' && (rc = cert_load(argv[optind + 1], &der, &derlen,
-	    &x, &d)) != CTL_OK) {
-		cli_error("%s", ctl_diag_msg(&d, rc));
-		return rc == CTL_ERR_FORMAT ? EXIT_INVALID : EXIT_FAIL;
-	}
-	if ((rc = net_open(&no, &s, &d)) == CTL_OK) {
-		if (sub[0] == 'l')
-			rc = trust_list(s, purpose, json, &d);
-		else if (sub[0] == 'u')
-			rc = trust_upload(s, purpose, der, derlen, x, &d);
-		else
-			rc = trust_delete(s, purpose, sha1, &d);
-	}
-	if (rc != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	OPENSSL_free(der);
-	X509_free(x);
-	return net_exit_status(rc);
-bad:
-	usage(stderr);
-	return EXIT_INVALID;
+	memset(&tc, 0, sizeof(tc));
+	status = net_cmd_main(&cmd, &tc, argc, argv);
+	OPENSSL_free(tc.der);
+	X509_free(tc.x);
+	return status;
 }

@@ -1,13 +1,12 @@
 /* ctlclient upload --server HOST[:PORT] FILE [--base-sha1 HEX|--base-none] */
-#include <getopt.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "net_cmd.h"
 #include "commands.h"
 #include "ctl.h"
 #include "ctl_err.h"
 #include "ctl_verify.h"
-#include "net_session.h"
 #include "preflight.h"
 #include "net_upload.h"
 
@@ -66,78 +65,96 @@ check_file(const char *path, struct ctl_file **out, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+struct upload_cmd {
+	const char *path;
+	struct ctl_file *f;
+	struct net_upload_base base;
+	int base_sha1, base_none, force;
+};
+
+static int
+upload_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
+{
+	struct upload_cmd *uc = ctx;
+
+	switch (c) {
+	case OPT_BASE_SHA1:
+		if (net_parse_sha1(arg, uc->base.sha1) != CTL_OK)
+			return ctl_diag_set(d, CTL_ERR_USAGE, "--base-sha1 %s: "
+			    "not a SHA-1 (40 hex digits)", arg);
+		uc->base_sha1 = 1;
+		break;
+	case OPT_BASE_NONE: uc->base_none = 1; break;
+	default: uc->force = 1; break;
+	}
+	return CTL_OK;
+}
+
+static int
+upload_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	struct upload_cmd *uc = ctx;
+
+	if (argc != 1)
+		return CTL_ERR_USAGE;
+	if (uc->base_sha1 && uc->base_none)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--base-sha1 and "
+		    "--base-none exclude each other");
+	uc->path = argv[0];
+	uc->base.given = uc->base_sha1 || uc->base_none;
+	uc->base.have = uc->base_sha1;
+	return CTL_OK;
+}
+
+static int
+upload_check(void *ctx, struct ctl_diag *d)
+{
+	struct upload_cmd *uc = ctx;
+
+	return check_file(uc->path, &uc->f, d);
+}
+
+static int
+upload_run(struct net_session *s, void *ctx, struct ctl_diag *d)
+{
+	struct upload_cmd *uc = ctx;
+	struct preflight pf;
+	int rc;
+
+	if ((rc = preflight_run(s, uc->f->raw, uc->f->len, &pf, d)) != CTL_OK) {
+		/* Unknown is not safe: only an explicit --force goes on. */
+		if (!uc->force)
+			return rc;
+		fprintf(stderr, "ctlclient: WARNING: preflight could not read "
+		    "the cluster (%s); pushing anyway (--force)\n",
+		    ctl_diag_msg(d, rc));
+		ctl_diag_clear(d);
+	} else if ((rc = preflight_decide(&pf, uc->force, d)) != CTL_OK) {
+		return rc;
+	}
+	return net_upload_ctl(s, uc->path, uc->f->raw, uc->f->len, &uc->base,
+	    d);
+}
+
 int
 cmd_upload(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		NET_LONG_OPTIONS,
 		{ "base-sha1", required_argument, NULL, OPT_BASE_SHA1 },
 		{ "base-none", no_argument, NULL, OPT_BASE_NONE },
 		{ "force", no_argument, NULL, OPT_FORCE },
-		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct net_opts no;
-	struct net_session *s = NULL;
-	struct ctl_file *f = NULL;
-	struct ctl_diag d;
-	struct net_upload_base base;
-	struct preflight pf;
-	int c, rc, base_sha1 = 0, base_none = 0, force = 0;
+	static const struct net_cmd cmd = {
+		.name = "upload", .opts = opts, .usage = usage,
+		.option = upload_option, .operands = upload_operands,
+		.before = upload_check, .run = upload_run,
+	};
+	struct upload_cmd uc;
+	int status;
 
-	memset(&base, 0, sizeof(base));
-	net_opts_init(&no);
-	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		switch (c) {
-		case OPT_BASE_SHA1:
-			if (net_parse_sha1(optarg, base.sha1) != 0) {
-				cli_error("--base-sha1 %s: not a SHA-1 (40 hex "
-				    "digits)", optarg);
-				return EXIT_INVALID;
-			}
-			base_sha1 = 1;
-			break;
-		case OPT_BASE_NONE: base_none = 1; break;
-		case OPT_FORCE: force = 1; break;
-		case 'h': usage(stdout); return EXIT_OK;
-		default:
-			if (net_opt(&no, c, optarg) != 0)
-				return EXIT_INVALID;
-		}
-	}
-	if (argc - optind != 1) {
-		usage(stderr);
-		return EXIT_INVALID;
-	}
-	if (base_sha1 && base_none) {
-		cli_error("--base-sha1 and --base-none exclude each other");
-		return EXIT_INVALID;
-	}
-	if (net_opts_check(&no) != 0)
-		return EXIT_INVALID;
-	base.given = base_sha1 || base_none;
-	base.have = base_sha1;
-	ctl_diag_clear(&d);
-	if ((rc = check_file(argv[optind], &f, &d)) != CTL_OK ||
-	    (rc = net_open(&no, &s, &d)) != CTL_OK)
-		goto out;
-	if ((rc = preflight_run(s, f->raw, f->len, &pf, &d)) != CTL_OK) {
-		/* Unknown is not safe: only an explicit --force goes on. */
-		if (!force)
-			goto out;
-		fprintf(stderr, "ctlclient: WARNING: preflight could not read "
-		    "the cluster (%s); pushing anyway (--force)\n",
-		    ctl_diag_msg(&d, rc));
-		ctl_diag_clear(&d);
-	} else if ((rc = preflight_decide(&pf, force, &d)) != CTL_OK) {
-		goto out;
-	}
-	rc = net_upload_ctl(s, argv[optind], f->raw, f->len, &base, &d);
-out:
-	if (rc != CTL_OK)
-		cli_error("%s", ctl_diag_msg(&d, rc));
-	net_close(s);
-	ctl_free(f);
-	return net_exit_status(rc);
+	memset(&uc, 0, sizeof(uc));
+	status = net_cmd_main(&cmd, &uc, argc, argv);
+	ctl_free(uc.f);
+	return status;
 }

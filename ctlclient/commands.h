@@ -21,11 +21,6 @@ int cmd_upload(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 
-/* `migrate to-tokens`, run by cmd_migrate (cmd_ctlmode.c). */
-int ctlmode_to_tokens(int argc, char **argv);
-/* `migrate regenerate --token URI`: token mode (cmd_ctlmode.c). */
-int ctlmode_regenerate(int argc, char **argv);
-
 /* `utils ctl update CTLFile` on session S, with the per-node results
  * printed (cmd_tokenless.c). */
 struct net_session;

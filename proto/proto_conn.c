@@ -372,8 +372,8 @@ proto_recv(struct proto_conn *c, struct proto_header *h, uint8_t **payload,
 	return CTL_OK;
 }
 
-static int
-error_code(uint32_t pe)
+int
+proto_error_code(uint32_t pe)
 {
 	switch (pe) {
 	case PE_LOGIN_REQUIRED:
@@ -420,7 +420,7 @@ proto_call(struct proto_conn *c, struct proto_out *o, struct proto_fields *fs,
 	(void)proto_get_u32(fs, PT_ERROR, true, &code, NULL);
 	(void)proto_get_str(fs, PT_MESSAGE, false, msg, sizeof(msg) - 1,
 	    NULL);
-	rc = ctl_diag_set(d, error_code(code), "%s", msg[0] ? msg :
+	rc = ctl_diag_set(d, proto_error_code(code), "%s", msg[0] ? msg :
 	    "the server refused the request");
 	proto_fields_free(fs);
 fail:

@@ -83,6 +83,11 @@ int proto_recv(struct proto_conn *c, struct proto_header *h,
 int proto_call(struct proto_conn *c, struct proto_out *o,
     struct proto_fields *fs, uint8_t **payload, struct ctl_diag *d);
 
+/* The project's error for the PE_* code of an ERROR answer: CTL_ERR_AUTH
+ * (login required, refused, rate-limited), CTL_ERR_CONFLICT,
+ * CTL_ERR_NOT_FOUND, else CTL_ERR_REFUSED. */
+int proto_error_code(uint32_t pe);
+
 /* SHA-256 of the peer's certificate (DER), for pinning. */
 int proto_peer_sha256(const struct proto_conn *c, uint8_t out[32]);
 

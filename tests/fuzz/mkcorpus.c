@@ -1,5 +1,6 @@
-/* mkcorpus CTLDIR PROTODIR [TVSDIR]: writes the seed corpora of the fuzz
- * targets: .tlv files, protocol frames, and TVS requests. */
+/* mkcorpus CTLDIR PROTODIR [TVSDIR [REPLYDIR]]: writes the seed corpora
+ * of the fuzz targets: .tlv files, protocol frames, TVS requests, and
+ * the publisher's answers as the client reads them. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -8,6 +9,7 @@
 #include "ctl_err.h"
 #include "file_io.h"
 #include "proto_frame.h"
+#include "replies.h"
 #include "testbuild.h"
 #include "tvs_msg.h"
 
@@ -125,6 +127,36 @@ tvs_requests(const char *dir, X509 *x)
 	return rc;
 }
 
+/* The publisher's answers, one frame each, as the client receives them. */
+static int
+replies(const char *dir, const struct seed_certs *s)
+{
+	struct proto_out o;
+	int rc = 0;
+
+	proto_out_init(&o, PROTO_OK, 1);
+	rc |= save_frame(dir, "login-ok", &o);
+	proto_out_init(&o, PROTO_ERROR, 1);
+	proto_put_u32(&o, PT_ERROR, PE_LOGIN_REFUSED);
+	proto_put_str(&o, PT_MESSAGE, "bad user or password");
+	rc |= save_frame(dir, "login-refused", &o);
+	proto_out_init(&o, PROTO_OK, 2);
+	rp_cluster(&o, s->pub.cert);
+	rc |= save_frame(dir, "cluster-info", &o);
+	proto_out_init(&o, PROTO_OK, 2);
+	rp_cluster(&o, s->pub.cert);
+	rp_node_cert(&o, "cucm-pub", "CAPF", s->capf.cert);
+	rp_node_cert(&o, "cucm-sub1", "CallManager", s->sub1.cert);
+	rc |= save_frame(dir, "cluster-info-certs", &o);
+	proto_out_init(&o, PROTO_OK, 3);
+	rp_change(&o);
+	rc |= save_frame(dir, "change", &o);
+	proto_out_init(&o, PROTO_OK, 4);
+	rp_result(&o, "cucm-pub", "ITLFile.tlv", 0, NULL);
+	rc |= save_frame(dir, "results", &o);
+	return rc;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -134,8 +166,9 @@ main(int argc, char **argv)
 	size_t len;
 	int rc = 0;
 
-	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: mkcorpus CTLDIR PROTODIR [TVSDIR]\n");
+	if (argc < 3 || argc > 5) {
+		fprintf(stderr, "usage: mkcorpus CTLDIR PROTODIR [TVSDIR "
+		    "[REPLYDIR]]\n");
 		return 2;
 	}
 	if (seed_certs_make(&s) != 0)
@@ -153,8 +186,10 @@ main(int argc, char **argv)
 	e.dns_name = "cucm-1051-a-pub";
 	rc |= tb_build(&e, 1, &s.pub, CTL_DIGEST_SHA256, "ITLFile.tlv", &b,
 	    &len) || save(argv[1], "itl.tlv", b, len);
-	if (argc == 4)
+	if (argc >= 4)
 		rc |= tvs_requests(argv[3], s.pub.cert);
+	if (argc == 5)
+		rc |= replies(argv[4], &s);
 	seed_certs_free(&s);
 	if (rc != 0)
 		fprintf(stderr, "mkcorpus: cannot write the corpora into %s "

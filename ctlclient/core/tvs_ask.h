@@ -25,13 +25,15 @@ struct tvs_target {
 
 /*
  * Parses HOST[:PORT] or [IPV6][:PORT] (port TVS_DEFAULT_PORT when none)
- * into *T.  OPTION names the option in the message.  Returns 0, or -1
- * after printing why on standard error.
+ * into *T with net_host_port_parse().  OPTION names the option in the
+ * message.  Returns 0, or CTL_ERR_USAGE after printing why on standard
+ * error.
  */
 int tvs_target_parse(const char *arg, const char *option,
     struct tvs_target *t);
 
-/* Parses a timeout in milliseconds (1..600000).  0, or -1 (printed). */
+/* Parses a timeout in milliseconds (1..600000).  0, or CTL_ERR_USAGE
+ * (printed). */
 int tvs_timeout_parse(const char *arg, const char *option, int *ms);
 
 /*

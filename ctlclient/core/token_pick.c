@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <unistd.h>
 
 #include "ctl_err.h"
@@ -88,7 +87,8 @@ token_pick(const char *module, size_t want, char **uris, struct ctl_diag *d)
 {
 	struct tok_inventory *inv = NULL;
 	const struct tok_token_info *t;
-	char answer[16], *uri = NULL;
+	struct ctl_diag cd;
+	char *uri = NULL;
 	size_t have = 0, i;
 	unsigned waited;
 	int rc = CTL_OK;
@@ -119,13 +119,11 @@ token_pick(const char *module, size_t want, char **uris, struct ctl_diag *d)
 		    t->certs[0].subject, t->certs[0].issuer,
 		    t->certs[0].not_after ? t->certs[0].not_after : "?");
 		fflush(stdout);
-		if ((rc = tty_read_line("Add this Security Token? (y/n): ", true,
-		    answer, sizeof(answer), d)) != CTL_OK)
-			goto out;
-		if (strcasecmp(answer, "y") != 0 &&
-		    strcasecmp(answer, "yes") != 0) {
-			rc = ctl_diag_set(d, CTL_ERR_CANCELLED, "the Security "
-			    "Token was not added; stopped");
+		ctl_diag_clear(&cd);
+		if ((rc = tty_confirm("Add this Security Token?", "--token URI",
+		    &cd)) != CTL_OK) {
+			rc = ctl_diag_set(d, rc, "the Security Token was not "
+			    "added: %s", ctl_diag_msg(&cd, rc));
 			goto out;
 		}
 		uris[have++] = uri;

@@ -8,6 +8,7 @@
 #include "ctl_err.h"
 #include "hex.h"
 #include "net_mode.h"
+#include "net_reply.h"
 #include "net_session.h"
 
 int

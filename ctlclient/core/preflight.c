@@ -12,7 +12,7 @@
 #include "ctl_trust.h"
 #include "ctl_verify.h"
 #include "hex.h"
-#include "net_session.h"
+#include "net_cluster.h"
 #include "proto_frame.h"
 
 /* A certificate TVS vouches for, and where it found it. */

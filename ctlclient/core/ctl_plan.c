@@ -7,7 +7,7 @@
 #include "ctl_cert.h"
 #include "ctl_err.h"
 #include "ctl_plan.h"
-#include "net_session.h"
+#include "net_cluster.h"
 #include "sources.h"
 
 #define MAX_DNS_NAME 255

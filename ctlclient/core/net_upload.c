@@ -6,7 +6,8 @@
 #include "ctl_err.h"
 #include "ctl_render.h"
 #include "hex.h"
-#include "net_session.h"
+#include "net_reply.h"
+#include "net_cluster.h"
 #include "net_upload.h"
 
 int

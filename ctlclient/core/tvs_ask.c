@@ -7,70 +7,22 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-
 #include "cli.h"
 #include "ctl.h"
 #include "ctl_err.h"
+#include "net_opts.h"
 
 int
 tvs_target_parse(const char *arg, const char *option, struct tvs_target *t)
 {
-	const char *host = arg, *port = NULL, *end;
-	struct in6_addr a6;
-	unsigned long p;
-	char *stop;
-	size_t n, i;
+	struct ctl_diag d;
+	int r;
 
-	if (arg[0] == '[') {
-		if ((end = strchr(arg, ']')) == NULL)
-			goto bad;
-		host = arg + 1;
-		n = (size_t)(end - host);
-		if (end[1] == ':')
-			port = end + 2;
-		else if (end[1] != '\0')
-			goto bad;
-	} else {
-		end = strchr(arg, ':');
-		if (end != NULL && strchr(end + 1, ':') != NULL)
-			goto bad;
-		n = end != NULL ? (size_t)(end - arg) : strlen(arg);
-		if (end != NULL)
-			port = end + 1;
-	}
-	if (n == 0 || n > TVS_ASK_MAX_HOST)
-		goto bad;
-	memcpy(t->host, host, n);
-	t->host[n] = '\0';
-	if (arg[0] == '[') {
-		if (inet_pton(AF_INET6, t->host, &a6) != 1)
-			goto bad;
-	} else {
-		if (t->host[0] == '-' || t->host[0] == '.')
-			goto bad;
-		for (i = 0; i < n; i++)
-			if (!isalnum((unsigned char)t->host[i]) &&
-			    strchr(".-_", t->host[i]) == NULL)
-				goto bad;
-	}
-	t->port = TVS_DEFAULT_PORT;
-	if (port != NULL) {
-		errno = 0;
-		p = strtoul(port, &stop, 10);
-		if (!isdigit((unsigned char)port[0]) || *stop != '\0' ||
-		    errno != 0 || p == 0 || p > 65535) {
-			cli_error("%s %s: the port must be a number from 1 to "
-			    "65535", option, arg);
-			return -1;
-		}
-		t->port = (uint16_t)p;
-	}
-	return 0;
-bad:
-	cli_error("%s %s: not a host name or address (HOST[:PORT], "
-	    "[IPV6]:PORT)", option, arg);
-	return -1;
+	ctl_diag_clear(&d);
+	if ((r = net_host_port_parse(arg, TVS_DEFAULT_PORT, t->host,
+	    sizeof(t->host), &t->port, &d)) != CTL_OK)
+		cli_error("%s %s: %s", option, arg, ctl_diag_msg(&d, r));
+	return r;
 }
 
 int
@@ -85,10 +37,10 @@ tvs_timeout_parse(const char *arg, const char *option, int *ms)
 	    v == 0 || v > 600000) {
 		cli_error("%s %s: give milliseconds, from 1 to 600000", option,
 		    arg);
-		return -1;
+		return CTL_ERR_USAGE;
 	}
 	*ms = (int)v;
-	return 0;
+	return CTL_OK;
 }
 
 int

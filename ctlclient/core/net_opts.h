@@ -1,0 +1,99 @@
+/*
+ * The options every network command accepts (--server, --user,
+ * --password-file, --cafile, --accept-new, --timeout), and the one
+ * HOST[:PORT] parser behind both --server and --tvs.
+ */
+#ifndef CTLCLIENT_NET_OPTS_H
+#define CTLCLIENT_NET_OPTS_H
+
+#include <getopt.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct ctl_diag;
+
+#define NET_DEFAULT_PORT     2444
+#define NET_DEFAULT_USER     "admin"
+#define NET_DEFAULT_TIMEOUT  10     /* seconds: connect, handshake, answers */
+#define NET_MAX_TIMEOUT      3600
+#define NET_CHANGE_FACTOR    6      /* changes wait this many timeouts */
+#define NET_MAX_HOST         253
+#define NET_MAX_USER         64     /* USER, as the protocol limits it */
+#define NET_MAX_PASSWORD     256    /* PASSWORD */
+#define NET_MAX_MESSAGE      1024   /* MESSAGE */
+
+/* getopt_long codes of the shared options, out of the way of letters. */
+enum {
+	NET_OPT_SERVER = 0x1000, NET_OPT_USER, NET_OPT_PASSWORD_FILE,
+	NET_OPT_CAFILE, NET_OPT_ACCEPT_NEW, NET_OPT_TIMEOUT,
+};
+
+/* The shared options, to put first in a command's struct option table. */
+#define NET_LONG_OPTIONS \
+	{ "server", required_argument, NULL, NET_OPT_SERVER }, \
+	{ "user", required_argument, NULL, NET_OPT_USER }, \
+	{ "password-file", required_argument, NULL, NET_OPT_PASSWORD_FILE }, \
+	{ "cafile", required_argument, NULL, NET_OPT_CAFILE }, \
+	{ "accept-new", no_argument, NULL, NET_OPT_ACCEPT_NEW }, \
+	{ "timeout", required_argument, NULL, NET_OPT_TIMEOUT }
+
+/* Their description, for each command's --help. */
+#define NET_OPTIONS_HELP \
+	"Connection (every network command):\n" \
+	"  --server HOST[:PORT]   the publisher's CTL Provider (port 2444 by\n" \
+	"                         default); required\n" \
+	"  --user NAME            administrator to log in as (default admin)\n" \
+	"  --password-file FILE   read the password from the first line of\n" \
+	"                         FILE (mode 0600 or stricter); else from\n" \
+	"                         $CTLCLIENT_PASSWORD; else asked with no echo\n" \
+	"  --cafile FILE          trust servers whose certificate chains to\n" \
+	"                         FILE (a publisher's trust.pem) and names HOST\n" \
+	"  --accept-new           without --cafile: pin a server seen for the\n" \
+	"                         first time without asking (a changed\n" \
+	"                         certificate is always refused)\n" \
+	"  --timeout S            seconds to wait to connect and for each\n" \
+	"                         answer (default 10; changes wait 6 times that)\n" \
+	"Pins live in $CTLCLIENT_KNOWN_SERVERS, else\n" \
+	"~/.config/ctlclient/known_servers.\n"
+
+/* The shared options as given on the command line. */
+struct net_opts {
+	char host[NET_MAX_HOST + 3];  /* as connected to; IPv6 without [] */
+	uint16_t port;
+	int have_server;
+	const char *user;
+	const char *password_file;
+	const char *cafile;
+	int accept_new;
+	int timeout_s;
+};
+
+/*
+ * Parses HOST[:PORT] or [IPV6][:PORT] into HOST (HOSTSZ bytes, at least
+ * NET_MAX_HOST + 1; IPv6 without brackets, lowercased so that one server
+ * has one name) and *PORT (DEFAULT_PORT when none is given).  Fails with
+ * CTL_ERR_USAGE, D saying what is wrong with ARG (the caller names the
+ * option); HOST and *PORT are then undefined.
+ */
+int net_host_port_parse(const char *arg, uint16_t default_port, char *host,
+    size_t hostsz, uint16_t *port, struct ctl_diag *d);
+
+/* Sets the defaults (no server yet). */
+void net_opts_init(struct net_opts *o);
+
+/*
+ * Takes one getopt_long result C (with OPTARG ARG) that is not one of the
+ * command's own.  Returns 0 when C was a shared option with a good value;
+ * otherwise CTL_ERR_USAGE with why in D.
+ */
+int net_opt(struct net_opts *o, int c, const char *arg, struct ctl_diag *d);
+
+/* After option parsing: CTL_ERR_USAGE (why in D) when --server is
+ * missing. */
+int net_opts_check(const struct net_opts *o, struct ctl_diag *d);
+
+/* Parses a SHA-1 typed by a person: 40 hex digits, either case, colons
+ * allowed between them.  Returns 0, or CTL_ERR_USAGE (OUT untouched). */
+int net_parse_sha1(const char *s, uint8_t out[20]);
+
+#endif
