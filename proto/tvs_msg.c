@@ -109,31 +109,48 @@ static const char *element_name(uint8_t tag)
 	return "unknown";
 }
 
+#define BIT(tag) (1u << (tag))
+
+typedef int element_fn(void *ctx, uint8_t tag, struct rbuf *v,
+    struct ctl_diag *d);
+
 /*
- * Element checks shared by requests and responses; WHAT is "request" or
- * "response".  A singleton seen a second time, an element the message
- * cannot hold, and one it lacks are all protocol errors.
+ * Reads every element of BODY and hands each to FN.  Every element of a
+ * TVS message is a singleton: one seen a second time, or one whose tag
+ * is not in ALLOWED (a mask of BIT(tag)), is a protocol error.  *SEEN
+ * gets the mask of the tags read.  WHAT is "request" or "response".
  */
-static int take_once(bool *seen, const char *what, uint8_t tag,
+static int each_element(struct rbuf *body, const char *what,
+    unsigned allowed, element_fn *fn, void *ctx, unsigned *seen,
     struct ctl_diag *d)
 {
-	if (*seen)
-		return ctl_diag_set(d, CTL_ERR_PROTOCOL,
-		    "TVS %s has two %s elements", what, element_name(tag));
-	*seen = true;
+	struct rbuf v;
+	uint8_t tag = 0;
+	int rc;
+
+	*seen = 0;
+	while (rb_avail(body) > 0) {
+		if ((rc = next_element(body, &tag, &v, d)) != CTL_OK)
+			return rc;
+		if (tag >= 32 || (allowed & BIT(tag)) == 0)
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL,
+			    "TVS %s has an unknown element, tag %u", what, tag);
+		if (*seen & BIT(tag))
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL,
+			    "TVS %s has two %s elements", what,
+			    element_name(tag));
+		*seen |= BIT(tag);
+		if ((rc = fn(ctx, tag, &v, d)) != CTL_OK)
+			return rc;
+	}
 	return CTL_OK;
 }
 
-static int unknown_element(const char *what, uint8_t tag, struct ctl_diag *d)
-{
-	return ctl_diag_set(d, CTL_ERR_PROTOCOL,
-	    "TVS %s has an unknown element, tag %u", what, tag);
-}
-
-static int require(bool seen, const char *what, uint8_t tag,
+/* Fails when element TAG is not among SEEN. */
+static int require(unsigned seen, const char *what, uint8_t tag,
     struct ctl_diag *d)
 {
-	if (!seen)
+	if ((seen & BIT(tag)) == 0)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s has no %s",
 		    what, element_name(tag));
 	return CTL_OK;
@@ -201,13 +218,27 @@ static int read_device(struct rbuf *v, char *out, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+/* One element of a request into the struct tvs_request at CTX. */
+static int request_element(void *ctx, uint8_t tag, struct rbuf *v,
+    struct ctl_diag *d)
+{
+	struct tvs_request *out = ctx;
+
+	if (tag == TVS_TAG_DEVICE_NAME)
+		return read_device(v, out->device, d);
+	out->cert_len = rb_avail(v);
+	if (out->cert_len == 0)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL,
+		    "TVS CERTIFICATE is empty");
+	return value_read(rb_get_bytes(v, out->cert_len, &out->cert), tag, d);
+}
+
 static int parse_request(const uint8_t *p, size_t len,
     struct tvs_request *out, struct ctl_diag *d)
 {
 	struct tvs_header h;
-	struct rbuf body, v;
-	bool have_device = false, have_cert = false;
-	uint8_t tag = 0;
+	struct rbuf body;
+	unsigned seen = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -226,36 +257,12 @@ static int parse_request(const uint8_t *p, size_t len,
 		return rc;
 	out->command = h.command;
 	out->session = h.session;
-	while (rb_avail(&body) > 0) {
-		if ((rc = next_element(&body, &tag, &v, d)))
-			return rc;
-		switch (tag) {
-		case TVS_TAG_DEVICE_NAME:
-			if ((rc = take_once(&have_device, "request", tag,
-			    d)) != CTL_OK ||
-			    (rc = read_device(&v, out->device, d)) != CTL_OK)
-				return rc;
-			break;
-		case TVS_TAG_CERTIFICATE:
-			if ((rc = take_once(&have_cert, "request", tag, d)) !=
-			    CTL_OK)
-				return rc;
-			out->cert_len = rb_avail(&v);
-			if (out->cert_len == 0)
-				return ctl_diag_set(d, CTL_ERR_PROTOCOL,
-				    "TVS CERTIFICATE is empty");
-			if ((rc = value_read(rb_get_bytes(&v, out->cert_len,
-			    &out->cert), tag, d)) != CTL_OK)
-				return rc;
-			break;
-		default:
-			return unknown_element("request", tag, d);
-		}
-	}
-	if ((rc = require(have_device, "request", TVS_TAG_DEVICE_NAME,
-	    d)) != CTL_OK)
+	if ((rc = each_element(&body, "request", BIT(TVS_TAG_DEVICE_NAME) |
+	    BIT(TVS_TAG_CERTIFICATE), request_element, out, &seen, d)) !=
+	    CTL_OK ||
+	    (rc = require(seen, "request", TVS_TAG_DEVICE_NAME, d)) != CTL_OK)
 		return rc;
-	return require(have_cert, "request", TVS_TAG_CERTIFICATE, d);
+	return require(seen, "request", TVS_TAG_CERTIFICATE, d);
 }
 
 int tvs_request_parse(const uint8_t *p, size_t len, struct tvs_request *out,
@@ -406,13 +413,49 @@ out:
 	return rc;
 }
 
+/* One element of a response into the struct tvs_response at CTX. */
+static int response_element(void *ctx, uint8_t tag, struct rbuf *v,
+    struct ctl_diag *d)
+{
+	struct tvs_response *out = ctx;
+	const uint8_t *roles = NULL;
+	uint8_t status = 0;
+	int rc;
+
+	switch (tag) {
+	case TVS_TAG_STATUS:
+		if ((rc = sized(v, 1, 1, tag, d)) != CTL_OK ||
+		    (rc = value_read(rb_get_u8(v, &status), tag, d)) != CTL_OK)
+			return rc;
+		if (status > TVS_STATUS_INVALID)
+			return ctl_diag_set(d, CTL_ERR_PROTOCOL,
+			    "TVS response: STATUS %u is neither valid (0) nor "
+			    "invalid (1)", status);
+		out->valid = status == TVS_STATUS_VALID;
+		return CTL_OK;
+	case TVS_TAG_ROLES:
+		if ((rc = sized(v, 0, TVS_ROLES_MAX, tag, d)) != CTL_OK)
+			return rc;
+		out->nroles = rb_avail(v);
+		if ((rc = value_read(rb_get_bytes(v, out->nroles, &roles), tag,
+		    d)) != CTL_OK)
+			return rc;
+		if (out->nroles)
+			memcpy(out->roles, roles, out->nroles);
+		return CTL_OK;
+	default:        /* TTL */
+		if ((rc = sized(v, 4, 4, tag, d)) != CTL_OK)
+			return rc;
+		return value_read(rb_get_u32(v, &out->ttl), tag, d);
+	}
+}
+
 int tvs_response_parse(const uint8_t *p, size_t len, struct tvs_response *out,
     struct ctl_diag *d)
 {
 	struct tvs_header h;
-	struct rbuf body, v;
-	bool have_status = false, have_roles = false, have_ttl = false;
-	uint8_t tag = 0, status = 0;
+	struct rbuf body;
+	unsigned seen = 0;
 	int rc;
 
 	memset(out, 0, sizeof(*out));
@@ -423,55 +466,13 @@ int tvs_response_parse(const uint8_t *p, size_t len, struct tvs_response *out,
 		    "TVS command %u is not a response", h.command);
 	out->command = h.command;
 	out->session = h.session;
-	while (rb_avail(&body) > 0) {
-		if ((rc = next_element(&body, &tag, &v, d)))
-			return rc;
-		switch (tag) {
-		case TVS_TAG_STATUS:
-			if ((rc = take_once(&have_status, "response", tag,
-			    d)) != CTL_OK ||
-			    (rc = sized(&v, 1, 1, tag, d)) != CTL_OK ||
-			    (rc = value_read(rb_get_u8(&v, &status), tag,
-			    d)) != CTL_OK)
-				return rc;
-			if (status > TVS_STATUS_INVALID)
-				return ctl_diag_set(d, CTL_ERR_PROTOCOL,
-				    "TVS response: STATUS %u is neither valid "
-				    "(0) nor invalid (1)", status);
-			break;
-		case TVS_TAG_ROLES: {
-			const uint8_t *roles = NULL;
-
-			if ((rc = take_once(&have_roles, "response", tag,
-			    d)) != CTL_OK ||
-			    (rc = sized(&v, 0, TVS_ROLES_MAX, tag, d)) !=
-			    CTL_OK)
-				return rc;
-			out->nroles = rb_avail(&v);
-			if ((rc = value_read(rb_get_bytes(&v, out->nroles,
-			    &roles), tag, d)) != CTL_OK)
-				return rc;
-			if (out->nroles)
-				memcpy(out->roles, roles, out->nroles);
-			break;
-		}
-		case TVS_TAG_TTL:
-			if ((rc = take_once(&have_ttl, "response", tag, d)) !=
-			    CTL_OK ||
-			    (rc = sized(&v, 4, 4, tag, d)) != CTL_OK ||
-			    (rc = value_read(rb_get_u32(&v, &out->ttl), tag,
-			    d)) != CTL_OK)
-				return rc;
-			break;
-		default:
-			return unknown_element("response", tag, d);
-		}
-	}
-	if ((rc = require(have_status, "response", TVS_TAG_STATUS, d)) !=
-	    CTL_OK)
+	if ((rc = each_element(&body, "response", BIT(TVS_TAG_STATUS) |
+	    BIT(TVS_TAG_ROLES) | BIT(TVS_TAG_TTL), response_element, out,
+	    &seen, d)) != CTL_OK ||
+	    (rc = require(seen, "response", TVS_TAG_STATUS, d)) != CTL_OK)
 		return rc;
-	out->valid = status == TVS_STATUS_VALID;
-	if (out->valid && (!have_roles || !have_ttl))
+	if (out->valid && ((seen & BIT(TVS_TAG_ROLES)) == 0 ||
+	    (seen & BIT(TVS_TAG_TTL)) == 0))
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL,
 		    "TVS response says valid but lacks ROLES or TTL");
 	return CTL_OK;

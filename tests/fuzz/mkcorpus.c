@@ -129,12 +129,7 @@ ctl_shapes(const char *dir, const struct seed_certs *s)
 		return 1;
 	}
 	/* the tokenless CTL under each digest */
-	tb_entry(&e[0], CTL_ROLE_SAST, &s->pub, "cucm-1051-a-pub", 2, false);
-	tb_entry(&e[1], CTL_ROLE_CCM_TFTP, &s->pub, "cucm-1051-a-pub", 2,
-	    false);
-	tb_entry(&e[2], CTL_ROLE_CAPF, &s->capf, "cucm-1051-a-pub", 2, false);
-	tb_entry(&e[3], CTL_ROLE_CCM_TFTP, &s->sub1, "cucm-1051-a-sub1", 3,
-	    false);
+	tb_seed_tokenless_entries(s, e);
 	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
 		rc |= save_tlv(dir, digests[i].name, e, 4, &s->pub,
 		    digests[i].digest, NULL);
@@ -161,19 +156,16 @@ ctl_shapes(const char *dir, const struct seed_certs *s)
 	    false);
 	rc |= save_tlv(dir, "implied-sast.tlv", e, 1, &s->pub, CTL_DIGEST_SHA1,
 	    NULL);
-	/* token CTLs: one SAST; two, signed by either token; two tokens and
-	 * the publisher's own SAST, as during a move to tokenless */
-	tb_entry(&e[0], CTL_ROLE_SAST, &s->token1, NULL, 0, true);
-	tb_entry(&e[1], CTL_ROLE_CCM_TFTP, &s->pub, "cucm-1051-a-pub", 2,
-	    false);
-	tb_entry(&e[2], CTL_ROLE_CAPF, &s->capf, "cucm-1051-a-pub", 2, false);
+	/* token CTLs: one SAST (the first three entries); two, signed by
+	 * either token; two tokens and the publisher's own SAST, as during a
+	 * move to tokenless */
+	tb_seed_tokens_entries(s, e);
 	rc |= save_tlv(dir, "token-one-sast.tlv", e, 3, &s->token1,
 	    CTL_DIGEST_SHA1, NULL);
-	rc |= tb_seed_tokens(s, &s->token1, &b, &len) || save(dir,
-	    "tokens-by-token1.tlv", b, len);
-	tb_entry(&e[3], CTL_ROLE_SAST, &s->token2, NULL, 0, true);
-	tb_entry(&e[4], CTL_ROLE_SAST, &s->pub, "cucm-1051-a-pub", 2, false);
-	rc |= save_tlv(dir, "tokens-and-tokenless.tlv", e, 5, &s->pub,
+	rc |= save_tlv(dir, "tokens-by-token1.tlv", e, 5, &s->token1,
+	    CTL_DIGEST_SHA1, NULL);
+	tb_entry(&e[5], CTL_ROLE_SAST, &s->pub, "cucm-1051-a-pub", 2, false);
+	rc |= save_tlv(dir, "tokens-and-tokenless.tlv", e, 6, &s->pub,
 	    CTL_DIGEST_SHA256, NULL);
 	/* every role, and a code without a name; an EC certificate and
 	 * serials of 1 and 20 bytes */

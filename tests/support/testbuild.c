@@ -34,18 +34,36 @@ tb_entry(struct ctl_entry *e, uint16_t role, const struct tg_cert *c,
 	e->token_style = token;
 }
 
-int
-tb_seed_tokenless(const struct seed_certs *s, uint8_t **out, size_t *len)
+void
+tb_seed_tokenless_entries(const struct seed_certs *s, struct ctl_entry e[4])
 {
-	struct ctl_entry e[4];
-
 	tb_entry(&e[0], CTL_ROLE_SAST, &s->pub, "cucm-1051-a-pub", 2, false);
 	tb_entry(&e[1], CTL_ROLE_CCM_TFTP, &s->pub, "cucm-1051-a-pub", 2,
 	    false);
 	tb_entry(&e[2], CTL_ROLE_CAPF, &s->capf, "cucm-1051-a-pub", 2, false);
 	tb_entry(&e[3], CTL_ROLE_CCM_TFTP, &s->sub1, "cucm-1051-a-sub1", 3,
 	    false);
+}
+
+int
+tb_seed_tokenless(const struct seed_certs *s, uint8_t **out, size_t *len)
+{
+	struct ctl_entry e[4];
+
+	tb_seed_tokenless_entries(s, e);
 	return tb_build(e, 4, &s->pub, CTL_DIGEST_SHA1, NULL, out, len);
+}
+
+void
+tb_seed_tokens_entries(const struct seed_certs *s, struct ctl_entry e[5])
+{
+	tb_entry(&e[0], CTL_ROLE_SAST, &s->token1, NULL, 0, true);
+	tb_entry(&e[1], CTL_ROLE_CCM_TFTP, &s->pub, "cucm-1051-a-pub", 2,
+	    false);
+	tb_entry(&e[2], CTL_ROLE_CAPF, &s->capf, "cucm-1051-a-pub", 2, false);
+	tb_entry(&e[3], CTL_ROLE_CCM_TFTP, &s->sub1, "cucm-1051-a-sub1", 3,
+	    false);
+	tb_entry(&e[4], CTL_ROLE_SAST, &s->token2, NULL, 0, true);
 }
 
 int
@@ -54,13 +72,7 @@ tb_seed_tokens(const struct seed_certs *s, const struct tg_cert *signer,
 {
 	struct ctl_entry e[5];
 
-	tb_entry(&e[0], CTL_ROLE_SAST, &s->token1, NULL, 0, true);
-	tb_entry(&e[1], CTL_ROLE_CCM_TFTP, &s->pub, "cucm-1051-a-pub", 2,
-	    false);
-	tb_entry(&e[2], CTL_ROLE_CAPF, &s->capf, "cucm-1051-a-pub", 2, false);
-	tb_entry(&e[3], CTL_ROLE_CCM_TFTP, &s->sub1, "cucm-1051-a-sub1", 3,
-	    false);
-	tb_entry(&e[4], CTL_ROLE_SAST, &s->token2, NULL, 0, true);
+	tb_seed_tokens_entries(s, e);
 	return tb_build(e, 5, signer, CTL_DIGEST_SHA1, NULL, out, len);
 }
 

@@ -23,13 +23,19 @@ void tb_entry(struct ctl_entry *e, uint16_t role, const struct tg_cert *c,
     const char *dns, uint8_t last_ip, bool token);
 
 /* The seed's tokenless CTL: SAST and CCM+TFTP of the publisher, CAPF, and
- * CCM+TFTP of the subscriber, signed by the publisher. */
+ * CCM+TFTP of the subscriber, signed by the publisher.  Its entries alone
+ * go to E. */
 int tb_seed_tokenless(const struct seed_certs *s, uint8_t **out, size_t *len);
+void tb_seed_tokenless_entries(const struct seed_certs *s,
+    struct ctl_entry e[4]);
 
 /* The seed's token CTL: both tokens' SAST records (token style), the
- * publisher's CCM+TFTP, CAPF, subscriber; signed by SIGNER (a token). */
+ * publisher's CCM+TFTP, CAPF, subscriber; signed by SIGNER (a token).
+ * Its entries alone go to E, the second token's SAST last. */
 int tb_seed_tokens(const struct seed_certs *s, const struct tg_cert *signer,
     uint8_t **out, size_t *len);
+void tb_seed_tokens_entries(const struct seed_certs *s,
+    struct ctl_entry e[5]);
 
 /* A header of VERSION and HEADERLENGTH, then N minimal records (a role
  * each, no certificate): the parser's record limit in a small file.
