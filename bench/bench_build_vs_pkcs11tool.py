@@ -13,18 +13,16 @@ import os
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
-import time
+
+from benchlib import build_and_runs, timed
 
 SOFTHSM = "/usr/lib/softhsm/libsofthsm2.so"
 
 
 def run(cmd, env):
-    t = time.perf_counter()
-    subprocess.run(cmd, env=env, check=True, stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL)
-    return time.perf_counter() - t
+    return timed(cmd, env=env, stderr=subprocess.DEVNULL,
+                 stdin=subprocess.DEVNULL)
 
 
 def split_signature(path):
@@ -45,11 +43,7 @@ def split_signature(path):
 
 
 def main():
-    if len(sys.argv) < 2:
-        raise SystemExit(__doc__)
-    build = os.path.abspath(sys.argv[1])
-    runs = int(sys.argv[2]) if len(sys.argv) > 2 else 31
-    ctl = os.path.join(build, "ctlclient", "ctlclient")
+    ctl, _, runs = build_and_runs(__doc__, 31)
     top = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
     tmp = tempfile.mkdtemp(prefix="ctl-bench.")
     try:

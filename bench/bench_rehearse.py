@@ -16,14 +16,14 @@ TFTP server, read from /proc/PID/status before they stop.
 import argparse
 import json
 import os
-import random
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
 import threading
 import time
+
+from benchlib import free_base, start_cluster, stop_cluster
 
 ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 ap.add_argument("--build", default=os.path.join(os.path.dirname(
@@ -37,26 +37,6 @@ PUBD = os.path.join(args.build, "publisher", "ctlpublisherd")
 for exe in (CTL, PUBD):
     if not os.access(exe, os.X_OK):
         sys.exit(f"{exe}: not built (cmake --build {args.build})")
-
-
-def free_base(nodes):
-    for _ in range(200):
-        base = random.randrange(20000, 60000, 10)
-        socks = []
-        try:
-            for i in range(nodes):
-                for k in range(4):
-                    kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
-                    s = socket.socket(socket.AF_INET, kind)
-                    socks.append(s)
-                    s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
-            return base
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    sys.exit("no free port range")
 
 
 def vm_hwm_kb(pid):
@@ -105,15 +85,10 @@ results = {"phones": args.phones, "nodes": args.nodes,
            "concurrency": args.concurrency, "runs": []}
 ok = True
 try:
-    base = free_base(args.nodes)
-    subprocess.run([PUBD, "init", cluster, "--nodes", str(args.nodes),
-                    "--port", str(base), "--tvs-tls", "1.0"], check=True,
-                   stdout=subprocess.DEVNULL)
-    subprocess.run([PUBD, "start", cluster], check=True,
-                   stdout=subprocess.DEVNULL)
-    net = ["--server", f"127.0.0.2:{base}", "--user", "admin",
-           "--password-file", os.path.join(cluster, "admin.password"),
-           "--cafile", os.path.join(cluster, "trust.pem")]
+    # TFTP (the fourth port of each node) is UDP
+    net = start_cluster(PUBD, cluster, args.nodes,
+                        free_base(args.nodes, tcp=3, udp=1),
+                        "--tvs-tls", "1.0")
     subprocess.run([CTL, "tokenless", "set-mixed-mode", "--yes"] + net,
                    check=True, stdout=subprocess.DEVNULL)
     snap = os.path.join(work, "snap")
@@ -175,8 +150,7 @@ try:
     # tftpd-hpa forks a child per request; the children are reaped by
     # the server, so their peak is not visible here beyond the parent's.
 finally:
-    subprocess.run([PUBD, "stop", cluster], stdout=subprocess.DEVNULL,
-                   stderr=subprocess.DEVNULL)
+    stop_cluster(PUBD, cluster)
     shutil.rmtree(work, ignore_errors=True)
 
 print(json.dumps(results, indent=2))

@@ -19,7 +19,6 @@ s_server runs one connection at a time; TVS uses an event loop per CPU.
 import argparse
 import json
 import os
-import random
 import socket
 import statistics
 import subprocess
@@ -27,25 +26,9 @@ import sys
 import tempfile
 import time
 
+from benchlib import free_base, start_cluster, stop_cluster
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-
-
-def free_port_base():
-    for _ in range(200):
-        base = random.randrange(20000, 60000, 10)
-        socks = []
-        try:
-            for k in range(6):
-                s = socket.socket()
-                socks.append(s)
-                s.bind(("127.0.0.2", base + k))
-            return base
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("bench_tvs: no free ports on 127.0.0.2")
 
 
 def wait_tls(port, what):
@@ -91,14 +74,11 @@ def main():
 
     work = tempfile.mkdtemp(prefix="bench_tvs.")
     cluster = os.path.join(work, "cluster")
-    base = free_port_base()
+    base = free_base(nodes=1, tcp=6)   # the node's ports, and s_server's
     ours, theirs = base + 1, base + 5
     sserver = None
     try:
-        subprocess.run([pubd, "init", cluster, "--nodes", "1", "--port",
-                        str(base)], check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([pubd, "start", cluster], check=True,
-                       stdout=subprocess.DEVNULL)
+        start_cluster(pubd, cluster, 1, base)
         node = os.path.join(cluster, "nodes", "cucm-pub")
         key = os.path.join(node, "TVS.key")
         cert = os.path.join(node, "CallManager.pem")
@@ -135,8 +115,7 @@ def main():
         if sserver:
             sserver.terminate()
             sserver.wait()
-        subprocess.run([pubd, "stop", cluster], stdout=subprocess.DEVNULL,
-                       stderr=subprocess.DEVNULL)
+        stop_cluster(pubd, cluster)
         subprocess.run(["rm", "-rf", work])
 
 

@@ -1,5 +1,7 @@
 #include "hex.h"
 
+#include "ctl_err.h"
+
 char *
 hex_format(char *out, size_t outsz, const uint8_t *p, size_t n, char sep,
     int upper)
@@ -21,6 +23,7 @@ hex_format(char *out, size_t outsz, const uint8_t *p, size_t n, char sep,
 	return out;
 }
 
+/* The value of one hex digit, or -1 for any other character. */
 static int
 nibble(char c)
 {
@@ -40,9 +43,9 @@ hex_parse(const char *s, uint8_t *out, size_t n)
 
 	for (i = 0; i < 2 * n; i++)
 		if (s[i] == '\0' || nibble(s[i]) < 0)
-			return -1;
+			return CTL_ERR_USAGE;
 	if (s[2 * n] != '\0')
-		return -1;
+		return CTL_ERR_USAGE;
 	for (i = 0; i < n; i++)
 		out[i] = (uint8_t)(nibble(s[2 * i]) << 4 | nibble(s[2 * i + 1]));
 	return 0;

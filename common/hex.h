@@ -17,7 +17,8 @@ char *hex_format(char *out, size_t outsz, const uint8_t *p, size_t n,
 
 /*
  * Parses exactly 2*N hex digits (either case) at S into N bytes at OUT.
- * Returns 0, or -1 (OUT untouched) when S is not that.
+ * Returns 0, or CTL_ERR_USAGE (OUT untouched) when S is not that: too
+ * short, too long, or a character that is not a hex digit.
  */
 int hex_parse(const char *s, uint8_t *out, size_t n);
 

@@ -389,11 +389,16 @@ proto_get_str(const struct proto_fields *fs, uint16_t tag, bool required,
 	return CTL_OK;
 }
 
+/*
+ * The one field TAG as a big-endian unsigned integer of SIZE bytes (1, 2,
+ * 4 or 8) into the integer of that size at V, untouched on failure.
+ */
 static int
 get_uint(const struct proto_fields *fs, uint16_t tag, bool required,
-    size_t size, uint64_t *v, struct ctl_diag *d)
+    size_t size, void *v, struct ctl_diag *d)
 {
 	const struct proto_field *f;
+	uint64_t x = 0;
 	size_t i;
 	int rc;
 
@@ -402,54 +407,32 @@ get_uint(const struct proto_fields *fs, uint16_t tag, bool required,
 	if (f->len != size)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "field %s is %u bytes, "
 		    "expected %zu", tag_label(tag), f->len, size);
-	*v = 0;
 	for (i = 0; i < size; i++)
-		*v = (*v << 8) | f->val[i];
+		x = (x << 8) | f->val[i];
+	switch (size) {
+	case 1: *(uint8_t *)v = (uint8_t)x; break;
+	case 2: *(uint16_t *)v = (uint16_t)x; break;
+	case 4: *(uint32_t *)v = (uint32_t)x; break;
+	default: *(uint64_t *)v = x; break;
+	}
 	return CTL_OK;
 }
 
-int
-proto_get_u8(const struct proto_fields *fs, uint16_t tag, bool required,
-    uint8_t *v, struct ctl_diag *d)
-{
-	uint64_t x = 0;
-	int rc = get_uint(fs, tag, required, 1, &x, d);
-
-	if (rc == CTL_OK)
-		*v = (uint8_t)x;
-	return rc;
+/* The typed getters of proto_frame.h, one per integer size. */
+#define GET_UINT(name, type)						\
+int									\
+name(const struct proto_fields *fs, uint16_t tag, bool required,	\
+    type *v, struct ctl_diag *d)					\
+{									\
+	return get_uint(fs, tag, required, sizeof(*v), v, d);		\
 }
 
-int
-proto_get_u16(const struct proto_fields *fs, uint16_t tag, bool required,
-    uint16_t *v, struct ctl_diag *d)
-{
-	uint64_t x = 0;
-	int rc = get_uint(fs, tag, required, 2, &x, d);
+GET_UINT(proto_get_u8, uint8_t)
+GET_UINT(proto_get_u16, uint16_t)
+GET_UINT(proto_get_u32, uint32_t)
+GET_UINT(proto_get_u64, uint64_t)
 
-	if (rc == CTL_OK)
-		*v = (uint16_t)x;
-	return rc;
-}
-
-int
-proto_get_u32(const struct proto_fields *fs, uint16_t tag, bool required,
-    uint32_t *v, struct ctl_diag *d)
-{
-	uint64_t x = 0;
-	int rc = get_uint(fs, tag, required, 4, &x, d);
-
-	if (rc == CTL_OK)
-		*v = (uint32_t)x;
-	return rc;
-}
-
-int
-proto_get_u64(const struct proto_fields *fs, uint16_t tag, bool required,
-    uint64_t *v, struct ctl_diag *d)
-{
-	return get_uint(fs, tag, required, 8, v, d);
-}
+#undef GET_UINT
 
 int
 proto_group_at(const struct proto_fields *fs, uint16_t tag, size_t nth,

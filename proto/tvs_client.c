@@ -97,21 +97,78 @@ out:
 
 
 /* Lets every blocking read and write wait at most until DEADLINE, so a
- * server that trickles one byte at a time cannot stretch a step. */
+ * server that trickles one byte at a time cannot stretch a step.
+ * CTL_ERR_TIMEOUT once DEADLINE has passed; CTL_ERR_NETWORK when the
+ * socket refuses the limit. */
 static int
 until(int fd, long long deadline)
 {
-	long long left = deadline - ctl_now_ms();
+	unsigned long left = ctl_ms_left(deadline);
 	struct timeval tv;
 
-	if (left <= 0)
-		return -1;
+	if (left == 0)
+		return CTL_ERR_TIMEOUT;
 	tv.tv_sec = (time_t)(left / 1000);
 	tv.tv_usec = (suseconds_t)(left % 1000) * 1000;
 	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) != 0 ||
 	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0)
-		return -1;
-	return 0;
+		return CTL_ERR_NETWORK;
+	return CTL_OK;
+}
+
+/* An answer from PEER that the TVS parser refused with RC (reason in
+ * INNER): WHAT went wrong, and the likely cause. */
+static int
+not_tvs(const char *peer, const char *what, const struct ctl_diag *inner,
+    int rc, struct ctl_diag *d)
+{
+	return ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: %s: %s (is this "
+	    "port a TVS?)", peer, what, ctl_diag_msg(inner, rc));
+}
+
+/* Checks the header HDR of PEER's answer into *H before its body is
+ * read: a verify response, no longer than a TVS answer can be. */
+static int
+answer_header(const uint8_t hdr[TVS_HEADER_LEN], const char *peer,
+    struct tvs_header *h, struct ctl_diag *d)
+{
+	struct ctl_diag inner;
+	int rc;
+
+	ctl_diag_clear(&inner);
+	if ((rc = tvs_header_parse(hdr, TVS_HEADER_LEN, h, &inner)) != CTL_OK)
+		return not_tvs(peer, "the answer is not a TVS message", &inner,
+		    rc, d);
+	if (h->command != TVS_CMD_VERIFY_RESP)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: answered "
+		    "with command %u, expected a verify response (%d)", peer,
+		    h->command, TVS_CMD_VERIFY_RESP);
+	if (h->length > TVS_RESPONSE_MAX)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer "
+		    "announces %u bytes, more than the %d a TVS answer can "
+		    "need; refused unread", peer, h->length, TVS_RESPONSE_MAX);
+	return CTL_OK;
+}
+
+/* Parses PEER's whole answer MSG (LEN bytes) into *OUT, untouched on
+ * failure; it must answer SESSION. */
+static int
+answer_parse(const uint8_t *msg, size_t len, uint32_t session,
+    const char *peer, struct tvs_response *out, struct ctl_diag *d)
+{
+	struct tvs_response resp;
+	struct ctl_diag inner;
+	int rc;
+
+	ctl_diag_clear(&inner);
+	if ((rc = tvs_response_parse(msg, len, &resp, &inner)) != CTL_OK)
+		return not_tvs(peer, "malformed answer", &inner, rc, d);
+	if (resp.session != session)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer "
+		    "is for session %08x, the question was session %08x", peer,
+		    resp.session, session);
+	*out = resp;
+	return CTL_OK;
 }
 
 /* A TCP connection to HOST:PORT within TIMEOUT_MS; *FD on success. */
@@ -261,8 +318,6 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	uint8_t *der = NULL, *req = NULL, *p, hdr[TVS_HEADER_LEN];
 	uint8_t msg[TVS_HEADER_LEN + TVS_RESPONSE_MAX];
 	struct tvs_header h;
-	struct tvs_response resp;
-	struct ctl_diag inner;
 	char peer[300];
 	uint32_t session;
 	size_t req_len = 0, done;
@@ -271,7 +326,6 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	int fd = -1, der_len, ret, rc;
 
 	snprintf(peer, sizeof(peer), "%s:%u", host, port);
-	ctl_diag_clear(&inner);
 	if (ctx == NULL || cert == NULL || device == NULL || o->timeout_ms <= 0)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "TVS %s: no context, "
 		    "certificate, device or timeout to ask with", peer);
@@ -343,42 +397,15 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	if ((rc = read_exact(ssl, fd, hdr, sizeof(hdr), deadline, peer,
 	    "the answer's header", d)) != CTL_OK)
 		goto out;
-	if ((rc = tvs_header_parse(hdr, sizeof(hdr), &h, &inner)) != CTL_OK) {
-		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer is "
-		    "not a TVS message: %s (is this port a TVS?)", peer,
-		    ctl_diag_msg(&inner, rc));
+	if ((rc = answer_header(hdr, peer, &h, d)) != CTL_OK)
 		goto out;
-	}
-	if (h.command != TVS_CMD_VERIFY_RESP) {
-		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: answered with "
-		    "command %u, expected a verify response (%d)", peer,
-		    h.command, TVS_CMD_VERIFY_RESP);
-		goto out;
-	}
-	if (h.length > TVS_RESPONSE_MAX) {
-		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer "
-		    "announces %u bytes, more than the %d a TVS answer can "
-		    "need; refused unread", peer, h.length, TVS_RESPONSE_MAX);
-		goto out;
-	}
 	memcpy(msg, hdr, sizeof(hdr));
 	if ((rc = read_exact(ssl, fd, msg + TVS_HEADER_LEN, h.length,
 	    deadline, peer, "the answer's body", d)) != CTL_OK)
 		goto out;
-	if ((rc = tvs_response_parse(msg, TVS_HEADER_LEN + h.length, &resp,
-	    &inner)) != CTL_OK) {
-		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: malformed "
-		    "answer: %s (is this port a TVS?)", peer,
-		    ctl_diag_msg(&inner, rc));
+	if ((rc = answer_parse(msg, TVS_HEADER_LEN + h.length, session, peer,
+	    out, d)) != CTL_OK)
 		goto out;
-	}
-	if (resp.session != session) {
-		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "TVS %s: the answer is "
-		    "for session %08x, the question was session %08x", peer,
-		    resp.session, session);
-		goto out;
-	}
-	*out = resp;
 	rc = CTL_OK;
 out:
 	if (ssl != NULL) {

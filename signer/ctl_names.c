@@ -7,11 +7,17 @@
 
 #include "ctl_err.h"
 
-static const struct {
-	unsigned code;
+/* A code of the format, its name, and a second spelling or a title. */
+struct named {
+	long code;
 	const char *name;
-	const char *title;
-} roles[] = {
+	const char *other;
+};
+
+#define NELEM(t) (sizeof(t) / sizeof((t)[0]))
+
+/* Roles: the name `show ctl` prints, and its long form. */
+static const struct named roles[] = {
 	{ CTL_ROLE_SAST, "SAST", "System Administrator Security Token" },
 	{ CTL_ROLE_CCM, "CCM", "CCM" },
 	{ CTL_ROLE_CCM_TFTP, "CCM+TFTP", "CCM+TFTP" },
@@ -21,40 +27,63 @@ static const struct {
 	{ CTL_ROLE_TVS, "TVS", "TVS" },
 };
 
-const char *
-ctl_role_name(unsigned role)
+/* Digests: our name, and OpenSSL's spelling, both accepted. */
+static const struct named digests[] = {
+	{ CTL_DIGEST_SHA1, "sha1", "SHA-1" },
+	{ CTL_DIGEST_SHA256, "sha256", "SHA-256" },
+	{ CTL_DIGEST_SHA512, "sha512", "SHA-512" },
+};
+
+/* The name (or, when OTHER, the other spelling) of CODE in T (N
+ * entries), or NULL when T has no such code. */
+static const char *
+name_of(const struct named *t, size_t n, long code, bool other)
 {
 	size_t i;
 
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (roles[i].code == role)
-			return roles[i].name;
+	for (i = 0; i < n; i++)
+		if (t[i].code == code)
+			return other ? t[i].other : t[i].name;
 	return NULL;
+}
+
+/* The entry of T (N entries) named S in any case (or spelt S the other
+ * way, when OTHER_TOO), or NULL. */
+static const struct named *
+by_name(const struct named *t, size_t n, const char *s, bool other_too)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (strcasecmp(s, t[i].name) == 0 ||
+		    (other_too && strcasecmp(s, t[i].other) == 0))
+			return &t[i];
+	return NULL;
+}
+
+const char *
+ctl_role_name(unsigned role)
+{
+	return name_of(roles, NELEM(roles), role, false);
 }
 
 const char *
 ctl_role_title(unsigned role)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (roles[i].code == role)
-			return roles[i].title;
-	return NULL;
+	return name_of(roles, NELEM(roles), role, true);
 }
 
 int
 ctl_role_parse(const char *s, uint16_t *role)
 {
-	size_t i;
+	const struct named *r = by_name(roles, NELEM(roles), s, false);
 	char *end;
 	unsigned long v;
 
-	for (i = 0; i < sizeof(roles) / sizeof(roles[0]); i++)
-		if (strcasecmp(s, roles[i].name) == 0) {
-			*role = (uint16_t)roles[i].code;
-			return CTL_OK;
-		}
+	if (r != NULL) {
+		*role = (uint16_t)r->code;
+		return CTL_OK;
+	}
 	/* A firewall (ASA) entry is written with the CCM role, as the CTL
 	 * client does. */
 	if (strcasecmp(s, "FIREWALL") == 0) {
@@ -71,16 +100,6 @@ ctl_role_parse(const char *s, uint16_t *role)
 	return CTL_ERR_USAGE;
 }
 
-static const struct {
-	int code;
-	const char *name;
-	const char *alt;
-} digests[] = {
-	{ CTL_DIGEST_SHA1, "sha1", "SHA-1" },
-	{ CTL_DIGEST_SHA256, "sha256", "SHA-256" },
-	{ CTL_DIGEST_SHA512, "sha512", "SHA-512" },
-};
-
 const EVP_MD *
 ctl_digest_md(int code)
 {
@@ -95,26 +114,18 @@ ctl_digest_md(int code)
 const char *
 ctl_digest_name(int code)
 {
-	size_t i;
-
-	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
-		if (digests[i].code == code)
-			return digests[i].name;
-	return NULL;
+	return name_of(digests, NELEM(digests), code, false);
 }
 
 int
 ctl_digest_parse(const char *s, int *code)
 {
-	size_t i;
+	const struct named *g = by_name(digests, NELEM(digests), s, true);
 
-	for (i = 0; i < sizeof(digests) / sizeof(digests[0]); i++)
-		if (strcasecmp(s, digests[i].name) == 0 ||
-		    strcasecmp(s, digests[i].alt) == 0) {
-			*code = digests[i].code;
-			return CTL_OK;
-		}
-	return CTL_ERR_USAGE;
+	if (g == NULL)
+		return CTL_ERR_USAGE;
+	*code = (int)g->code;
+	return CTL_OK;
 }
 
 int

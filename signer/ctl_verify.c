@@ -147,13 +147,40 @@ ctl_verify_with_key(const struct ctl_file *f, EVP_PKEY *key,
 	return rc;
 }
 
+/*
+ * Does field HAVE of record I (R) hold what GET reads from its
+ * certificate?  A field the record lacks is not checked.  A certificate
+ * the value cannot be read from is untrustworthy, unless memory ran out.
+ * BACKWARDS also accepts the bytes in reverse order.
+ */
+static int
+field_matches(const struct ctl_record *r, size_t i, const char *field,
+    struct ctl_bytes have, int (*get)(const X509 *, uint8_t **, size_t *),
+    bool backwards, struct ctl_diag *d)
+{
+	uint8_t *want = NULL;
+	size_t want_len;
+	int rc;
+
+	if (have.p == NULL)
+		return CTL_OK;
+	if ((rc = get(r->cert, &want, &want_len)) != CTL_OK)
+		return ctl_diag_set(d, rc == CTL_ERR_NOMEM ? rc :
+		    CTL_ERR_UNTRUSTED, "record %zu: the %s of its certificate "
+		    "cannot be read", i + 1, field);
+	rc = bytes_eq(have, want, want_len) ||
+	    (backwards && bytes_eq_reversed(have, want, want_len)) ? CTL_OK :
+	    ctl_diag_set(d, CTL_ERR_UNTRUSTED, "record %zu at byte %zu: %s "
+	    "does not match its CERTIFICATE", i + 1, r->off, field);
+	free(want);
+	return rc;
+}
+
 /* Does record R say what its certificate says? */
 static int
 check_record(const struct ctl_file *f, size_t i, struct ctl_diag *d)
 {
 	const struct ctl_record *r = &f->records[i];
-	uint8_t *want = NULL;
-	size_t want_len;
 	int rc;
 
 	if (r->cert_der.p != NULL && r->cert == NULL)
@@ -162,32 +189,11 @@ check_record(const struct ctl_file *f, size_t i, struct ctl_diag *d)
 		    r->off);
 	if (r->cert == NULL)
 		return CTL_OK;
-	if (r->public_key.p != NULL) {
-		if ((rc = ctl_cert_pubkey(r->cert, &want, &want_len)) != CTL_OK)
-			return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "record %zu: "
-			    "the certificate's public key cannot be read",
-			    i + 1);
-		rc = bytes_eq(r->public_key, want, want_len) ? CTL_OK :
-		    ctl_diag_set(d, CTL_ERR_UNTRUSTED, "record %zu at byte "
-		    "%zu: PUBLICKEY does not match the key in its CERTIFICATE",
-		    i + 1, r->off);
-		free(want);
-		if (rc != CTL_OK)
-			return rc;
-	}
-	if (r->serial.p != NULL) {
-		if ((rc = ctl_cert_serial(r->cert, &want, &want_len)) != CTL_OK)
-			return rc;
-		rc = bytes_eq(r->serial, want, want_len) ||
-		    bytes_eq_reversed(r->serial, want, want_len) ? CTL_OK :
-		    ctl_diag_set(d, CTL_ERR_UNTRUSTED, "record %zu at byte "
-		    "%zu: SERIALNUMBER does not match its CERTIFICATE",
-		    i + 1, r->off);
-		free(want);
-		if (rc != CTL_OK)
-			return rc;
-	}
-	return CTL_OK;
+	if ((rc = field_matches(r, i, "PUBLICKEY", r->public_key,
+	    ctl_cert_pubkey, false, d)) != CTL_OK)
+		return rc;
+	return field_matches(r, i, "SERIALNUMBER", r->serial, ctl_cert_serial,
+	    true, d);
 }
 
 int

@@ -4,10 +4,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include <winscard.h>
 
+#include "clock.h"
 #include "ctl_err.h"
 
 /* Bounded so that a misbehaving service cannot make us loop or allocate. */
@@ -151,21 +151,24 @@ card_in(const SCARD_READERSTATE *st, size_t n)
 	return NULL;
 }
 
-static unsigned long
-now_ms(void)
+/*
+ * The time left before DEADLINE as a SCardGetStatusChange() timeout:
+ * INFINITE is a DWORD's largest value, so a longer wait is cut just below
+ * it rather than turned into "forever" or wrapped into a short one.
+ */
+static DWORD
+pcsc_timeout(long long deadline)
 {
-	struct timespec ts;
+	unsigned long left = ctl_ms_left(deadline);
 
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000UL +
-	    (unsigned long)ts.tv_nsec / 1000000UL;
+	return left >= (unsigned long)INFINITE ? INFINITE - 1 : (DWORD)left;
 }
 
 int
 tok_pcsc_wait_card(unsigned long timeout_ms, char *reader, size_t readersz,
     struct ctl_diag *d)
 {
-	unsigned long deadline = now_ms() + timeout_ms, now;
+	long long deadline = ctl_deadline_ms(timeout_ms);
 	SCARD_READERSTATE st[READERS_MAX + 1];
 	SCARDCONTEXT sc = 0;
 	char *names = NULL;
@@ -198,9 +201,7 @@ tok_pcsc_wait_card(unsigned long timeout_ms, char *reader, size_t readersz,
 			st[i].dwCurrentState = st[i].dwEventState &
 			    ~(DWORD)SCARD_STATE_CHANGED;
 		/* ...then wait for a change: a card, or a reader (PnP). */
-		now = now_ms();
-		rv = SCardGetStatusChange(sc,
-		    (DWORD)(deadline > now ? deadline - now : 0), st,
+		rv = SCardGetStatusChange(sc, pcsc_timeout(deadline), st,
 		    (DWORD)nst);
 		if (rv != SCARD_S_SUCCESS)
 			break;

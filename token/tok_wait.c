@@ -7,20 +7,11 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "ctl_err.h"
 
 /* How often the PKCS#11 slot list is read again. */
 #define POLL_MS 1000UL
-
-static unsigned long
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (unsigned long)ts.tv_sec * 1000UL +
-	    (unsigned long)ts.tv_nsec / 1000000UL;
-}
 
 static void
 sleep_ms(unsigned long ms)
@@ -57,7 +48,8 @@ tok_wait_present(const char *module, unsigned long timeout_ms, char *what,
 {
 	struct ctl_diag mod_diag = { "" }, pcsc_diag = { "" };
 	struct tok_ctx *ctx = NULL;
-	unsigned long deadline = now_ms() + timeout_ms, now, slice;
+	long long deadline = ctl_deadline_ms(timeout_ms);
+	unsigned long slice;
 	char reader[256];
 	int r;
 
@@ -68,8 +60,7 @@ tok_wait_present(const char *module, unsigned long timeout_ms, char *what,
 			r = CTL_OK;
 			goto out;
 		}
-		now = now_ms();
-		slice = deadline > now ? deadline - now : 0;
+		slice = ctl_ms_left(deadline);
 		if (ctx != NULL && slice > POLL_MS)
 			slice = POLL_MS;
 		r = tok_pcsc_wait_card(slice, reader, sizeof(reader),
@@ -93,7 +84,7 @@ tok_wait_present(const char *module, unsigned long timeout_ms, char *what,
 		/* pcscd absent: pcsc returned at once, so wait here. */
 		if (r == CTL_ERR_NOT_FOUND)
 			sleep_ms(slice);
-		if (now_ms() >= deadline) {
+		if (ctl_ms_left(deadline) == 0) {
 			r = ctl_diag_set(d, CTL_ERR_TIMEOUT,
 			    "no token or card appeared within %lu seconds "
 			    "(watched: %s%s%s)", timeout_ms / 1000,

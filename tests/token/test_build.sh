@@ -11,16 +11,7 @@ mock=$2
 d=$TOK_TEST_DIR
 softhsm=/usr/lib/softhsm/libsofthsm2.so
 spy=/usr/lib/x86_64-linux-gnu/pkcs11-spy.so
-fail() { echo "FAIL: $*"; exit 1; }
-ok() { echo "ok - $*"; }
-
-expect_rc() {   # WANT COMMAND...
-	want=$1
-	shift
-	rc=0
-	"$@" >"$d/out" 2>"$d/err" </dev/null || rc=$?
-	[ "$rc" -eq "$want" ] || { cat "$d/out" "$d/err"; fail "$* exited $rc, want $want"; }
-}
+. "$(dirname "$0")/lib.sh"
 
 s1="pkcs11:token=SAST1;pin-source=file:$d/SAST1.pin"
 openssl req -x509 -newkey rsa:2048 -nodes -days 30 -subj "/CN=cucm-pub/O=Lab" \

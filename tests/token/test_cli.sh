@@ -8,16 +8,7 @@ ctl=$1
 d=$TOK_TEST_DIR
 CTLCLIENT_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
 export CTLCLIENT_PKCS11_MODULE
-fail() { echo "FAIL: $*"; exit 1; }
-
-# expect_rc WANT COMMAND...: runs COMMAND, output in $d/out and $d/err.
-expect_rc() {
-	want=$1
-	shift
-	rc=0
-	"$@" >"$d/out" 2>"$d/err" || rc=$?
-	[ "$rc" -eq "$want" ] || { cat "$d/out" "$d/err"; fail "$* exited $rc, want $want"; }
-}
+. "$(dirname "$0")/lib.sh"
 
 # tokens --json parses and lists both tokens with their certificates.
 expect_rc 0 "$ctl" tokens --json

@@ -7,7 +7,7 @@
 set -eu
 
 ctl=$1
-skip() { echo "SKIP: $*"; exit 77; }
+. "$(dirname "$0")/lib.sh"
 command -v pcscd >/dev/null || skip "pcscd missing (package pcscd)"
 command -v vicc >/dev/null || skip "vicc missing (package vsmartcard-vpicc)"
 [ -r /etc/reader.conf.d/vpcd ] || skip "vpcd missing (package vsmartcard-vpcd)"
@@ -29,7 +29,6 @@ cleanup() {
 	rm -rf "$t"
 }
 trap cleanup EXIT INT TERM
-fail() { echo "FAIL: $*"; exit 1; }
 
 # Only PC/SC is watched: no PKCS#11 module.
 CTLCLIENT_PKCS11_MODULE=/nonexistent/none.so

@@ -8,7 +8,8 @@ set -eu
 
 tool=$1
 spy=/usr/lib/x86_64-linux-gnu/pkcs11-spy.so
-[ -r "$spy" ] || { echo "SKIP: $spy missing (package opensc-pkcs11)"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+[ -r "$spy" ] || skip "$spy missing (package opensc-pkcs11)"
 uri="pkcs11:token=SAST2;pin-source=file:$TOK_TEST_DIR/SAST2.pin"
 PKCS11SPY=/usr/lib/softhsm/libsofthsm2.so
 export PKCS11SPY

@@ -7,8 +7,8 @@ set -eu
 
 ctl=$1
 fixture=$2
-command -v umockdev-run >/dev/null ||
-    { echo "SKIP: umockdev-run missing (package umockdev)"; exit 77; }
+. "$(dirname "$0")/lib.sh"
+command -v umockdev-run >/dev/null || skip "umockdev-run missing (package umockdev)"
 CTLCLIENT_PKCS11_MODULE=/usr/lib/softhsm/libsofthsm2.so
 export CTLCLIENT_PKCS11_MODULE
 # umockdev preloads its library ahead of the sanitizer runtime (CTL_SANITIZE).

@@ -298,24 +298,6 @@ test_bad_files(void **state)
 	free(b);
 }
 
-/* A header of VERSION and HEADERLENGTH, then N minimal records. */
-static uint8_t *
-tiny_records(size_t n, size_t *len)
-{
-	static const uint8_t hdr[] = { 1, 0, 2, 1, 2, 2, 0, 2, 0, 10 };
-	static const uint8_t rec[] = { 1, 0, 2, 0, 10, 4, 0, 2, 0, 3 };
-	uint8_t *b;
-	size_t i;
-
-	*len = sizeof(hdr) + n * sizeof(rec);
-	b = malloc(*len);
-	assert_non_null(b);
-	memcpy(b, hdr, sizeof(hdr));
-	for (i = 0; i < n; i++)
-		memcpy(b + sizeof(hdr) + i * sizeof(rec), rec, sizeof(rec));
-	return b;
-}
-
 static void
 test_record_count_limit(void **state)
 {
@@ -325,12 +307,14 @@ test_record_count_limit(void **state)
 	size_t len;
 
 	(void)state;
-	b = tiny_records(CTL_MAX_RECORDS, &len);
+	b = tb_tiny_records(CTL_MAX_RECORDS, &len);
+	assert_non_null(b);
 	assert_int_equal(ctl_parse(b, len, &f, NULL), CTL_OK);
 	assert_int_equal(f->nrecords, CTL_MAX_RECORDS);
 	ctl_free(f);
 	free(b);
-	b = tiny_records(CTL_MAX_RECORDS + 1, &len);
+	b = tb_tiny_records(CTL_MAX_RECORDS + 1, &len);
+	assert_non_null(b);
 	assert_int_equal(ctl_parse(b, len, &f, &d), CTL_ERR_TOO_BIG);
 	assert_non_null(strstr(d.msg, "more than 256 records"));
 	assert_null(f);
@@ -357,37 +341,15 @@ test_file_size_limit(void **state)
 static void
 test_valid_odd_shapes(void **state)
 {
-	/* VERSION, HEADERLENGTH, a flat SIGNERID (2-byte value giving the
-	 * length of the fields after it), a nested SIGNATUREINFO, padding
-	 * inside the header, an unknown header tag; then a record whose
-	 * RECORDLENGTH comes last and which carries an unknown tag. */
-	static const uint8_t odd[] = {
-		1, 0, 2, 1, 2,
-		2, 0, 2, 0, 48,
-		3, 0, 2, 0, 14,                 /* flat SIGNERID: 14 bytes */
-		  4, 0, 2, 'S', 0,
-		  5, 0, 1, 0x42,
-		  6, 0, 2, 'C', 0,
-		7, 0, 8,                        /* nested SIGNATUREINFO */
-		  8, 0, 1, 2,
-		  13,                           /* padding inside */
-		  9, 0, 0,                      /* empty SIGNATUREALGOINFO */
-		13,
-		99, 0, 1, 7,                    /* unknown header tag */
-		13, 13, 13,
-		/* record at 48 */
-		4, 0, 2, 0, 21,
-		77, 0, 2, 0xaa, 0xbb,           /* unknown record tag */
-		10, 0, 4, 10, 0, 0, 1,
-		1, 0, 2, 0, 22,
-	};
+	size_t len;
+	const uint8_t *odd = tb_odd_shapes(&len);
 	struct ctl_file *f = NULL;
 	struct ctl_diag d;
 
 	(void)state;
 	ctl_diag_clear(&d);
-	assert_int_equal(sizeof(odd), 70);
-	if (ctl_parse(odd, sizeof(odd), &f, &d) != CTL_OK)
+	assert_int_equal(len, 70);
+	if (ctl_parse(odd, len, &f, &d) != CTL_OK)
 		fail_msg("odd shapes: %s", d.msg);
 	assert_int_equal(f->hdr.header_length, 48);
 	assert_string_equal(f->hdr.signer_name, "S");

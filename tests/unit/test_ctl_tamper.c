@@ -20,24 +20,8 @@
 #include "ctl.h"
 #include "ctl_err.h"
 #include "ctl_verify.h"
+#include "seedfixture.h"
 #include "testbuild.h"
-
-static struct seed_certs seed;
-
-static int
-setup(void **state)
-{
-	(void)state;
-	return seed_certs_make(&seed);
-}
-
-static int
-teardown(void **state)
-{
-	(void)state;
-	seed_certs_free(&seed);
-	return 0;
-}
 
 /* Is byte I inside a value whose change keeps the file well-formed? */
 static bool
@@ -252,5 +236,5 @@ main(void)
 		cmocka_unit_test(test_untrustworthy),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, seed_setup, seed_teardown);
 }

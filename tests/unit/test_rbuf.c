@@ -127,9 +127,9 @@ test_hex_parse(void **state)
 		int want;
 	} rows[] = {
 		{ "00ff7Aa0", 4, 0 },
-		{ "00ff7Aa", 4, -1 },      /* one digit short */
-		{ "00ff7Aa00", 4, -1 },    /* one digit long */
-		{ "00fg7Aa0", 4, -1 },     /* not hex */
+		{ "00ff7Aa", 4, CTL_ERR_USAGE },   /* one digit short */
+		{ "00ff7Aa00", 4, CTL_ERR_USAGE }, /* one digit long */
+		{ "00fg7Aa0", 4, CTL_ERR_USAGE },  /* not hex */
 		{ "", 0, 0 },
 	};
 	uint8_t out[4];

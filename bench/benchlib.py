@@ -1,0 +1,70 @@
+"""Helpers the benchmark scripts share: free loopback ports, a local
+cluster started and stopped, and the time a command takes."""
+import os
+import random
+import socket
+import subprocess
+import sys
+import time
+
+
+def free_base(nodes=1, tcp=3, udp=0):
+    """A port base at which node I (127.0.0.(2+I)) can bind the ports
+    base + 10*I + K: TCP for the first TCP values of K, UDP for the UDP
+    ones after them.  Exits when none is found."""
+    for _ in range(200):
+        base = random.randrange(20000, 60000, 10)
+        socks = []
+        try:
+            for i in range(nodes):
+                for k in range(tcp + udp):
+                    kind = socket.SOCK_STREAM if k < tcp else socket.SOCK_DGRAM
+                    s = socket.socket(socket.AF_INET, kind)
+                    socks.append(s)
+                    s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
+            return base
+        except OSError:
+            pass
+        finally:
+            for s in socks:
+                s.close()
+    raise SystemExit("no free port range on 127.0.0.x")
+
+
+def start_cluster(pubd, directory, nodes, base, *init_args):
+    """Initialises and starts an NODES-node cluster in DIRECTORY, ports
+    from BASE; returns the ctlclient options that reach its publisher as
+    its administrator."""
+    subprocess.run([pubd, "init", directory, "--nodes", str(nodes), "--port",
+                    str(base), *init_args], check=True,
+                   stdout=subprocess.DEVNULL)
+    subprocess.run([pubd, "start", directory], check=True,
+                   stdout=subprocess.DEVNULL)
+    return ["--server", f"127.0.0.2:{base}", "--user", "admin",
+            "--password-file", os.path.join(directory, "admin.password"),
+            "--cafile", os.path.join(directory, "trust.pem")]
+
+
+def stop_cluster(pubd, directory):
+    """Stops the cluster in DIRECTORY, quietly, whatever its state."""
+    subprocess.run([pubd, "stop", directory], stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+
+
+def timed(cmd, **kw):
+    """Seconds CMD takes to run to success, its output discarded; KW goes
+    to subprocess.run."""
+    t = time.perf_counter()
+    subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, **kw)
+    return time.perf_counter() - t
+
+
+def build_and_runs(usage, default_runs):
+    """BUILD_DIR [RUNS] from the command line, USAGE printed without them;
+    returns the build directory's ctlclient and ctlpublisherd, and RUNS."""
+    if len(sys.argv) < 2:
+        raise SystemExit(usage)
+    build = os.path.abspath(sys.argv[1])
+    runs = int(sys.argv[2]) if len(sys.argv) > 2 else default_runs
+    return (os.path.join(build, "ctlclient", "ctlclient"),
+            os.path.join(build, "publisher", "ctlpublisherd"), runs)
