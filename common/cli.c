@@ -7,16 +7,23 @@
 
 static const char *program = "ctl";
 
+/* "PROG: " and KIND (empty, or "warning: "), then the message. */
+static void
+say(const char *kind, const char *fmt, va_list ap)
+{
+	fprintf(stderr, "%s: %s", program, kind);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
 void
 cli_error(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: ", program);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 void
@@ -24,31 +31,40 @@ cli_warn(const char *fmt, ...)
 {
 	va_list ap;
 
-	fprintf(stderr, "%s: warning: ", program);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	say("warning: ", fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
-/* The option getopt_long() just refused: "--name" (without any "=value")
- * when the word was a long option, else "-c". */
-static void
-bad_option_name(int argc, char **argv, char *buf, size_t size)
+/*
+ * Whether the option getopt_long() just refused is the long option in
+ * word W: for an unknown one optopt is 0; for one missing its value it
+ * is that option's val.  A short option refused inside a cluster
+ * ("-xq") leaves optind on its word, so the word before it, which may
+ * be a long option, must not be taken for it.
+ */
+static int
+refused_long(const char *w, const struct option *longopts)
 {
-	const char *w = optind >= 1 && optind <= argc ? argv[optind - 1] :
-	    NULL;
+	size_t n;
 
-	if (w != NULL && strncmp(w, "--", 2) == 0)
-		snprintf(buf, size, "%.*s", (int)strcspn(w, "="), w);
-	else
-		snprintf(buf, size, "-%c", optopt);
+	if (w == NULL || strncmp(w, "--", 2) != 0)
+		return 0;
+	if (optopt == 0)
+		return 1;
+	n = strcspn(w + 2, "=");
+	for (; longopts->name != NULL; longopts++)
+		if (strncmp(longopts->name, w + 2, n) == 0 &&
+		    longopts->flag == NULL && longopts->val == optopt)
+			return 1;
+	return 0;
 }
 
 int
 cli_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
+	const char *w;
 	char name[64];
 	int c, long_word;
 
@@ -57,11 +73,15 @@ cli_getopt(int argc, char **argv, const char *shortopts,
 	c = getopt_long(argc, argv, shortopts, longopts, NULL);
 	if (c != '?')
 		return c;
-	bad_option_name(argc, argv, name, sizeof(name));
+	w = optind >= 1 && optind <= argc ? argv[optind - 1] : NULL;
+	long_word = refused_long(w, longopts);
+	if (long_word)
+		snprintf(name, sizeof(name), "%.*s", (int)strcspn(w, "="), w);
+	else
+		snprintf(name, sizeof(name), "-%c", optopt);
 	/* A known option without its value: getopt names it in optopt (the
 	 * long option's value, or the letter of a short one it knows). */
-	long_word = name[1] == '-';
-	if (optopt != 0 && long_word && strchr(argv[optind - 1], '=') != NULL)
+	if (optopt != 0 && long_word && strchr(w, '=') != NULL)
 		cli_error("%s: option '%s' takes no value (see %s %s --help)",
 		    argv[0], name, program, argv[0]);
 	else if (optopt != 0 && (long_word ||

@@ -9,11 +9,8 @@
 #    refused before the PIN is asked, and nothing changes.
 #   test_doc_claims.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
-here=$(cd "$(dirname "$0")" && pwd)
-. "$here/../cluster/lib.sh"
-
-make_tokens
-make_cluster 3
+. "$(dirname "$0")/../cluster/lib.sh"
+make_tokens && make_cluster 3
 
 # cert_of NODE: the SHA1 of NODE's CallManager certificate now.
 cert_of() {
