@@ -64,6 +64,13 @@ int
 cli_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts)
 {
+	return cli_getopt_named(argv[0], argc, argv, shortopts, longopts);
+}
+
+int
+cli_getopt_named(const char *cmd, int argc, char **argv,
+    const char *shortopts, const struct option *longopts)
+{
 	const char *w;
 	char name[64];
 	int c, long_word;
@@ -83,14 +90,14 @@ cli_getopt(int argc, char **argv, const char *shortopts,
 	 * long option's value, or the letter of a short one it knows). */
 	if (optopt != 0 && long_word && strchr(w, '=') != NULL)
 		cli_error("%s: option '%s' takes no value (see %s %s --help)",
-		    argv[0], name, program, argv[0]);
+		    cmd, name, program, cmd);
 	else if (optopt != 0 && (long_word ||
 	    strchr(shortopts, optopt) != NULL))
 		cli_error("%s: option '%s' needs a value (see %s %s --help)",
-		    argv[0], name, program, argv[0]);
+		    cmd, name, program, cmd);
 	else
 		cli_error("%s: unrecognized option '%s' (see %s %s --help)",
-		    argv[0], name, program, argv[0]);
+		    cmd, name, program, cmd);
 	return '?';
 }
 

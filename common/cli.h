@@ -44,4 +44,9 @@ void cli_warn(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 int cli_getopt(int argc, char **argv, const char *shortopts,
     const struct option *longopts);
 
+/* cli_getopt() for a subcommand, whose ARGV[0] alone does not name it:
+ * CMD is what the message names, e.g. "migrate to-tokens". */
+int cli_getopt_named(const char *cmd, int argc, char **argv,
+    const char *shortopts, const struct option *longopts);
+
 #endif
