@@ -72,6 +72,23 @@ print_summary(const char *path, const uint8_t *file, size_t len,
 	free(name);
 }
 
+/*
+ * What is allowed but rarely meant: phones and the publisher fetch only
+ * CTLFile.tlv and ITLFile.tlv, and a CTL holding only its signer's record
+ * names no server a phone could trust.
+ */
+static void
+warn_unusual(const struct ctl_build_opts *o, size_t nentries)
+{
+	if (strcmp(o->filename, "CTLFile.tlv") != 0 &&
+	    strcmp(o->filename, "ITLFile.tlv") != 0)
+		cli_warn("--filename %s: phones and the publisher look only for "
+		    "CTLFile.tlv and ITLFile.tlv", o->filename);
+	if (nentries == 0)
+		cli_warn("no --entry: the file will hold only the signer's "
+		    "record");
+}
+
 static int
 parse_u32(const char *s, uint32_t *v)
 {
@@ -120,7 +137,7 @@ cmd_build(int argc, char **argv)
 	if ((entry_args = calloc((size_t)argc, sizeof(*entry_args))) == NULL)
 		goto nomem;
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:h", opts)) != -1) {
 		switch (c) {
 		case 'o': out_path = optarg; break;
 		case 's': signer = optarg; break;
@@ -151,15 +168,17 @@ cmd_build(int argc, char **argv)
 		case 'm': src.module = optarg; break;
 		case 'F': src.login.allow_final_try = 1; break;
 		case 'h': usage(stdout); status = EXIT_OK; goto out;
-		default: usage(stderr); goto out;
+		default: goto out;
 		}
 	}
-	if (optind != argc || out_path == NULL || signer == NULL) {
-		if (optind != argc)
-			cli_error("unexpected argument '%s'", argv[optind]);
-		else
-			cli_error("build needs -o OUT and --signer SIGNER");
-		usage(stderr);
+	if (optind != argc) {
+		cli_error("build: unexpected argument '%s' (see ctlclient build "
+		    "--help)", argv[optind]);
+		goto out;
+	}
+	if (out_path == NULL || signer == NULL) {
+		cli_error("build needs -o OUT and --signer SIGNER (see ctlclient "
+		    "build --help)");
 		goto out;
 	}
 	if (n > CTL_MAX_RECORDS) {
@@ -167,6 +186,7 @@ cmd_build(int argc, char **argv)
 		    "hold", n, CTL_MAX_RECORDS);
 		goto out;
 	}
+	warn_unusual(&o, n);
 	if (!have_ts)
 		o.timestamp = (uint32_t)time(NULL);
 	for (i = 0; i < n; i++) {

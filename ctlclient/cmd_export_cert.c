@@ -73,14 +73,14 @@ cmd_export_cert(int argc, char **argv)
 	int c, der = 0, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "o:", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "o:", longopts)) != -1) {
 		switch (c) {
 		case 't': uri = optarg; break;
 		case 'o': out = optarg; break;
 		case 'D': der = 1; break;
 		case 'm': module = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (uri == NULL || out == NULL || optind != argc) {

@@ -41,15 +41,15 @@ cmd_show(int argc, char **argv)
 	int c, json = 0, rc, status = EXIT_INVALID;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1) {
-		usage(stderr);
+		cli_error("show needs one FILE (see ctlclient show --help)");
 		return EXIT_INVALID;
 	}
 	ctl_diag_clear(&d);

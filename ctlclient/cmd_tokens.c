@@ -318,12 +318,12 @@ cmd_tokens(int argc, char **argv)
 	int c, json = 0, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 'j': json = 1; break;
 		case 'm': module = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (optind != argc) {

@@ -36,7 +36,9 @@ usage(FILE *out)
 	    "  --tls1.0          ask as a 7900-series phone: TLS 1.0 only\n"
 	    "  --timeout-ms MS   TVS connection, handshake, answer (default %d)\n\n"
 	    "Exit status: 0 the phone accepts NEW, 1 it rejects it, 2 bad\n"
-	    "usage or an unreadable OLD.\n", TVS_ASK_DEFAULT_DEVICE,
+	    "usage, or a NEW or OLD that cannot be read or is not a valid\n"
+	    ".tlv file.  Which check to trust when: docs/user-guide.md,\n"
+	    "\"Which check to trust when\".\n", TVS_ASK_DEFAULT_DEVICE,
 	    TVS_DEFAULT_TIMEOUT_MS);
 }
 
@@ -176,7 +178,7 @@ cmd_verify(int argc, char **argv)
 	tv.timeout_ms = TVS_DEFAULT_TIMEOUT_MS;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'i': old_path = optarg; break;
 		case 'j': json = 1; break;
@@ -194,12 +196,12 @@ cmd_verify(int argc, char **argv)
 				return EXIT_INVALID;
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1 || old_path == NULL) {
-		cli_error("verify needs NEW and --installed OLD (or none)");
-		usage(stderr);
+		cli_error("verify needs NEW and --installed OLD (or none) (see "
+		    "ctlclient verify --help)");
 		return EXIT_INVALID;
 	}
 	if (tv.wanted != (tv.cafile != NULL)) {
@@ -215,12 +217,13 @@ cmd_verify(int argc, char **argv)
 		goto out;
 	}
 	memset(&t, 0, sizeof(t));
+	/* A NEW that cannot be read is a mistake to fix, not a verdict:
+	 * exit 1 is kept for a phone's refusal of a real file. */
 	if ((rc = ctl_load(new_path, &newf, &d)) != CTL_OK) {
-		/* A file that does not parse is one no phone accepts. */
-		snprintf(t.reason, sizeof(t.reason), "%s",
-		    ctl_diag_msg(&d, rc));
-		t.new_signer = t.installed_match = -1;
-	} else if ((rc = ctl_trust_direct(oldf, newf, &t, &d)) != CTL_OK) {
+		cli_error("%s", ctl_diag_msg(&d, rc));
+		goto out;
+	}
+	if ((rc = ctl_trust_direct(oldf, newf, &t, &d)) != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		goto out;
 	}

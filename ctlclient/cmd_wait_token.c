@@ -50,7 +50,7 @@ cmd_wait_token(int argc, char **argv)
 	int c, r;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "", longopts)) != -1) {
 		switch (c) {
 		case 't':
 			errno = 0;
@@ -65,7 +65,7 @@ cmd_wait_token(int argc, char **argv)
 			break;
 		case 'm': module = optarg; break;
 		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return 2;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (optind != argc) {

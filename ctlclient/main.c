@@ -14,7 +14,7 @@ static const struct cli_command commands[] = {
 	{ "wait-token", cmd_wait_token, "wait until a token is inserted" },
 	{ "status", cmd_status, "show the cluster: security mode, CTL, every node" },
 	{ "fetch", cmd_fetch, "download the cluster's CTL file" },
-	{ "migrate", cmd_migrate, "to-tokenless, to-tokens, regenerate: the seed's migrations" },
+	{ "migrate", cmd_migrate, "to-tokenless, to-tokens, regenerate: change who signs the CTL" },
 	{ "preflight", cmd_preflight, "would the cluster's phones accept a new CTL?" },
 	{ "upload", cmd_upload, "upload a signed CTL file to every node" },
 	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },

@@ -167,4 +167,40 @@ expect_rc 0 "show it" "$CTL" show --json auto.tlv
 python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); r=j["records"]; assert [x["role"] for x in r]==["SAST","CCM"] and r[0]["signer"] and r[0]["dns_name"]=="" and not r[0]["has_signature_field"]' "$WORK/out" \
 	&& pass "signer written first as a token-style SAST record" || fail "auto SAST record"
 
+
+# A bad option: one line naming it and --help, exit 2, no usage dump.
+for cmd in show build verify tokens export-cert wait-token; do
+	expect_rc 2 "$cmd with a misspelt option" "$CTL" "$cmd" --jsn
+	expect_in "$WORK/err" "^ctlclient: $cmd: unrecognized option '--jsn' \(see ctlclient $cmd --help\)$" "$cmd: the bad option named, with --help"
+	[ "$(wc -l < "$WORK/err")" -eq 1 ] && pass "$cmd: one line" || fail "$cmd --jsn: $(wc -l < "$WORK/err") lines"
+done
+expect_rc 2 "build with --entry missing its value" "$CTL" build -o x.tlv --signer "$C/pub.key.pem" --entry
+expect_in "$WORK/err" "^ctlclient: build: option '--entry' needs a value" "missing value: named"
+expect_rc 2 "show --json=1" "$CTL" show --json=1 tokenless.tlv
+expect_in "$WORK/err" "option '--json' takes no value" "a value given to a flag: named"
+
+# verify: a NEW that cannot be read or is not a .tlv file is exit 2, not a
+# verdict; a real refusal stays exit 1.
+expect_rc 2 "verify a missing NEW" "$CTL" verify nosuch.tlv --installed tokenless.tlv
+expect_in "$WORK/err" "^ctlclient: nosuch.tlv: cannot open" "missing NEW: named on stderr"
+if grep -q REJECTED "$WORK/out"; then fail "missing NEW printed a verdict"; else pass "missing NEW: no verdict"; fi
+expect_rc 2 "verify a garbage NEW" "$CTL" verify garbage.tlv --installed tokenless.tlv
+expect_rc 2 "verify --json a truncated NEW" "$CTL" verify --json truncated.tlv --installed none
+[ ! -s "$WORK/out" ] && pass "truncated NEW: no JSON verdict" || fail "truncated NEW printed a verdict"
+expect_rc 2 "verify against a missing OLD" "$CTL" verify tokenless.tlv --installed nosuch.tlv
+expect_rc 1 "verify still rejects a tampered NEW with exit 1" "$CTL" verify tampered.tlv --installed tokenless.tlv
+
+# build: unusual file names and a file of only its signer are warned
+# about, on one stderr line each, and still built.
+expect_rc 0 "build --filename other.tlv" "$CTL" build -o other.tlv --filename other.tlv --signer "$C/pub.key.pem" --entry "role=CCM,cert=$C/sub1.pem,dns=x"
+expect_in "$WORK/err" "^ctlclient: warning: --filename other.tlv: phones and the publisher look only for CTLFile.tlv and ITLFile.tlv$" "unusual --filename: warned"
+[ "$(wc -l < "$WORK/err")" -eq 1 ] && pass "one warning line" || fail "$(wc -l < "$WORK/err") stderr lines"
+[ -s other.tlv ] && pass "built anyway" || fail "other.tlv not written"
+expect_rc 0 "build without --entry" "$CTL" build -o lonely.tlv --signer "$C/pub.key.pem"
+expect_in "$WORK/err" "^ctlclient: warning: no --entry: the file will hold only the signer's record$" "no --entry: warned"
+expect_rc 0 "build the ITL by its name" "$CTL" build -o ITL2.tlv --filename ITLFile.tlv --signer "$C/pub.key.pem" --entry "role=TVS,cert=$C/capf.pem,dns=$PUB"
+[ ! -s "$WORK/err" ] && pass "ITLFile.tlv with entries: no warning" || fail "unexpected warning: $(cat "$WORK/err")"
+expect_rc 0 "build a CTL by its name" tokenless plain.tlv
+[ ! -s "$WORK/err" ] && pass "CTLFile.tlv with entries: no warning" || fail "unexpected warning: $(cat "$WORK/err")"
+
 finish
