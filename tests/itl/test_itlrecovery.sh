@@ -6,26 +6,11 @@
 # `status` say, and `stop` leaving no TFTP server behind.
 #   test_itlrecovery.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
-. "$(dirname "$0")/../cluster/lib.sh"
+. "$(dirname "$0")/lib.sh"
 
-itl_sha1() {    # NODE: the SHA1 of its ITLFile.tlv, or none
-	local f="$DIR/nodes/$1/tftp/ITLFile.tlv"
-	if [ -f "$f" ]; then sha1sum "$f" | cut -d' ' -f1; else echo none; fi
-}
 node_ip() { echo "127.0.0.$((2 + $1))"; }
 tftp_port() { echo $((BASE + 10 * $1 + 3)); }
 
-# wait_for SECONDS COMMAND...: until COMMAND succeeds.
-wait_for() {
-	local t=$(($1 * 10))
-	shift
-	while [ "$t" -gt 0 ]; do
-		"$@" && return 0
-		sleep 0.1
-		t=$((t - 1))
-	done
-	return 1
-}
 all_hold() {    # SHA1: every node holds that ITL
 	local n
 	for n in cucm-pub cucm-sub1 cucm-sub2; do
@@ -42,30 +27,10 @@ pub=$(itl_sha1 cucm-pub)
 	pass "the ITL is world-readable (0644), as TFTP needs" || fail "ITL mode"
 
 expect_rc 0 "show --json reads the ITL" $CTL show --json "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv"
-python3 - "$WORK/out" "$DIR" <<'PY' && pass "ITL: ITLRecovery as the signing SAST, CCM+TFTP and TVS of every node, CAPF" || fail "ITL records"
-import json, subprocess, sys
-j = json.load(open(sys.argv[1]))
-def fp(node, purpose):
-    out = subprocess.run(["openssl", "x509", "-in",
-                          f"{sys.argv[2]}/nodes/{node}/{purpose}.pem",
-                          "-noout", "-fingerprint", "-sha1"],
-                         capture_output=True, text=True, check=True).stdout
-    return out.strip().split("=")[1].replace(":", "").lower()
-assert j["kind"] == "ITL" and j["filename"] == "ITLFile.tlv", j["kind"]
-assert j["signature_valid"] and j["digest"] == "sha1", j
-want = [("SAST", "cucm-pub", "ITLRecovery"), ("CCM+TFTP", "cucm-pub", "CallManager"),
-        ("CAPF", "cucm-pub", "CAPF"), ("TVS", "cucm-pub", "TVS"),
-        ("CCM+TFTP", "cucm-sub1", "CallManager"), ("TVS", "cucm-sub1", "TVS"),
-        ("CCM+TFTP", "cucm-sub2", "CallManager"), ("TVS", "cucm-sub2", "TVS")]
-got = [(r["role"], r["dns_name"]) for r in j["records"]]
-assert got == [(w[0], w[1]) for w in want], got
-ips = {"cucm-pub": "127.0.0.2", "cucm-sub1": "127.0.0.3", "cucm-sub2": "127.0.0.4"}
-for r, w in zip(j["records"], want):
-    assert r["cert_sha1"] == fp(w[1], w[2]), w
-    assert r["ip"] == ips[w[1]], r
-assert [r["signer"] for r in j["records"]] == [True] + [False] * 7
-assert j["signer"]["name"].startswith("CN=ITLRECOVERY_cucm-pub;"), j["signer"]
-PY
+check_itl "$WORK/out" --ips "CN=ITLRECOVERY_cucm-pub;" SAST:cucm-pub:ITLRecovery \
+	CCM+TFTP:cucm-pub:CallManager CAPF:cucm-pub:CAPF TVS:cucm-pub:TVS \
+	CCM+TFTP:cucm-sub1:CallManager TVS:cucm-sub1:TVS CCM+TFTP:cucm-sub2:CallManager TVS:cucm-sub2:TVS &&
+	pass "ITL: ITLRecovery as the signing SAST, CCM+TFTP and TVS of every node, CAPF" || fail "ITL records"
 
 expect_rc 0 "show reads the ITL as text" $CTL show "$DIR/nodes/cucm-pub/tftp/ITLFile.tlv"
 expect_in "$WORK/out" "^The checksum value of the ITL file:" "show: checksum of the ITL file"

@@ -30,7 +30,8 @@
 
 #define NODES 3
 
-static char *top, *cdir;
+static struct pt_cluster cl;
+static char *cdir;
 static struct pub_state *st;
 static struct pub_node *nodes;
 static size_t nnodes;
@@ -38,17 +39,14 @@ static size_t nnodes;
 static int
 setup(void **state)
 {
-	struct pub_init_opts o = { NODES, 2444, PUB_TVS_TLS12,
-	    PUB_ITL_ITLRECOVERY };
 	struct ctl_diag d = { "" };
 
 	(void)state;
-	if ((top = pt_tempdir("itl")) == NULL ||
-	    (cdir = pt_path(top, "c", NULL)) == NULL)
+	if (pt_cluster_make("itl", NODES, &cl) != 0)
 		return -1;
-	if (pub_init(cdir, &o, &d) != CTL_OK ||
-	    pub_state_open(cdir, &st, &d) != CTL_OK ||
-	    pub_node_list(st, &nodes, &nnodes, &d) != CTL_OK) {
+	cdir = cl.dir;
+	st = cl.st;
+	if (pub_node_list(st, &nodes, &nnodes, &d) != CTL_OK) {
 		fprintf(stderr, "setup: %s\n", d.msg);
 		return -1;
 	}
@@ -60,9 +58,7 @@ teardown(void **state)
 {
 	(void)state;
 	free(nodes);
-	pub_state_close(st);
-	free(cdir);
-	pt_rmtree(top);
+	pt_cluster_free(&cl);
 	return 0;
 }
 

@@ -8,6 +8,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ctl_err.h"
+#include "pub_init.h"
+#include "pub_state.h"
+
 char *
 pt_tempdir(const char *tag)
 {
@@ -82,4 +86,32 @@ pt_count_prefix(const char *dir, const char *prefix)
 			n++;
 	closedir(dp);
 	return n;
+}
+
+int
+pt_cluster_make(const char *tag, unsigned nodes, struct pt_cluster *c)
+{
+	struct pub_init_opts o = { nodes, 2444, PUB_TVS_TLS12,
+	    PUB_ITL_ITLRECOVERY };
+	struct ctl_diag d = { "" };
+
+	memset(c, 0, sizeof(*c));
+	if ((c->top = pt_tempdir(tag)) == NULL ||
+	    (c->dir = pt_path(c->top, "c", NULL)) == NULL)
+		return -1;
+	if (pub_init(c->dir, &o, &d) != CTL_OK ||
+	    pub_state_open(c->dir, &c->st, &d) != CTL_OK) {
+		fprintf(stderr, "setup: %s\n", d.msg);
+		return -1;
+	}
+	return 0;
+}
+
+void
+pt_cluster_free(struct pt_cluster *c)
+{
+	pub_state_close(c->st);
+	free(c->dir);
+	pt_rmtree(c->top);
+	memset(c, 0, sizeof(*c));
 }

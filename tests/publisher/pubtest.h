@@ -1,5 +1,5 @@
 /* Helpers for the publisher tests: temporary directories that are
- * removed afterwards, file modes, whole-file reads. */
+ * removed afterwards, file modes, whole-file reads, a whole cluster. */
 #ifndef PUBTEST_H
 #define PUBTEST_H
 
@@ -25,5 +25,25 @@ char *pt_path(const char *a, const char *b, const char *c);
 
 /* How many entries of DIR start with PREFIX. */
 int pt_count_prefix(const char *dir, const char *prefix);
+
+struct pub_state;
+
+/* A cluster made by pub_init() in a temporary directory, its state open. */
+struct pt_cluster {
+	char *top;               /* the temporary directory */
+	char *dir;               /* the cluster: TOP/c */
+	struct pub_state *st;
+};
+
+/*
+ * Makes a cluster of NODES nodes (ITL signed by ITLRecovery, TVS on TLS
+ * 1.2) under a new temporary directory named for TAG, and opens its
+ * state.  Returns 0, or -1 with the reason on standard error; C is then
+ * empty and pt_cluster_free() may still be called.
+ */
+int pt_cluster_make(const char *tag, unsigned nodes, struct pt_cluster *c);
+
+/* Closes the state and removes the whole directory. */
+void pt_cluster_free(struct pt_cluster *c);
 
 #endif

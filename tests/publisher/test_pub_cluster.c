@@ -36,6 +36,7 @@
 
 #define NODES 3
 
+static struct pt_cluster cl;
 static char *top;       /* holds the cluster, and the refusal cases */
 static char *cdir;      /* the cluster */
 static struct pub_state *st;
@@ -43,19 +44,12 @@ static struct pub_state *st;
 static int
 setup(void **state)
 {
-	struct pub_init_opts o = { NODES, 2444, PUB_TVS_TLS12,
-	    PUB_ITL_ITLRECOVERY };
-	struct ctl_diag d = { "" };
-
 	(void)state;
-	if ((top = pt_tempdir("cluster")) == NULL ||
-	    (cdir = pt_path(top, "c", NULL)) == NULL)
+	if (pt_cluster_make("cluster", NODES, &cl) != 0)
 		return -1;
-	if (pub_init(cdir, &o, &d) != CTL_OK ||
-	    pub_state_open(cdir, &st, &d) != CTL_OK) {
-		fprintf(stderr, "setup: %s\n", d.msg);
-		return -1;
-	}
+	top = cl.top;
+	cdir = cl.dir;
+	st = cl.st;
 	return 0;
 }
 
@@ -63,9 +57,7 @@ static int
 teardown(void **state)
 {
 	(void)state;
-	pub_state_close(st);
-	free(cdir);
-	pt_rmtree(top);
+	pt_cluster_free(&cl);
 	return 0;
 }
 
