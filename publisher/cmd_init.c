@@ -102,7 +102,7 @@ cmd_init(int argc, char **argv)
 	struct ctl_diag d = { "" };
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, PUB_NODES_MIN, PUB_NODES_MAX,
@@ -146,7 +146,6 @@ cmd_init(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
 			return EXIT_INVALID;
 		}
 	}

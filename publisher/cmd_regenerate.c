@@ -41,7 +41,7 @@ cmd_regenerate(int argc, char **argv)
 	int c, rc, status = EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n': node = optarg; break;
 		case 'c':
@@ -52,7 +52,7 @@ cmd_regenerate(int argc, char **argv)
 			}
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1 || node == NULL) {
