@@ -1,9 +1,9 @@
 /*
  * ctlclient migrate to-tokenless | to-tokens | regenerate: the
  * migrations between token-based and tokenless mixed mode of Cisco's
- * tokenless CTL guide, each checked by preflight before it pushes.  to-tokens, and regenerate with
- * --token, sign with eTokens (ctl_signflow.h); the others have the
- * publisher sign.
+ * tokenless CTL guide, each checked by preflight before it pushes.
+ * to-tokens, and regenerate with --token, sign with eTokens
+ * (ctl_signflow.h); the others have the publisher sign.
  */
 #include <stdbool.h>
 #include <stdio.h>

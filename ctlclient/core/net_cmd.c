@@ -89,10 +89,15 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	else
 		rc = optind == argc ? CTL_OK : CTL_ERR_USAGE;
 	if (rc != CTL_OK) {
+		/* One line, as for a bad option: the usage is for --help. */
 		if (d.msg[0] != '\0')
 			cli_error("%s", d.msg);
+		else if (c->operands == NULL)
+			cli_error("%s: unexpected argument '%s' (see ctlclient %s "
+			    "--help)", c->name, argv[optind], c->name);
 		else
-			c->usage(stderr);
+			cli_error("%s: arguments missing or extra (see ctlclient "
+			    "%s --help)", c->name, c->name);
 		return EXIT_INVALID;
 	}
 	if ((rc = net_opts_check(&no, &d)) != CTL_OK) {

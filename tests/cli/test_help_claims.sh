@@ -58,9 +58,16 @@ mkdir empty
 expect_rc 1 "rehearse --installed, no server" \
 	"$CTL" rehearse --installed empty --phones 1 "${DOWN[@]}" --password-file pw
 
-# One line for a bad option value or an unknown migration.
+# One line for a bad option value, wrong arguments or an unknown
+# migration.
 expect_rc 2 "status --timeout x" "$CTL" status --timeout x "${DOWN[@]}"
 expect_lines 1 "status --timeout x: one line"
+expect_rc 2 "status with an argument" "$CTL" status extra "${DOWN[@]}"
+expect_lines 1 "status with an argument: one line"
+expect_in "$WORK/err" "'extra'.*ctlclient status --help" "status with an argument: names it"
+expect_rc 2 "fetch without -o" "$CTL" fetch "${DOWN[@]}"
+expect_lines 1 "fetch without -o: one line"
+expect_in "$WORK/err" "ctlclient fetch --help" "fetch without -o: names --help"
 for args in "migrate" "migrate frobnicate" "migrate --jsn" \
     "migrate to-tokenless --jsn" "migrate regenerate --jsn" \
     "migrate regenerate --token=x --jsn" "migrate to-tokens --jsn"; do
