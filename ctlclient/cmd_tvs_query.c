@@ -100,8 +100,7 @@ cmd_tvs_query(int argc, char **argv)
 	}
 	if (argc - optind != 1 || !have_tvs || cafile == NULL) {
 		cli_error("tvs-query needs --tvs HOST[:PORT], --tvs-ca FILE and "
-		    "one CERT");
-		usage(stderr);
+		    "one CERT (see ctlclient tvs-query --help)");
 		return EXIT_INVALID;
 	}
 	if (!device_ok(device)) {

@@ -150,7 +150,7 @@ cmd_init(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1) {
-		usage(stderr);
+		cli_error("init needs one DIR (see ctlpublisherd init --help)");
 		return EXIT_INVALID;
 	}
 	if ((rc = pub_init(argv[optind], &o, &d)) != CTL_OK) {

@@ -58,7 +58,8 @@ cmd_regenerate(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || node == NULL) {
-		usage(stderr);
+		cli_error("regenerate needs one DIR and --node NAME (see "
+		    "ctlpublisherd regenerate --help)");
 		return EXIT_INVALID;
 	}
 	ctl_diag_clear(&d);

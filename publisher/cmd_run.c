@@ -50,7 +50,8 @@ cmd_run(int argc, char **argv)
 		}
 	}
 	if (argc - optind != 1 || node == NULL) {
-		usage(stderr);
+		cli_error("run needs one DIR and --node NAME (see ctlpublisherd "
+		    "run --help)");
 		return EXIT_INVALID;
 	}
 	memset(&sa, 0, sizeof(sa));

@@ -71,7 +71,8 @@ parse_args(int argc, char **argv, const char **dir)
 		return EXIT_INVALID;
 	}
 	if (argc - optind != 1) {
-		usage(stderr, argv[0]);
+		cli_error("%s needs one DIR (see ctlpublisherd %s --help)",
+		    argv[0], argv[0]);
 		return EXIT_INVALID;
 	}
 	*dir = argv[optind];

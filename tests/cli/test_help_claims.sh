@@ -145,6 +145,11 @@ expect_not_in help.txt "ctlclient update. \(tokens\)" \
 for cmd in init run start stop regenerate; do
 	expect_rc 2 "ctlpublisherd $cmd --jsn" "$PUBD" "$cmd" --jsn
 	expect_lines 1 "ctlpublisherd $cmd --jsn: one line"
+	expect_rc 2 "ctlpublisherd $cmd without DIR" "$PUBD" "$cmd"
+	expect_lines 1 "ctlpublisherd $cmd without DIR: one line"
+	expect_in "$WORK/err" "ctlpublisherd $cmd --help" "ctlpublisherd $cmd without DIR: names --help"
 done
+expect_rc 2 "tvs-query without --tvs" "$CTL" tvs-query cert.pem
+expect_lines 1 "tvs-query without --tvs: one line"
 
 finish
