@@ -1,8 +1,8 @@
 /*
  * The CTL client's Cluster Security Mode page, with tokens:
- *   ctlclient set-mixed-mode --token URI --token URI ...
- *   ctlclient update --token URI [--add ...] [--delete SUBJECT|N] ...
- *   ctlclient set-non-secure --token URI ...
+ *   ctlclient set-mixed-mode [--token URI]... ...
+ *   ctlclient update [--token URI] [--add ...] [--delete SUBJECT|N] ...
+ *   ctlclient set-non-secure [--token URI] ...
  * Each builds a CTL, signs it with a token (one login, one C_Sign), runs
  * the preflight, uploads it and, for the mode changes, sets the security
  * mode only once the upload went through (ctl_signflow.h).
@@ -18,7 +18,7 @@ usage_mixed(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient set-mixed-mode --server HOST[:PORT]\n"
-	    "         --token URI --token URI [--single-token]\n"
+	    "         [--token URI]... [--single-token]\n"
 	    "         [--add role=ROLE,cert=CERT[,dns=N][,ip=A]]...\n"
 	    "         [--digest D] [--module PATH] [--allow-final-try]\n"
 	    "         [--force] [--yes]\n\n"
@@ -29,6 +29,7 @@ usage_mixed(FILE *out)
 	    "certificates and the --add records, signs it with the first\n"
 	    "token, checks that phones will take it, uploads it to every\n"
 	    "node, then sets the cluster to mixed mode.\n\n"
+	    SIGNFLOW_PROMPT_HELP
 	    "  --token URI        a SAST eToken (pkcs11:token=SAST1, with\n"
 	    "                     pin-source=file:... or a PIN prompt); give\n"
 	    "                     two: the first signs, the second is the\n"
@@ -44,7 +45,7 @@ static void
 usage_update(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient update --server HOST[:PORT] --token URI\n"
+	    "usage: ctlclient update --server HOST[:PORT] [--token URI]\n"
 	    "         [--add role=ROLE,cert=CERT[,dns=N][,ip=A]]...\n"
 	    "         [--delete SUBJECT|N]... [--digest D] [--module PATH]\n"
 	    "         [--allow-final-try] [--force] [--yes]\n\n"
@@ -53,6 +54,7 @@ usage_update(FILE *out)
 	    "result with the token and uploads it to every node.  The\n"
 	    "token must be a SAST of the CTL the cluster (and its phones)\n"
 	    "hold now.\n\n"
+	    SIGNFLOW_PROMPT_HELP
 	    "  --token URI        the signing SAST eToken\n"
 	    SIGNFLOW_ADD_HELP
 	    "  --delete SUBJECT|N remove a record of the current CTL (Delete\n"
@@ -68,13 +70,14 @@ usage_non_secure(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient set-non-secure --server HOST[:PORT]\n"
-	    "         --token URI [--digest D] [--module PATH]\n"
+	    "         [--token URI] [--digest D] [--module PATH]\n"
 	    "         [--allow-final-try] [--force] [--yes]\n\n"
 	    "The CTL client's \"Set Cisco Unified CallManager Cluster to\n"
 	    "Non-Secure Mode\": signs the cluster's CTL again with the\n"
 	    "token (same records), uploads it to every node, then sets\n"
 	    "the cluster to non-secure mode.  The token must be a SAST of\n"
 	    "the CTL the cluster holds now.\n\n"
+	    SIGNFLOW_PROMPT_HELP
 	    "  --token URI        the signing SAST eToken\n"
 	    SIGNFLOW_OPTIONS_HELP NET_OPTIONS_HELP SIGNFLOW_EXIT_HELP);
 }

@@ -1,9 +1,9 @@
 /*
- * ctlclient migrate to-tokenless | to-tokens | regenerate: the seed's
- * migrations between token-based and tokenless mixed mode, each checked
- * by preflight before anything changes.  to-tokens, and regenerate with
- * --token, sign with eTokens (ctl_signflow.h); the others have the
- * publisher sign.
+ * ctlclient migrate to-tokenless | to-tokens | regenerate: the
+ * migrations between token-based and tokenless mixed mode of Cisco's
+ * tokenless CTL guide, each checked by preflight before it pushes.
+ * to-tokens, and regenerate with --token, sign with eTokens
+ * (ctl_signflow.h); the others have the publisher sign.
  */
 #include <stdbool.h>
 #include <stdio.h>
@@ -23,30 +23,62 @@
 
 enum { OPT_YES = 0x2000, OPT_FORCE };
 
+/* What every migration checks before pushing (docs/migrations.md). */
+#define MIGRATE_PREFLIGHT_HELP \
+	"Before pushing, each migration runs preflight on the CTL it is about\n" \
+	"to push (to-tokenless and regenerate: a CTL signed by the publisher's\n" \
+	"CallManager key; regenerate --token and to-tokens: the CTL the token\n" \
+	"signed) and refuses what phones with TVS would reject, unless\n" \
+	"--force.  to-tokens skips it when an earlier run already deleted the\n" \
+	"cluster's CTL: it then only finishes the upload.  Phones without TVS\n" \
+	"(7940/7960) that would reject the CTL only bring a warning, since\n" \
+	"they need their CTL deleted by hand.\n\n"
+
+/* The options of the migrations the publisher signs. */
+#define MIGRATE_TOKENLESS_OPTIONS_HELP \
+	"  --force   go on although phones with TVS would reject the CTL\n" \
+	"  --yes     do not ask for confirmation (scripts)\n\n"
+
 static void
 usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes]\n"
 	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI] [--force] [--yes]\n"
-	    "       ctlclient migrate to-tokens --token URI --token URI ...\n"
-	    "                        (ctlclient migrate to-tokens --help)\n\n"
-	    "to-tokenless   from eTokens to tokenless (seed 001): the publisher\n"
-	    "               signs the CTL with its CallManager key and the\n"
-	    "               tokens' records leave it (utils ctl update CTLFile)\n"
-	    "regenerate     after the publisher's CallManager certificate was\n"
-	    "               regenerated in tokenless mode: a new CTL signed with\n"
-	    "               the new certificate; in token mode, with --token:\n"
-	    "               the CTL's records get the regenerated certificates\n"
-	    "               and the token signs it\n"
+	    "       ctlclient migrate to-tokens --server HOST[:PORT] [--token URI]... [options]\n\n"
+	    "The migrations between token-based and tokenless mixed mode, in\n"
+	    "the order of Cisco's tokenless CTL guide (docs/migrations.md):\n\n"
+	    "to-tokenless   from eTokens to tokenless: the publisher signs the\n"
+	    "               CTL with its CallManager key and the tokens' records\n"
+	    "               leave it (utils ctl update CTLFile)\n"
+	    "regenerate     after a certificate was regenerated: in tokenless\n"
+	    "               mode, a new CTL signed with the new CallManager\n"
+	    "               certificate; in token mode, with --token, the CTL's\n"
+	    "               records get the regenerated certificates and the\n"
+	    "               token signs it\n"
 	    "to-tokens      from tokenless back to eTokens\n\n"
-	    "Each first runs preflight for a CTL signed by the publisher's\n"
-	    "CallManager certificate: phones with TVS must accept it (unless\n"
-	    "--force); phones without TVS (7940/7960) that would not get a\n"
-	    "warning, as they need their CTL deleted by hand.\n\n"
-	    "  --force   go on although phones with TVS would reject the CTL\n"
-	    "  --yes     do not ask for confirmation (scripts)\n\n"
+	    "`ctlclient migrate MIGRATION --help` describes each one.\n\n"
+	    MIGRATE_PREFLIGHT_HELP
+	    MIGRATE_TOKENLESS_OPTIONS_HELP
 	    NET_OPTIONS_HELP);
+}
+
+static void
+usage_to_tokenless(FILE *out)
+{
+	fprintf(out,
+	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes]\n\n"
+	    "From eTokens to tokenless mixed mode, as Cisco's tokenless CTL\n"
+	    "guide describes it: the publisher signs a new CTL with its\n"
+	    "CallManager key (utils ctl update CTLFile) and the tokens'\n"
+	    "records leave it.  Phones with TVS accept it through TVS; phones\n"
+	    "without TVS need their CTL deleted by hand.\n\n"
+	    MIGRATE_PREFLIGHT_HELP
+	    MIGRATE_TOKENLESS_OPTIONS_HELP
+	    NET_OPTIONS_HELP
+	    "\nExit status: 0 done on every node, 1 refused (preflight, or the\n"
+	    "cluster is not in token mode), not confirmed or failed, 2 bad\n"
+	    "usage.\n");
 }
 
 static void
@@ -54,18 +86,21 @@ usage_to_tokens(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient migrate to-tokens --server HOST[:PORT]\n"
-	    "         --token URI --token URI [--single-token]\n"
+	    "         [--token URI]... [--single-token]\n"
 	    "         [--add role=ROLE,cert=CERT[,dns=N][,ip=A]]...\n"
 	    "         [--digest D] [--module PATH] [--allow-final-try]\n"
 	    "         [--force] [--yes]\n\n"
-	    "From tokenless mixed mode back to eTokens (seed 001): uploads\n"
-	    "the tokens' certificates as Phone-SAST-trust (so that phones\n"
-	    "holding the tokenless CTL can have TVS vouch for the token),\n"
-	    "checks with preflight that phones will take the token CTL,\n"
-	    "deletes the tokenless CTL from every node (file delete tftp\n"
-	    "CTLFile.tlv), and uploads the CTL signed by the first token.\n"
-	    "Each step is reported; run the command again to resume after\n"
-	    "a failure.\n\n"
+	    "From tokenless mixed mode back to eTokens, in the four steps of\n"
+	    "Cisco's tokenless CTL guide: uploads the tokens' certificates as\n"
+	    "Phone-SAST-trust (so that phones holding the tokenless CTL can\n"
+	    "have TVS vouch for the token), checks with preflight that phones\n"
+	    "will take the token CTL, deletes the tokenless CTL from every\n"
+	    "node (file delete tftp CTLFile.tlv), and uploads the CTL signed\n"
+	    "by the first token.  Each step is reported; run the command\n"
+	    "again to resume after a failure (when an earlier run deleted\n"
+	    "the CTL already, preflight has nothing to compare with and the\n"
+	    "upload follows).\n\n"
+	    SIGNFLOW_PROMPT_HELP
 	    "  --token URI        a SAST eToken; give two (see set-mixed-mode)\n"
 	    "  --single-token     allow one token (not recommended)\n"
 	    SIGNFLOW_ADD_HELP SIGNFLOW_OPTIONS_HELP NET_OPTIONS_HELP
@@ -76,20 +111,32 @@ static void
 usage_regenerate(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient migrate regenerate --server HOST[:PORT]\n"
-	    "         --token URI [--digest D] [--module PATH]\n"
-	    "         [--allow-final-try] [--force] [--yes]\n\n"
-	    "In token mode, after a node's certificate was regenerated\n"
-	    "(same subject, new key): the records of the cluster's CTL that\n"
-	    "name the old certificate get the new one, and the token signs\n"
-	    "the result.  The token must be a SAST of the CTL the cluster\n"
-	    "holds now.  (In tokenless mode, run it without --token.)\n\n"
-	    "  --token URI        the signing SAST eToken\n"
-	    SIGNFLOW_OPTIONS_HELP NET_OPTIONS_HELP SIGNFLOW_EXIT_HELP);
+	    "usage: ctlclient migrate regenerate --server HOST[:PORT] [--force] [--yes]\n"
+	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI]\n"
+	    "         [--digest D] [--module PATH] [--allow-final-try]\n"
+	    "         [--force] [--yes]\n\n"
+	    "After a node's certificate was regenerated (same subject, new\n"
+	    "key; ctlpublisherd regenerate, or CUCM's Regenerate button):\n\n"
+	    "without --token (tokenless mode): the publisher signs a new CTL\n"
+	    "  with its new CallManager certificate, which no phone knows yet;\n"
+	    "  phones with TVS accept it through TVS, phones without TVS need\n"
+	    "  their CTL deleted by hand.  The token is not asked for at the\n"
+	    "  terminal: leaving --token out chooses this mode.\n"
+	    "with --token (token mode): the records of the cluster's CTL that\n"
+	    "  name the old certificate get the new one, and the token signs\n"
+	    "  the result.  The token must be a SAST of the CTL the cluster\n"
+	    "  holds now.\n\n"
+	    MIGRATE_PREFLIGHT_HELP
+	    "  --token URI        the signing SAST eToken (token mode)\n"
+	    SIGNFLOW_OPTIONS_HELP NET_OPTIONS_HELP
+	    "\nExit status: 0 done on every node, 1 refused (preflight, the\n"
+	    "cluster is not in the mode named, or nothing was regenerated),\n"
+	    "not confirmed or failed, 2 bad usage.\n");
 }
 
 /*
- * From tokenless to tokens (seed 001): the tokens' certificates go to
+ * From tokenless to tokens, as Cisco's tokenless CTL guide orders it:
+ * the tokens' certificates go to
  * Phone-SAST-trust, so that phones holding the tokenless CTL can have
  * TVS vouch for the new signer; preflight checks that against the CTL
  * the phones hold; the tokenless CTL is deleted from every node; the
@@ -247,6 +294,36 @@ names_token(int argc, char **argv)
 	return false;
 }
 
+/* `ctlclient migrate` alone, or with an option before the migration:
+ * --help, or one line saying what is wrong. */
+static int
+no_migration(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+
+	if (argc < 2) {
+		cli_error("migrate: which migration? to-tokenless, to-tokens or "
+		    "regenerate (see ctlclient migrate --help)");
+		return EXIT_INVALID;
+	}
+	optind = 1;
+	/* Only the word after `migrate`: the migration's options are its
+	 * own. */
+	switch (cli_getopt(2, argv, "h", opts)) {
+	case 'h':
+		usage(stdout);
+		return EXIT_OK;
+	case '?':
+		return EXIT_INVALID;
+	}
+	cli_error("migrate: unknown migration '%s' (to-tokenless, to-tokens, "
+	    "regenerate; see ctlclient migrate --help)", argv[1]);
+	return EXIT_INVALID;
+}
+
 int
 cmd_migrate(int argc, char **argv)
 {
@@ -272,28 +349,27 @@ cmd_migrate(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	struct tokenless_migration m = { false, false, false };
-	char prefix[64];
 	struct net_cmd cmd = {
-		.name = "migrate", .prefix = prefix, .opts = opts,
-		.usage = usage, .option = tokenless_option, .run = tokenless,
+		.opts = opts, .option = tokenless_option, .run = tokenless,
 	};
 
-	if (argc >= 2 && strcmp(argv[1], "to-tokens") == 0)
+	if (argc < 2)
+		return no_migration(argc, argv);
+	if (strcmp(argv[1], "to-tokens") == 0)
 		return signflow_main(&to_tokens, argc - 1, argv + 1);
-	if (argc >= 2 && strcmp(argv[1], "regenerate") == 0 &&
-	    names_token(argc - 1, argv + 1))
-		return signflow_main(&regenerate, argc - 1, argv + 1);
-	if (argc < 2 || (strcmp(argv[1], "to-tokenless") != 0 &&
-	    strcmp(argv[1], "regenerate") != 0)) {
-		if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-		    strcmp(argv[1], "-h") == 0)) {
-			usage(stdout);
-			return EXIT_OK;
-		}
-		usage(stderr);
-		return EXIT_INVALID;
-	}
 	m.regenerate = strcmp(argv[1], "regenerate") == 0;
-	snprintf(prefix, sizeof(prefix), "migrate %s: ", argv[1]);
+	if (m.regenerate && names_token(argc - 1, argv + 1))
+		return signflow_main(&regenerate, argc - 1, argv + 1);
+	if (m.regenerate) {
+		cmd.name = "migrate regenerate";
+		cmd.prefix = "migrate regenerate: ";
+		cmd.usage = usage_regenerate;
+	} else if (strcmp(argv[1], "to-tokenless") == 0) {
+		cmd.name = "migrate to-tokenless";
+		cmd.prefix = "migrate to-tokenless: ";
+		cmd.usage = usage_to_tokenless;
+	} else {
+		return no_migration(argc, argv);
+	}
 	return net_cmd_main(&cmd, &m, argc - 1, argv + 1);
 }

@@ -60,9 +60,13 @@ usage(FILE *out)
 	    "                      handshake, answer) gives up after MS (default\n"
 	    "                      %d)\n"
 	    "  --json              the report as one JSON object\n\n"
+	    "preflight, verify and rehearse each answer another question:\n"
+	    "docs/user-guide.md, \"Which check to trust when\", says which.\n\n"
 	    "Exit status: 0 every phone with TVS accepts (phones without TVS\n"
 	    "that reject are warnings), 1 a phone with TVS rejects, or a TFTP\n"
-	    "or TVS step failed, or the cluster cannot be read, 2 bad usage.\n\n"
+	    "or TVS step failed, or the cluster cannot be read, 2 bad usage,\n"
+	    "or a file of --installed DIR cannot be read or is not a valid\n"
+	    ".tlv file.\n\n"
 	    NET_OPTIONS_HELP, DEFAULT_PHONES, DEFAULT_MODELS,
 	    DEFAULT_CONCURRENCY, TVS_DEFAULT_PORT, TVS_DEFAULT_TIMEOUT_MS);
 }
@@ -150,31 +154,43 @@ snapshot(const struct rehearse_node *pub, const char *dir, int timeout_ms,
 	return CTL_OK;
 }
 
-/* The lists the phones hold: DIR's files, or what the publisher serves. */
+/* The lists the phones hold, from --installed DIR: input given on the
+ * command line, read before connecting. */
 static int
-installed(const char *dir, const struct rehearse_node *pub, int timeout_ms,
-    struct ctl_file **out, struct ctl_diag *d)
+installed_read(const char *dir, struct ctl_file **out, struct ctl_diag *d)
 {
-	char path[4096], err[CTL_DIAG_MAX];
-	struct ctl_diag pd;
+	char path[4096];
 	struct stat st;
-	uint8_t *data = NULL;
-	size_t i, len;
+	size_t i;
 	int rc;
 
-	if (dir != NULL && (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode)))
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--installed %s: not a "
 		    "directory (make one with --snapshot DIR before the "
 		    "change)", dir);
 	for (i = 0; i < 2; i++) {
-		if (dir != NULL) {
-			snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-			if (access(path, F_OK) != 0)
-				continue;   /* the phones hold none */
-			if ((rc = ctl_load(path, &out[i], d)) != CTL_OK)
-				return rc;
-			continue;
-		}
+		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
+		if (access(path, F_OK) != 0)
+			continue;   /* the phones hold none */
+		if ((rc = ctl_load(path, &out[i], d)) != CTL_OK)
+			return rc;
+	}
+	return CTL_OK;
+}
+
+/* The lists the phones hold without --installed: what the publisher
+ * serves now.  A served file that does not parse is a finding. */
+static int
+installed_served(const struct rehearse_node *pub, int timeout_ms,
+    struct ctl_file **out, struct ctl_diag *d)
+{
+	char err[CTL_DIAG_MAX];
+	struct ctl_diag pd;
+	uint8_t *data = NULL;
+	size_t i, len;
+	int rc;
+
+	for (i = 0; i < 2; i++) {
 		switch (rehearse_tftp_get(pub->tftp_host, pub->tftp_port,
 		    files[i], timeout_ms, &data, &len, err, sizeof(err))) {
 		case PHONE_DL_FAILED:
@@ -370,8 +386,10 @@ struct rehearse_cmd {
 	const char *models, *inst, *snap;
 	struct tvs_target tvs;
 	bool json, have_tvs;
+	bool bad_input;             /* an --installed file is not valid */
 	int timeout_ms, status;
 	struct net_cluster cl;
+	struct ctl_file *held[2];   /* the CTL and ITL the phones hold */
 };
 
 static int
@@ -419,7 +437,14 @@ rehearse_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 static int
 rehearse_before(void *ctx, struct ctl_diag *d)
 {
-	(void)ctx;
+	struct rehearse_cmd *rc = ctx;
+	int r;
+
+	if (rc->inst != NULL &&
+	    (r = installed_read(rc->inst, rc->held, d)) != CTL_OK) {
+		rc->bad_input = true;
+		return r;
+	}
 	/* A TVS or TFTP server that goes away mid-write is a verdict. */
 	signal(SIGPIPE, SIG_IGN);
 	return rehearse_global_init(d);
@@ -443,7 +468,6 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	const struct rehearse_node *pub = NULL;
 	struct rehearse_result *res = NULL;
 	struct rehearse_opts ro;
-	struct ctl_file *held[2] = { NULL, NULL };
 	char holds[4200];
 	size_t i;
 	int r;
@@ -472,7 +496,8 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 		r = snapshot(pub, rc->snap, rc->timeout_ms, d);
 		goto out;
 	}
-	if ((r = installed(rc->inst, pub, rc->timeout_ms, held, d)) != CTL_OK)
+	if (rc->inst == NULL && (r = installed_served(pub, rc->timeout_ms,
+	    rc->held, d)) != CTL_OK)
 		goto out;
 	if (rc->inst != NULL)
 		snprintf(holds, sizeof(holds), "the files in %s", rc->inst);
@@ -486,8 +511,8 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	ro.phones = rc->phones;
 	ro.concurrency = (int)rc->conc;
 	ro.timeout_ms = rc->timeout_ms;
-	ro.ctl = held[0];
-	ro.itl = held[1];
+	ro.ctl = rc->held[0];
+	ro.itl = rc->held[1];
 	ro.nonsecure = rc->cl.security_mode == 0;
 	if ((res = calloc(1, sizeof(*res))) == NULL) {
 		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for the "
@@ -503,8 +528,6 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	else
 		print_text(res, &ro, holds);
 out:
-	ctl_free(held[0]);
-	ctl_free(held[1]);
 	free(nodes);
 	free(res);
 	return r;
@@ -515,7 +538,9 @@ rehearse_status(void *ctx, int r)
 {
 	const struct rehearse_cmd *rc = ctx;
 
-	return r != CTL_OK ? net_exit_status_usage(r) : rc->status;
+	if (r != CTL_OK)
+		return rc->bad_input ? EXIT_INVALID : net_exit_status_usage(r);
+	return rc->status;
 }
 
 int
@@ -548,6 +573,8 @@ cmd_rehearse(int argc, char **argv)
 	rc.timeout_ms = TVS_DEFAULT_TIMEOUT_MS;
 	rc.status = EXIT_OK;
 	status = net_cmd_main(&cmd, &rc, argc, argv);
+	ctl_free(rc.held[0]);
+	ctl_free(rc.held[1]);
 	net_cluster_free(&rc.cl);
 	return status;
 }

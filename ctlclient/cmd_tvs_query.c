@@ -78,7 +78,7 @@ cmd_tvs_query(int argc, char **argv)
 	size_t i;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case O_TVS:
 			if (tvs_target_parse(optarg, "--tvs", &t) != 0)
@@ -95,13 +95,12 @@ cmd_tvs_query(int argc, char **argv)
 			break;
 		case O_JSON: json = true; break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1 || !have_tvs || cafile == NULL) {
 		cli_error("tvs-query needs --tvs HOST[:PORT], --tvs-ca FILE and "
-		    "one CERT");
-		usage(stderr);
+		    "one CERT (see ctlclient tvs-query --help)");
 		return EXIT_INVALID;
 	}
 	if (!device_ok(device)) {

@@ -1,4 +1,5 @@
-/* ctlclient upload --server HOST[:PORT] FILE [--base-sha1 HEX|--base-none] */
+/* ctlclient upload --server HOST[:PORT] FILE [--base-sha1 HEX|--base-none]
+ * [--force] */
 #include <stdio.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient upload --server HOST[:PORT] FILE\n"
-	    "                        [--base-sha1 HEX | --base-none]\n\n"
+	    "                        [--base-sha1 HEX | --base-none] [--force]\n\n"
 	    "Uploads a signed CTLFile.tlv to the publisher, which checks it and\n"
 	    "writes it to every node.  FILE is parsed and its signature\n"
 	    "checked here first.  The upload names the CTL it replaces: by\n"
@@ -30,9 +31,9 @@ usage(FILE *out)
 	    "  --base-none       the cluster has no CTL yet\n"
 	    "  --force           push even when preflight finds that phones\n"
 	    "                    with TVS would reject the file\n\n"
-	    "Before pushing, preflight (see `ctlclient preflight --help`) says\n"
-	    "what the cluster's phones would make of FILE; a file that phones\n"
-	    "with TVS would reject is not pushed without --force.\n\n"
+	    "upload runs preflight first (see `ctlclient preflight --help`):\n"
+	    "it says what the cluster's phones would make of FILE, and a file\n"
+	    "that phones with TVS would reject is refused unless --force.\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 every node took the file, 1 refused or any node\n"
 	    "failed, 2 bad usage or FILE is not a valid .tlv file.\n");

@@ -102,7 +102,7 @@ cmd_init(int argc, char **argv)
 	struct ctl_diag d = { "" };
 	int c, rc;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n':
 			if (parse_uint(optarg, PUB_NODES_MIN, PUB_NODES_MAX,
@@ -146,12 +146,11 @@ cmd_init(int argc, char **argv)
 			usage(stdout);
 			return EXIT_OK;
 		default:
-			usage(stderr);
 			return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1) {
-		usage(stderr);
+		cli_error("init needs one DIR (see ctlpublisherd init --help)");
 		return EXIT_INVALID;
 	}
 	if ((rc = pub_init(argv[optind], &o, &d)) != CTL_OK) {

@@ -17,9 +17,11 @@ usage(FILE *out)
 	    "button does: a new key and serial number, the same subject.\n"
 	    "PURPOSE is CallManager (the default), CAPF, TVS or ITLRecovery.\n"
 	    "Running nodes pick it up at their next CTL build; the CTL phones\n"
-	    "hold still names the old certificate, which is what `ctlclient\n"
-	    "migrate regenerate` (tokenless) or `ctlclient update` (tokens)\n"
-	    "then brings up to date.  The ITL, which holds the CallManager,\n"
+	    "hold still names the old certificate.  `ctlclient migrate\n"
+	    "regenerate` (tokenless mode) or `ctlclient migrate regenerate\n"
+	    "--token URI` (token mode) puts the regenerated certificate in the\n"
+	    "CTL; `ctlclient update` does not, it keeps each record's\n"
+	    "certificate as it is.  The ITL, which holds the CallManager,\n"
 	    "TVS and ITLRecovery certificates, is rebuilt at once in the\n"
 	    "publisher's TFTP directory; the running publisher pushes it to\n"
 	    "every node.\n");
@@ -41,7 +43,7 @@ cmd_regenerate(int argc, char **argv)
 	int c, rc, status = EXIT_FAIL;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n': node = optarg; break;
 		case 'c':
@@ -52,11 +54,12 @@ cmd_regenerate(int argc, char **argv)
 			}
 			break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1 || node == NULL) {
-		usage(stderr);
+		cli_error("regenerate needs one DIR and --node NAME (see "
+		    "ctlpublisherd regenerate --help)");
 		return EXIT_INVALID;
 	}
 	ctl_diag_clear(&d);

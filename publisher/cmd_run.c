@@ -42,15 +42,16 @@ cmd_run(int argc, char **argv)
 	int c, rc;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n': node = optarg; break;
 		case 'h': usage(stdout); return EXIT_OK;
-		default: usage(stderr); return EXIT_INVALID;
+		default: return EXIT_INVALID;
 		}
 	}
 	if (argc - optind != 1 || node == NULL) {
-		usage(stderr);
+		cli_error("run needs one DIR and --node NAME (see ctlpublisherd "
+		    "run --help)");
 		return EXIT_INVALID;
 	}
 	memset(&sa, 0, sizeof(sa));

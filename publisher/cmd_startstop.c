@@ -63,16 +63,16 @@ parse_args(int argc, char **argv, const char **dir)
 	int c;
 
 	optind = 1;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		if (c == 'h') {
 			usage(stdout, argv[0]);
 			return EXIT_OK;
 		}
-		usage(stderr, argv[0]);
 		return EXIT_INVALID;
 	}
 	if (argc - optind != 1) {
-		usage(stderr, argv[0]);
+		cli_error("%s needs one DIR (see ctlpublisherd %s --help)",
+		    argv[0], argv[0]);
 		return EXIT_INVALID;
 	}
 	*dir = argv[optind];

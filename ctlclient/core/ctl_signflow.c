@@ -142,7 +142,7 @@ warn_single(void)
 	    "role=SAST,cert=pkcs11:token=...\n");
 }
 
-/* The seed's refusal, with what to do. */
+/* The CTL client's refusal, in its words, with what to do. */
 static int
 not_in_ctl(const X509 *x, const char *uri, const char *sha1,
     struct ctl_diag *d)

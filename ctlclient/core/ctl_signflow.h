@@ -64,6 +64,14 @@ enum {
 	"                     TVS would reject the new CTL\n" \
 	"  --yes              do not ask for confirmation (scripts)\n\n"
 
+/* The help of the token prompt, for the commands whose --token may be
+ * left out (token_pick.h). */
+#define SIGNFLOW_PROMPT_HELP \
+	"Without --token, it asks at the terminal for each token, as Cisco's\n" \
+	"CTL client does: \"Please insert a Security Token\", then shows the\n" \
+	"token's certificate and asks \"Add this Security Token? (y/n)\".\n" \
+	"Without a terminal, --token is required.\n\n"
+
 /* The help of --add. */
 #define SIGNFLOW_ADD_HELP \
 	"  --add role=ROLE,cert=CERT[,dns=NAME][,ip=A.B.C.D]\n" \

@@ -1,4 +1,4 @@
-/* The network commands' skeleton: see cmd_net.h. */
+/* The network commands' skeleton: see net_cmd.h. */
 #include "net_cmd.h"
 
 #include <stdlib.h>
@@ -64,22 +64,23 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	net_opts_init(&no);
 	ctl_diag_clear(&d);
 	optind = 1;
-	while ((ch = getopt_long(argc, argv, shortopts, opts, NULL)) != -1) {
+	while ((ch = cli_getopt_named(c->name, argc, argv, shortopts, opts)) !=
+	    -1) {
+		/* cli_getopt_named() has said in one line what was wrong. */
+		if (ch == '?')
+			return EXIT_INVALID;
 		if (ch == 'h') {
 			c->usage(stdout);
 			return EXIT_OK;
 		}
 		if (ch >= NET_OPT_SERVER && ch <= NET_OPT_TIMEOUT)
 			rc = net_opt(&no, ch, optarg, &d);
-		else if (ch != '?' && ch != ':' && c->option != NULL)
-			rc = c->option(ctx, ch, optarg, &d);
 		else
-			rc = net_opt(&no, ch, optarg, &d);
+			rc = c->option(ctx, ch, optarg, &d);
 		if (rc != CTL_OK) {
 			/* Nothing in D: the option's parser has said why. */
 			if (d.msg[0] != '\0')
-				cli_error("%s", d.msg);
-			fprintf(stderr, "Try 'ctlclient %s --help'.\n", c->name);
+				cli_error("%s: %s", c->name, d.msg);
 			return EXIT_INVALID;
 		}
 	}
@@ -88,10 +89,15 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	else
 		rc = optind == argc ? CTL_OK : CTL_ERR_USAGE;
 	if (rc != CTL_OK) {
+		/* One line, as for a bad option: the usage is for --help. */
 		if (d.msg[0] != '\0')
 			cli_error("%s", d.msg);
+		else if (c->operands == NULL)
+			cli_error("%s: unexpected argument '%s' (see ctlclient %s "
+			    "--help)", c->name, argv[optind], c->name);
 		else
-			c->usage(stderr);
+			cli_error("%s: arguments missing or extra (see ctlclient "
+			    "%s --help)", c->name, c->name);
 		return EXIT_INVALID;
 	}
 	if ((rc = net_opts_check(&no, &d)) != CTL_OK) {

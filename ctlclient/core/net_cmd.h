@@ -28,7 +28,8 @@ struct net_cmd {
 	 * why itself).  NULL when it has none. */
 	int (*option)(void *ctx, int c, const char *arg, struct ctl_diag *d);
 	/* Checks the ARGC operands at ARGV: CTL_OK, or CTL_ERR_USAGE with
-	 * why in D (nothing in D: the usage is printed).  NULL: none. */
+	 * why in D (nothing in D: a line pointing to --help is printed).
+	 * NULL: the command takes none. */
 	int (*operands)(void *ctx, int argc, char **argv, struct ctl_diag *d);
 	/* What is done before connecting (files read, questions asked);
 	 * NULL for nothing. */
@@ -44,8 +45,9 @@ struct net_cmd {
 
 /*
  * Runs command C on ARGV (ARGV[0] the command's name) with CTX passed to
- * each part: --help prints the usage; bad options, operands or a missing
- * --server exit EXIT_INVALID with why; then BEFORE, the session, RUN,
+ * each part: --help prints the usage; a bad option exits EXIT_INVALID
+ * with one line naming it and C's --help (cli_getopt_named()), bad
+ * operands or a missing --server with why; then BEFORE, the session, RUN,
  * AFTER, and the message of a failure on standard error.  Returns the
  * exit status.
  */

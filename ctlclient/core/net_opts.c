@@ -127,8 +127,9 @@ net_opt(struct net_opts *o, int c, const char *arg, struct ctl_diag *d)
 		o->timeout_s = (int)v;
 		return CTL_OK;
 	}
-	/* getopt_long has already said what was wrong. */
-	return ctl_diag_set(d, CTL_ERR_USAGE, "see --help for the options");
+	/* net_cmd_main() hands over only the codes above. */
+	return ctl_diag_set(d, CTL_ERR_INTERNAL, "option code %d is not a "
+	    "connection option", c);
 }
 
 int

@@ -82,9 +82,9 @@ int net_host_port_parse(const char *arg, uint16_t default_port, char *host,
 void net_opts_init(struct net_opts *o);
 
 /*
- * Takes one getopt_long result C (with OPTARG ARG) that is not one of the
- * command's own.  Returns 0 when C was a shared option with a good value;
- * otherwise CTL_ERR_USAGE with why in D.
+ * Takes one shared option C (NET_OPT_*) with its value ARG.  Returns 0
+ * for a good value, CTL_ERR_USAGE with why in D for a bad one, and
+ * CTL_ERR_INTERNAL for a C that is not a shared option.
  */
 int net_opt(struct net_opts *o, int c, const char *arg, struct ctl_diag *d);
 

@@ -9,9 +9,9 @@
 #include "ctl_verify.h"
 #include "hex.h"
 
-/* From the seeds: 7940/7960 (and Jabber in their time) predate Security
- * by Default; the 7900-series SBD phones speak TLS 1.0 only; the newer
- * ones TLS 1.2. */
+/* As Cisco documents them: 7940/7960 (and Jabber in their time)
+ * predate Security by Default; the 7900-series SBD phones speak TLS 1.0
+ * only; the newer ones TLS 1.2. */
 static const struct phone_model models[] = {
 	{ "7940", PHONE_TVS_NONE }, { "7960", PHONE_TVS_NONE },
 	{ "Jabber", PHONE_TVS_NONE },
@@ -346,7 +346,8 @@ judge_itl(const struct phone *ph, const struct phone_download *dl,
 		    t.reason);
 		goto out;
 	}
-	/* Seed 002, step 9: a signer the phone's CTL holds needs no TVS. */
+	/* The phone looks in its CTL before asking TVS: a signer the CTL
+	 * holds needs no TVS. */
 	if (ctl_vouches(held, signer->cert)) {
 		signer_label(signer, who, sizeof(who));
 		snprintf(msg, sizeof(msg), "the ITL's signer %s is a SAST or "

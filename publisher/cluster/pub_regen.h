@@ -2,7 +2,8 @@
  * Certificate regeneration, as CUCM's "Regenerate" button: a new key and
  * a new serial under the same subject.  For the CallManager certificate
  * of the publisher this changes the signer of the next tokenless CTL
- * (seed 001, "Certificate Regeneration for Tokenless CTL Solution").
+ * (Cisco's tokenless CTL guide, "Certificate Regeneration for Tokenless
+ * CTL Solution").
  */
 #ifndef PUB_REGEN_H
 #define PUB_REGEN_H

@@ -314,7 +314,8 @@ do_delete(struct pub_node_srv *srv, struct pub_session *s,
 	current_sha1(srv, before);
 	rc = distribute(srv, st, NULL, 0, reply, d);
 	/* CUCM keeps the security mode: a mixed cluster without a CTL is
-	 * the state the seed's migration back to tokens starts from. */
+	 * the state the migration back to tokens of Cisco's tokenless CTL
+	 * guide starts from. */
 	if (rc == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
 		(void)pub_settings_set_mode(st, s->user, set.security_mode,
 		    PUB_CTL_NONE, &vd);
