@@ -22,7 +22,11 @@ struct ctl_diag;
 
 /* Deadlines, each from a fixed point (docs/publisher.md, "Limits"). */
 #define PUB_HANDSHAKE_MS 10000  /* TLS handshake, from accept */
-#define PUB_LOGIN_MS     15000  /* authenticated, from accept */
+#define PUB_LOGIN_MS     60000  /* authenticated, from accept: ctlclient
+                                 * asks for the password on the open
+                                 * connection, once the server's
+                                 * certificate is checked, so a person
+                                 * must have time to type it */
 #define PUB_FRAME_MS     10000  /* a whole frame, from its first byte */
 #define PUB_IDLE_MS      30000  /* between frames, once authenticated; and
                                  * for the client to take an answer */
