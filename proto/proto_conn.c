@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -18,6 +19,7 @@
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
+#include "clock.h"
 #include "ctl_err.h"
 #include "ossl_err.h"
 
@@ -174,7 +176,7 @@ tls_failure(struct proto_conn *c, int ret, const char *what,
 	else if (e == SSL_ERROR_WANT_READ || e == SSL_ERROR_WANT_WRITE ||
 	    (e == SSL_ERROR_SYSCALL && (errno == EAGAIN ||
 	    errno == EWOULDBLOCK)))
-		/* SO_RCVTIMEO/SO_SNDTIMEO expired on the blocking socket. */
+		/* the step's time ran out (wait_tls) */
 		rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "%s: no answer in time "
 		    "during %s", c->peer, what);
 	else if (e == SSL_ERROR_SSL)
@@ -192,6 +194,7 @@ wrap(SSL_CTX *ctx, int fd, const char *peer, struct proto_conn **out,
     struct ctl_diag *d)
 {
 	struct proto_conn *c = calloc(1, sizeof(*c));
+	int flags, rc;
 
 	if (c == NULL || (c->ssl = SSL_new(ctx)) == NULL ||
 	    SSL_set_fd(c->ssl, fd) != 1) {
@@ -203,8 +206,123 @@ wrap(SSL_CTX *ctx, int fd, const char *peer, struct proto_conn **out,
 	}
 	c->fd = fd;
 	snprintf(c->peer, sizeof(c->peer), "%s", peer);
+	/* Non-blocking underneath, so that every wait goes through
+	 * wait_tls() and a deadline holds however the bytes trickle. */
+	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0) {
+		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "%s: cannot set up the "
+		    "socket: %s", peer, strerror(errno));
+		proto_close(c);
+		return rc;
+	}
 	*out = c;
 	return CTL_OK;
+}
+
+/* The end of one step waiting in direction WRITE: the socket's
+ * SO_SNDTIMEO or SO_RCVTIMEO from now (set by set_timeouts() or the
+ * caller), 0 for no end. */
+static long long
+step_deadline(const struct proto_conn *c, bool write)
+{
+	struct timeval tv;
+	socklen_t len = sizeof(tv);
+	unsigned long ms;
+
+	if (getsockopt(c->fd, SOL_SOCKET, write ? SO_SNDTIMEO : SO_RCVTIMEO,
+	    &tv, &len) != 0 || (tv.tv_sec == 0 && tv.tv_usec == 0))
+		return 0;
+	ms = (unsigned long)tv.tv_sec * 1000 + (unsigned long)tv.tv_usec /
+	    1000;
+	return ctl_deadline_ms(ms);
+}
+
+/*
+ * After a TLS call returned RET: when it only wants the socket, waits
+ * for it until STEP_END or the connection's deadline, whichever comes
+ * first (0: none), and returns CTL_OK to call again; otherwise returns
+ * the call's failure.  CTL_ERR_TIMEOUT once the time is up.
+ */
+static int
+wait_tls(struct proto_conn *c, int ret, long long step_end,
+    const char *what, struct ctl_diag *d)
+{
+	int e = SSL_get_error(c->ssl, ret);
+	struct pollfd p = { c->fd, 0, 0 };
+	long long end = c->deadline;
+	unsigned long left;
+	int n;
+
+	if (e == SSL_ERROR_WANT_READ)
+		p.events = POLLIN;
+	else if (e == SSL_ERROR_WANT_WRITE)
+		p.events = POLLOUT;
+	else
+		return tls_failure(c, ret, what, d);
+	ERR_clear_error();
+	if (end == 0 || (step_end != 0 && step_end < end))
+		end = step_end;
+	for (;;) {
+		left = end == 0 ? 0 : ctl_ms_left(end);
+		if (end != 0 && left == 0)
+			break;
+		n = poll(&p, 1, end == 0 ? -1 : left > INT_MAX ? INT_MAX :
+		    (int)left);
+		if (n > 0)
+			return CTL_OK;
+		if (n < 0 && errno != EINTR)
+			return ctl_diag_set(d, CTL_ERR_NETWORK, "%s: %s failed: "
+			    "%s", c->peer, what, strerror(errno));
+	}
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "%s: no answer in time during "
+	    "%s", c->peer, what);
+}
+
+void
+proto_set_deadline(struct proto_conn *c, long long deadline)
+{
+	c->deadline = deadline;
+}
+
+int
+proto_wait_frame(struct proto_conn *c, long long until, struct ctl_diag *d)
+{
+	struct pollfd p = { c->fd, POLLIN, 0 };
+	unsigned long left;
+	int n;
+
+	if (SSL_has_pending(c->ssl))
+		return CTL_OK;
+	while ((left = ctl_ms_left(until)) > 0) {
+		n = poll(&p, 1, left > INT_MAX ? INT_MAX : (int)left);
+		if (n > 0)
+			return CTL_OK;
+		if (n < 0 && errno != EINTR)
+			return ctl_diag_set(d, CTL_ERR_NETWORK, "%s: waiting for "
+			    "a frame failed: %s", c->peer, strerror(errno));
+	}
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "%s: no frame in time",
+	    c->peer);
+}
+
+/* A handshake step (SSL_connect or SSL_accept) run to its end within
+ * TIMEOUT_MS in all. */
+static int
+handshake(struct proto_conn *c, int (*step)(SSL *), int timeout_ms,
+    struct ctl_diag *d)
+{
+	long long end = timeout_ms > 0 ?
+	    ctl_deadline_ms((unsigned long)timeout_ms) : 0;
+	int ret, rc;
+
+	for (;;) {
+		ERR_clear_error();
+		if ((ret = step(c->ssl)) == 1)
+			return CTL_OK;
+		if ((rc = wait_tls(c, ret, end, "the TLS handshake", d)) !=
+		    CTL_OK)
+			return rc;
+	}
 }
 
 int
@@ -214,7 +332,7 @@ proto_connect(SSL_CTX *ctx, const char *host, uint16_t port, int timeout_ms,
 	struct addrinfo hints, *res = NULL;
 	struct proto_conn *c = NULL;
 	char ports[8], peer[80];
-	int fd = -1, rc, ret, gai;
+	int fd = -1, rc, gai;
 
 	*out = NULL;
 	snprintf(ports, sizeof(ports), "%u", port);
@@ -240,16 +358,13 @@ proto_connect(SSL_CTX *ctx, const char *host, uint16_t port, int timeout_ms,
 	set_timeouts(fd, timeout_ms);
 	if ((rc = wrap(ctx, fd, peer, &c, d)) != CTL_OK)
 		return rc;
-	ERR_clear_error();
-	if ((ret = SSL_connect(c->ssl)) != 1) {
+	if ((rc = handshake(c, SSL_connect, timeout_ms, d)) != CTL_OK) {
 		long v = SSL_get_verify_result(c->ssl);
 
 		if (v != X509_V_OK)
 			rc = ctl_diag_set(d, CTL_ERR_TLS, "%s: the server's "
 			    "certificate is not trusted: %s", peer,
 			    X509_verify_cert_error_string(v));
-		else
-			rc = tls_failure(c, ret, "the TLS handshake", d);
 		ERR_clear_error();
 		proto_close(c);
 		return rc;
@@ -263,15 +378,13 @@ proto_accept(SSL_CTX *ctx, int fd, const char *peer, int timeout_ms,
     struct proto_conn **out, struct ctl_diag *d)
 {
 	struct proto_conn *c = NULL;
-	int rc, ret;
+	int rc;
 
 	*out = NULL;
 	set_timeouts(fd, timeout_ms);
 	if ((rc = wrap(ctx, fd, peer, &c, d)) != CTL_OK)
 		return rc;
-	ERR_clear_error();
-	if ((ret = SSL_accept(c->ssl)) != 1) {
-		rc = tls_failure(c, ret, "the TLS handshake", d);
+	if ((rc = handshake(c, SSL_accept, timeout_ms, d)) != CTL_OK) {
 		proto_close(c);
 		return rc;
 	}
@@ -283,15 +396,20 @@ static int
 write_all(struct proto_conn *c, const uint8_t *p, size_t n,
     struct ctl_diag *d)
 {
+	long long end = step_deadline(c, true);
 	size_t done = 0;
-	int ret;
+	int ret, rc;
 
 	while (done < n) {
 		ERR_clear_error();
 		ret = SSL_write(c->ssl, p + done, (int)(n - done));
-		if (ret <= 0)
-			return tls_failure(c, ret, "a write", d);
+		if (ret <= 0) {
+			if ((rc = wait_tls(c, ret, end, "a write", d)) != CTL_OK)
+				return rc;
+			continue;
+		}
 		done += (size_t)ret;
+		end = step_deadline(c, true);
 	}
 	return CTL_OK;
 }
@@ -299,15 +417,20 @@ write_all(struct proto_conn *c, const uint8_t *p, size_t n,
 static int
 read_all(struct proto_conn *c, uint8_t *p, size_t n, struct ctl_diag *d)
 {
+	long long end = step_deadline(c, false);
 	size_t done = 0;
-	int ret;
+	int ret, rc;
 
 	while (done < n) {
 		ERR_clear_error();
 		ret = SSL_read(c->ssl, p + done, (int)(n - done));
-		if (ret <= 0)
-			return tls_failure(c, ret, "a read", d);
+		if (ret <= 0) {
+			if ((rc = wait_tls(c, ret, end, "a read", d)) != CTL_OK)
+				return rc;
+			continue;
+		}
 		done += (size_t)ret;
+		end = step_deadline(c, false);
 	}
 	return CTL_OK;
 }

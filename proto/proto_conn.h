@@ -19,6 +19,7 @@ struct proto_conn {
 	int fd;
 	SSL *ssl;
 	char peer[80];          /* "127.0.0.1:2444", for messages */
+	long long deadline;     /* ctl_now_ms() value ending all I/O, 0: none */
 };
 
 /*
@@ -42,7 +43,9 @@ int proto_tls_client_ctx(const char *cafile, const char *cert_pem,
 
 /*
  * Connects to HOST:PORT within TIMEOUT_MS and completes the TLS
- * handshake; every later read or write also gives up after TIMEOUT_MS.
+ * handshake within TIMEOUT_MS more; every later read or write gives up
+ * when TIMEOUT_MS pass without progress (the socket's SO_RCVTIMEO and
+ * SO_SNDTIMEO, which the caller may change on C->fd).
  * *OUT is closed with proto_close().  Fails with CTL_ERR_NETWORK (cannot
  * connect), CTL_ERR_TIMEOUT, CTL_ERR_TLS (handshake or certificate).
  */
@@ -50,9 +53,28 @@ int proto_connect(SSL_CTX *ctx, const char *host, uint16_t port,
     int timeout_ms, struct proto_conn **out, struct ctl_diag *d);
 
 /* Runs the server side of the handshake on the accepted socket FD (which
- * *OUT then owns; on failure FD is closed). */
+ * *OUT then owns; on failure FD is closed): it must be complete within
+ * TIMEOUT_MS in all, however slowly the client sends its bytes.  Later
+ * reads and writes behave as after proto_connect(). */
 int proto_accept(SSL_CTX *ctx, int fd, const char *peer, int timeout_ms,
     struct proto_conn **out, struct ctl_diag *d);
+
+/*
+ * Sets DEADLINE (a ctl_now_ms() value) for every later read and write on
+ * C: past it they fail with CTL_ERR_TIMEOUT, however the peer trickles
+ * its bytes.  0 removes it.  The per-step timeouts still apply when they
+ * end earlier.
+ */
+void proto_set_deadline(struct proto_conn *c, long long deadline);
+
+/*
+ * Waits until the next frame starts: a byte of it has arrived (or TLS
+ * holds one already), or the peer closed (which the next read reports).
+ * Fails with CTL_ERR_TIMEOUT when UNTIL (a ctl_now_ms() value) passes
+ * first, CTL_ERR_NETWORK.
+ */
+int proto_wait_frame(struct proto_conn *c, long long until,
+    struct ctl_diag *d);
 
 /* Finishes O into a frame and writes it all. */
 int proto_send(struct proto_conn *c, struct proto_out *o,

@@ -99,7 +99,7 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	pub_log("node %s (%s) starting, %s", srv.self.name, srv.self.ip,
 	    srv.self.publisher ? "publisher" : "subscriber");
 	dist = (struct listener){ srv.self.ip, srv.self.ports.dist, dist_tls,
-	    { dist_handle, NULL, NULL, &srv }, stop, CTL_OK, { "" } };
+	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" } };
 	if (pthread_create(&td, NULL, listen_thread, &dist) == 0)
 		have_td = true;
 	/* every node serves TVS on its own address (docs/tvs.md) */

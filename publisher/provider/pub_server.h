@@ -1,9 +1,11 @@
 /*
  * The network side of a node: listens on one TLS port, runs each
- * connection in its own thread (at most PUB_MAX_CONNS at once), reads
- * frames and hands each to the service's handler.  A frame that cannot
- * be read is answered with error 1 where possible and the connection
- * closed; other clients are not affected.
+ * connection in its own thread (within the limits of pub_ratelimit.h:
+ * in all, per address, before login), reads frames and hands each to the
+ * service's handler.  A frame that cannot be read is answered with error
+ * 1 where possible and the connection closed; other clients are not
+ * affected.  Every wait has an absolute deadline, so a client that
+ * trickles its bytes holds a slot for a bounded time only.
  */
 #ifndef PUB_SERVER_H
 #define PUB_SERVER_H
@@ -18,8 +20,18 @@
 
 struct ctl_diag;
 
-#define PUB_MAX_CONNS  32       /* connections served at once */
-#define PUB_IDLE_MS    30000    /* a connection silent this long is closed */
+/* Deadlines, each from a fixed point (docs/publisher.md, "Limits"). */
+#define PUB_HANDSHAKE_MS 10000  /* TLS handshake, from accept */
+#define PUB_LOGIN_MS     60000  /* authenticated, from accept: ctlclient
+                                 * asks for the password on the open
+                                 * connection, once the server's
+                                 * certificate is checked, so a person
+                                 * must have time to type it */
+#define PUB_FRAME_MS     10000  /* a whole frame, from its first byte */
+#define PUB_IDLE_MS      30000  /* between frames, once authenticated; and
+                                 * for the client to take an answer */
+#define PUB_STOP_CHECK_MS  250  /* how often a waiting connection looks
+                                 * whether the server is stopping */
 
 /* One client connection, as a handler sees it. */
 struct pub_session {
@@ -46,6 +58,9 @@ struct pub_service {
 	void (*open)(void *ctx, struct pub_session *s);
 	void (*close)(void *ctx, struct pub_session *s);
 	void *ctx;
+	/* Only cluster nodes: a client without a node certificate is
+	 * closed right after the handshake. */
+	bool nodes_only;
 };
 
 /*

@@ -138,23 +138,29 @@ def main():
         print(a, "/ then", b)
         return a.startswith("error 2:") and b == "ok"
     if case == "max-conns":
-        # PUB_MAX_CONNS connections held open: the next one is turned
-        # away; once they close, clients are served again.
-        held = [tls() for _ in range(32)]
+        # PUB_MAX_PER_ADDR connections held open from one address: the
+        # next one from it is turned away, another address is served;
+        # once they close, that address is served again.
+        src = "127.0.0.98"
+        held = [tls(src=src) for _ in range(8)]
         try:
-            extra = tls()
+            extra = tls(src=src)
             extra.sendall(frame(0x02, []))
             turned_away = answer(extra) == "closed"
         except (ssl.SSLError, ConnectionError, socket.timeout):
             turned_away = True
+        other = tls()
+        other_ok = login(other) == "ok"
+        other.close()
         for h in held:
             h.close()
         time.sleep(0.5)
-        s = tls()
+        s = tls(src=src)
         ok = login(s) == "ok"
-        print(f"33rd {'turned away' if turned_away else 'served'}; "
+        print(f"9th from one address {'turned away' if turned_away else 'served'}; "
+              f"another address {'served' if other_ok else 'refused'}; "
               f"afterwards {'served' if ok else 'refused'}")
-        return turned_away and ok
+        return turned_away and other_ok and ok
     if case == "idle":
         s = tls()
         assert login(s) == "ok"
