@@ -11,6 +11,68 @@
 
 #include "ctl_err.h"
 
+/* What kind of file MODE is, for the message that refuses it. */
+static const char *
+file_kind(mode_t mode)
+{
+	if (S_ISFIFO(mode))
+		return "a FIFO";
+	if (S_ISDIR(mode))
+		return "a directory";
+	if (S_ISCHR(mode))
+		return "a character device";
+	if (S_ISBLK(mode))
+		return "a block device";
+	if (S_ISSOCK(mode))
+		return "a socket";
+	return "not a plain file";
+}
+
+int
+file_open_regular(const char *path, const char *what, struct ctl_diag *d)
+{
+	struct stat st;
+	int fd, fl, rc;
+
+	/* O_NONBLOCK: opening a FIFO for reading would otherwise wait for
+	 * a writer, forever. */
+	if ((fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)) <
+	    0)
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open%s%s: %s",
+		    path, what ? " " : "", what ? what : "", strerror(errno));
+	if (fstat(fd, &st) != 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open%s%s: %s",
+		    path, what ? " " : "", what ? what : "", strerror(errno));
+		goto fail;
+	}
+	if (!S_ISREG(st.st_mode)) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: not a regular file "
+		    "(%s); give a file", path, file_kind(st.st_mode));
+		goto fail;
+	}
+	if ((fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: %s", path,
+		    strerror(errno));
+		goto fail;
+	}
+	return fd;
+fail:
+	close(fd);
+	return rc;
+}
+
+int
+file_check_regular(const char *path, const char *what, struct ctl_diag *d)
+{
+	int fd;
+
+	if ((fd = file_open_regular(path, what, d)) < 0)
+		return fd;
+	close(fd);
+	return CTL_OK;
+}
+
 int
 file_read_limited(const char *path, size_t max, uint8_t **out, size_t *len,
     struct ctl_diag *d)
@@ -24,9 +86,8 @@ file_read_limited(const char *path, size_t max, uint8_t **out, size_t *len,
 	*len = 0;
 	if (strcmp(path, "-") == 0)
 		fd = STDIN_FILENO;
-	else if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0) {
-		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open: %s",
-		    path, strerror(errno));
+	else if ((fd = file_open_regular(path, NULL, d)) < 0) {
+		rc = fd;
 		goto out;
 	}
 	for (;;) {

@@ -21,6 +21,7 @@
 
 #include "clock.h"
 #include "ctl_err.h"
+#include "file_io.h"
 #include "ossl_err.h"
 
 const char *
@@ -102,6 +103,10 @@ proto_tls_client_ctx(const char *cafile, const char *cert_pem,
 	if ((rc = base_ctx(TLS_client_method(), &ctx, d)) != CTL_OK)
 		return rc;
 	if (cafile != NULL) {
+		/* OpenSSL would wait forever on a FIFO. */
+		if ((rc = file_check_regular(cafile, "the CA file", d)) !=
+		    CTL_OK)
+			goto fail;
 		if (SSL_CTX_load_verify_locations(ctx, cafile, NULL) != 1) {
 			rc = ctl_diag_set(d, CTL_ERR_TLS, "%s: cannot load the "
 			    "certificates to trust: %s", cafile, proto_ssl_reason());

@@ -18,6 +18,7 @@
 
 #include "clock.h"
 #include "ctl_err.h"
+#include "file_io.h"
 #include "proto_conn.h"
 
 /* The largest answer body accepted: a real one is a few dozen bytes
@@ -72,6 +73,12 @@ tvs_client_ctx(const struct tvs_client_opts *o, SSL_CTX **out,
 	}
 	SSL_CTX_set_mode(ctx, SSL_MODE_AUTO_RETRY);
 	if (o->cafile != NULL) {
+		/* OpenSSL would wait forever on a FIFO. */
+		if (file_check_regular(o->cafile, "the TVS CA file", d) !=
+		    CTL_OK) {
+			rc = CTL_ERR_IO;
+			goto out;
+		}
 		if (SSL_CTX_load_verify_locations(ctx, o->cafile, NULL) != 1) {
 			rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot read the "
 			    "TVS CA file (a PEM file of certificates): %s",

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/bn.h>
 #include <openssl/evp.h>
@@ -11,6 +12,7 @@
 #include <openssl/pem.h>
 
 #include "ctl_err.h"
+#include "file_io.h"
 #include "wbuf.h"
 
 #define NAME_MAX_BYTES 4096
@@ -180,14 +182,19 @@ ctl_cert_load_file(const char *path, X509 **out, struct ctl_diag *d)
 {
 	BIO *bio = NULL;
 	X509 *x = NULL;
-	int rc = CTL_ERR_INTERNAL;
+	int fd = -1, rc = CTL_ERR_INTERNAL;
 
 	*out = NULL;
-	if ((bio = BIO_new_file(path, "rb")) == NULL) {
+	if ((fd = file_open_regular(path, "the certificate file", d)) < 0) {
+		rc = fd;
+		goto out;
+	}
+	if ((bio = BIO_new_fd(fd, BIO_CLOSE)) == NULL) {
 		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open the "
 		    "certificate file", path);
 		goto out;
 	}
+	fd = -1; /* transferred */
 	x = PEM_read_bio_X509(bio, NULL, NULL, NULL);
 	if (x == NULL) {
 		(void)BIO_reset(bio);
@@ -203,5 +210,7 @@ ctl_cert_load_file(const char *path, X509 **out, struct ctl_diag *d)
 out:
 	ERR_clear_error();
 	BIO_free(bio);
+	if (fd >= 0)
+		close(fd);
 	return rc;
 }

@@ -4,12 +4,14 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <openssl/rsa.h>
 
 #include "ctl_err.h"
+#include "file_io.h"
 #include "ossl_err.h"
 
 static int
@@ -65,14 +67,19 @@ ctl_signer_file_open(const char *path, struct ctl_signer *s,
 	FILE *fp = NULL;
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL;
-	int rc = CTL_ERR_INTERNAL;
+	int fd = -1, rc = CTL_ERR_INTERNAL;
 
 	memset(s, 0, sizeof(*s));
-	if ((fp = fopen(path, "r")) == NULL) {
+	if ((fd = file_open_regular(path, "the signer file", d)) < 0) {
+		rc = fd;
+		goto out;
+	}
+	if ((fp = fdopen(fd, "r")) == NULL) {
 		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open the signer "
 		    "file: %s", path, strerror(errno));
 		goto out;
 	}
+	fd = -1; /* transferred */
 	/* The PEM readers skip blocks of other types, so the key and the
 	 * certificate may come in either order. */
 	if ((key = PEM_read_PrivateKey(fp, NULL, NULL, NULL)) == NULL) {
@@ -101,6 +108,8 @@ out:
 	ERR_clear_error();
 	if (fp != NULL)
 		fclose(fp);
+	if (fd >= 0)
+		close(fd);
 	EVP_PKEY_free(key);
 	X509_free(cert);
 	return rc;

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "ctl_err.h"
+#include "file_io.h"
 #include "secret.h"
 #include "tty.h"
 
@@ -26,11 +27,10 @@ password_from_file(const char *path, char *pw, size_t pwsz,
 	char *nl;
 	int fd, r = CTL_ERR_IO;
 
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY)) < 0)
-		return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot open the "
-		    "password file: %s", path, strerror(errno));
-	if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
-		r = ctl_diag_set(d, CTL_ERR_IO, "%s: not a regular file", path);
+	if ((fd = file_open_regular(path, "the password file", d)) < 0)
+		return fd;
+	if (fstat(fd, &st) != 0) {
+		r = ctl_diag_set(d, CTL_ERR_IO, "%s: %s", path, strerror(errno));
 		goto out;
 	}
 	if ((st.st_mode & 077) != 0) {

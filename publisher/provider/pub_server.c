@@ -12,6 +12,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 
 #include "clock.h"
@@ -198,7 +199,7 @@ serve_conn(struct conn_job *job)
 			    proto_type_name(h.type) ? proto_type_name(h.type) :
 			    "unknown", d.msg);
 			proto_send_error(s.conn, h.id, PE_MALFORMED, d.msg, NULL);
-			free(payload);
+			OPENSSL_clear_free(payload, h.length);
 			break;
 		}
 		proto_out_init(&reply, PROTO_OK, h.id);
@@ -213,7 +214,8 @@ serve_conn(struct conn_job *job)
 			    ctl_diag_msg(&d, rc), &d);
 		proto_out_free(&reply);
 		proto_fields_free(&fs);
-		free(payload);
+		/* A LOGIN payload holds the password in clear. */
+		OPENSSL_clear_free(payload, h.length);
 		/* A malformed request ends the connection, as the protocol
 		 * says; so does a broken write. */
 		if (rc != CTL_OK || pe == PE_MALFORMED)

@@ -12,7 +12,6 @@
 #include <string.h>
 #include <signal.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -188,8 +187,10 @@ whole(const uint8_t *p, size_t len)
 	return 1;
 }
 
+/* Writes versions 1..250 over and over until killed; after its first
+ * whole write it says so on fd READY. */
 static void
-writer(void)
+writer(int ready)
 {
 	static uint8_t buf[KILL_BASE + 255];
 	struct ctl_diag d;
@@ -199,37 +200,87 @@ writer(void)
 		memset(buf, (int)v, KILL_BASE + v);
 		if (pub_store_write(dir, F, buf, KILL_BASE + v, &d) != CTL_OK)
 			_exit(3);
+		if (ready >= 0) {
+			if (write(ready, "w", 1) != 1)
+				_exit(4);
+			close(ready);
+			ready = -1;
+		}
 	}
 }
 
-static void
-test_kill_never_tears(void **state)
+/* Reads NAME, which must be there and whole.  Returns the version read. */
+static unsigned
+read_whole(const char *name)
 {
 	struct ctl_diag d;
 	uint8_t *got;
 	size_t len;
-	int i, status;
+
+	ctl_diag_clear(&d);
+	if (pub_store_read(dir, name, &got, &len, &d) != CTL_OK)
+		fail_msg("%s: %s", name, d.msg);
+	if (!whole(got, len))
+		fail_msg("%s: torn: %zu bytes, first byte %u", name, len,
+		    len > 0 ? got[0] : 0);
+	free(got);
+	return (unsigned)(len - KILL_BASE);
+}
+
+#define KILL_ROUNDS 25
+
+/*
+ * A writer killed at a random moment never leaves a torn file: the file
+ * and its backup are always there and whole.  Both exist before the first
+ * round (version 0), so every round reads both; each writer is killed
+ * only after one whole write of its own, so every round reads a version
+ * a killed writer left.  The kill times come from srand(N), N being 1 or
+ * PUB_STORE_KILL_SRAND, printed so a failure can be replayed.
+ */
+static void
+test_kill_never_tears(void **state)
+{
+	static uint8_t zero[KILL_BASE];
+	struct ctl_diag d;
+	const char *env = getenv("PUB_STORE_KILL_SRAND");
+	unsigned start = env != NULL ? (unsigned)strtoul(env, NULL, 10) : 1;
+	int i, status, fds[2], kills = 0, reads = 0, fresh = 0;
+	char c;
 	pid_t pid;
 
 	(void)state;
-	srand((unsigned)time(NULL));
-	for (i = 0; i < 25; i++) {
-		if ((pid = fork()) == 0)
-			writer();
+	print_message("srand(%u) (set PUB_STORE_KILL_SRAND to change)\n",
+	    start);
+	srand(start);
+	for (i = 0; i < 2; i++)
+		assert_int_equal(pub_store_write(dir, F, zero, sizeof(zero),
+		    &d), CTL_OK);
+	for (i = 0; i < KILL_ROUNDS; i++) {
+		assert_int_equal(pipe(fds), 0);
+		if ((pid = fork()) == 0) {
+			close(fds[0]);
+			writer(fds[1]);
+		}
 		assert_true(pid > 0);
-		usleep((useconds_t)(2000 + rand() % 30000));
+		close(fds[1]);
+		/* One whole write first, or the kill could test nothing. */
+		assert_int_equal(read(fds[0], &c, 1), 1);
+		close(fds[0]);
+		usleep((useconds_t)(rand() % 20000));
 		kill(pid, SIGKILL);
 		assert_int_equal(waitpid(pid, &status, 0), pid);
 		assert_true(WIFSIGNALED(status));
-		if (pub_store_read(dir, F, &got, &len, &d) == CTL_OK) {
-			assert_true(whole(got, len));
-			free(got);
-		}
-		if (pub_store_read(dir, F ".bak", &got, &len, &d) == CTL_OK) {
-			assert_true(whole(got, len));
-			free(got);
-		}
+		kills++;
+		if (read_whole(F) != 0)
+			fresh++;
+		(void)read_whole(F ".bak");
+		reads += 2;
 	}
+	print_message("%d writers killed, %d whole reads, %d of a version "
+	    "a killed writer left\n", kills, reads, fresh);
+	assert_int_equal(kills, KILL_ROUNDS);
+	assert_int_equal(reads, 2 * KILL_ROUNDS);
+	assert_int_equal(fresh, KILL_ROUNDS);
 	/* The next write sweeps what the killed writers left. */
 	assert_int_equal(pub_store_write(dir, F, (const uint8_t *)"ok", 2, &d),
 	    CTL_OK);
