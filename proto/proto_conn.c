@@ -493,7 +493,8 @@ proto_recv(struct proto_conn *c, struct proto_header *h, uint8_t **payload,
 	if ((p = malloc(h->length)) == NULL)
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	if ((rc = read_all(c, p, h->length, d)) != CTL_OK) {
-		free(p);
+		/* A cut-off LOGIN may already hold part of a password. */
+		OPENSSL_clear_free(p, h->length);
 		return rc;
 	}
 	*payload = p;
