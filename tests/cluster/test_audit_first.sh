@@ -96,4 +96,30 @@ PY
 	fi
 done
 echo "# $ROUNDS rounds in $(( $(date +%s) - t0 )) s"
+
+# A CTL put in the publisher's store by no recorded change (by hand):
+# after a restart it is reported, recorded as found, and only then spread.
+openssl req -x509 -newkey rsa:2048 -nodes -days 1 -subj /CN=by-hand \
+	-keyout "$WORK/h.key" -out "$WORK/h.pem" 2>/dev/null
+cat "$WORK/h.key" "$WORK/h.pem" > "$WORK/h.signer"
+$CTL build -o "$WORK/h.tlv" --signer "$WORK/h.signer" \
+	--entry "role=CCM+TFTP,cert=$WORK/h.pem,dns=x" >/dev/null
+h_sha=$(sha1sum < "$WORK/h.tlv" | cut -d' ' -f1)
+kill -9 "$(cat "$DIR/nodes/cucm-pub/node.pid")"
+cp "$WORK/h.tlv" "$DIR/nodes/cucm-pub/tftp/.by-hand" &&
+	mv "$DIR/nodes/cucm-pub/tftp/.by-hand" "$PUB_CTL"
+"$PUBD" start "$DIR" >/dev/null 2>&1 || fail "restart after the file was put by hand"
+if settled && [ "$(node_sha1 cucm-sub1)" = "$h_sha" ]; then
+	pass "the file put by hand is spread"
+else
+	fail "the file put by hand: $(node_sha1 cucm-pub) $(node_sha1 cucm-sub1) $(node_sha1 cucm-sub2)"
+fi
+expect_in "$DIR/nodes/cucm-pub/node.log" "CTLFile.tlv SHA1 $h_sha is not in the state" "the unknown file is reported in the log"
+$CTL audit --json --limit 10 $NET >"$WORK/audit.json" 2>"$WORK/err"
+python3 - "$WORK/audit.json" "$h_sha" <<'PY' && pass "it is recorded as found before it is spread" || fail "no ctl-found entry: $(cat "$WORK/audit.json")"
+import json, sys
+e = json.load(open(sys.argv[1]))["entries"]
+assert any(x["operation"] == "ctl-found" and x["new_sha1"] == sys.argv[2] and
+           x["user"] == "ctlpublisherd" for x in e), e
+PY
 finish
