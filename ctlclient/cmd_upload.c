@@ -1,5 +1,5 @@
 /* ctlclient upload --server HOST[:PORT] FILE [--base-sha1 HEX|--base-none]
- * [--force] */
+ *                  [--force] [--reason TEXT] */
 #include <stdio.h>
 #include <string.h>
 
@@ -10,15 +10,20 @@
 #include "ctl_verify.h"
 #include "preflight.h"
 #include "net_upload.h"
+#include "proto_frame.h"
 
-enum { OPT_BASE_SHA1 = 0x2000, OPT_BASE_NONE, OPT_FORCE };
+enum { OPT_BASE_SHA1 = 0x2000, OPT_BASE_NONE, OPT_FORCE, OPT_REASON };
+
+/* What the audit log says of a forced upload when --reason is not given. */
+#define DEFAULT_REASON "forced from ctlclient upload --force"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlclient upload --server HOST[:PORT] FILE\n"
-	    "                        [--base-sha1 HEX | --base-none] [--force]\n\n"
+	    "                        [--base-sha1 HEX | --base-none]\n"
+	    "                        [--force] [--reason TEXT]\n\n"
 	    "Uploads a signed CTLFile.tlv to the publisher, which checks it and\n"
 	    "writes it to every node.  FILE is parsed and its signature\n"
 	    "checked here first.  The upload names the CTL it replaces: by\n"
@@ -30,10 +35,16 @@ usage(FILE *out)
 	    "                    no longer that one)\n"
 	    "  --base-none       the cluster has no CTL yet\n"
 	    "  --force           push even when preflight finds that phones\n"
-	    "                    with TVS would reject the file\n\n"
+	    "                    with TVS would reject the file; the publisher,\n"
+	    "                    which checks the same, takes it and audits the\n"
+	    "                    upload as forced, by you, with the reason\n"
+	    "  --reason TEXT     with --force: why, for the audit log (1 to 200\n"
+	    "                    bytes; default \"" DEFAULT_REASON "\")\n\n"
 	    "upload runs preflight first (see `ctlclient preflight --help`):\n"
 	    "it says what the cluster's phones would make of FILE, and a file\n"
-	    "that phones with TVS would reject is refused unless --force.\n\n"
+	    "that phones with TVS would reject is refused unless --force.  The\n"
+	    "publisher makes the same check on every upload and refuses such a\n"
+	    "file, changing nothing, unless the upload is forced.\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 every node took the file, 1 refused or any node\n"
 	    "failed, 2 bad usage or FILE is not a valid .tlv file.\n");
@@ -71,6 +82,7 @@ struct upload_cmd {
 	struct ctl_file *f;
 	struct net_upload_base base;
 	int base_sha1, base_none, force;
+	const char *reason;     /* --reason, or NULL */
 };
 
 static int
@@ -86,6 +98,12 @@ upload_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 		uc->base_sha1 = 1;
 		break;
 	case OPT_BASE_NONE: uc->base_none = 1; break;
+	case OPT_REASON:
+		if (arg[0] == '\0' || strlen(arg) > PROTO_MAX_REASON)
+			return ctl_diag_set(d, CTL_ERR_USAGE, "--reason: 1 to %d "
+			    "bytes", PROTO_MAX_REASON);
+		uc->reason = arg;
+		break;
 	default: uc->force = 1; break;
 	}
 	return CTL_OK;
@@ -101,6 +119,9 @@ upload_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	if (uc->base_sha1 && uc->base_none)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--base-sha1 and "
 		    "--base-none exclude each other");
+	if (uc->reason != NULL && !uc->force)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--reason goes with "
+		    "--force: it says why the upload is forced");
 	uc->path = argv[0];
 	uc->base.given = uc->base_sha1 || uc->base_none;
 	uc->base.have = uc->base_sha1;
@@ -134,7 +155,7 @@ upload_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		return rc;
 	}
 	return net_upload_ctl(s, uc->path, uc->f->raw, uc->f->len, &uc->base,
-	    d);
+	    uc->force ? (uc->reason ? uc->reason : DEFAULT_REASON) : NULL, d);
 }
 
 int
@@ -144,6 +165,7 @@ cmd_upload(int argc, char **argv)
 		{ "base-sha1", required_argument, NULL, OPT_BASE_SHA1 },
 		{ "base-none", no_argument, NULL, OPT_BASE_NONE },
 		{ "force", no_argument, NULL, OPT_FORCE },
+		{ "reason", required_argument, NULL, OPT_REASON },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct net_cmd cmd = {

@@ -22,7 +22,7 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_NEW_SHA1] = "NEW_SHA1", [PT_TRUST] = "TRUST",
 	[PT_FILENAME] = "FILENAME", [PT_STATUS] = "STATUS",
 	[PT_NODE_CERT] = "NODE_CERT", [PT_TVS_PORT] = "TVS_PORT",
-	[PT_TFTP_PORT] = "TFTP_PORT",
+	[PT_TFTP_PORT] = "TFTP_PORT", [PT_FORCE] = "FORCE",
 };
 
 const char *

@@ -44,9 +44,12 @@ enum proto_tag {
 	PT_STATE = 21, PT_RESULT = 22, PT_TIME = 23, PT_AUDIT = 24,
 	PT_OPERATION = 25, PT_OLD_SHA1 = 26, PT_NEW_SHA1 = 27, PT_TRUST = 28,
 	PT_FILENAME = 29, PT_STATUS = 30, PT_NODE_CERT = 31,
-	PT_TVS_PORT = 32, PT_TFTP_PORT = 33,
-	PT_MAX_TAG = 33,
+	PT_TVS_PORT = 32, PT_TFTP_PORT = 33, PT_FORCE = 34,
+	PT_MAX_TAG = 34,
 };
+
+/* FORCE carries why the sender overrides the publisher's upload check. */
+#define PROTO_MAX_REASON   200
 
 /* Error codes carried in PT_ERROR. */
 enum proto_error {

@@ -18,6 +18,7 @@
 #include "net_mode.h"
 #include "net_opts.h"
 #include "preflight.h"
+#include "proto_frame.h"
 #include "token_pick.h"
 #include "tty.h"
 
@@ -321,12 +322,16 @@ int
 signflow_finish(struct signflow *f, struct ctl_diag *d)
 {
 	struct ctl_diag ud;
-	char md5[33], sha1[41];
+	char md5[33], sha1[41], reason[PROTO_MAX_REASON + 1];
 	int rc;
 
 	ctl_diag_clear(&ud);
+	/* --force pushes what the preflight says phones with TVS reject:
+	 * the publisher checks that too, and takes it only with FORCE. */
+	snprintf(reason, sizeof(reason), "forced from ctlclient %s --force",
+	    f->name);
 	if ((rc = net_upload_ctl(f->s, "the new CTL", f->file, f->len,
-	    &f->base, &ud)) != CTL_OK) {
+	    &f->base, f->force ? reason : NULL, &ud)) != CTL_OK) {
 		if (!sets_mode(f->op))
 			return ctl_diag_set(d, rc, "%s", ctl_diag_msg(&ud, rc));
 		return ctl_diag_set(d, rc, "%s; the security mode was not "

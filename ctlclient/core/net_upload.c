@@ -12,7 +12,8 @@
 
 int
 net_upload_ctl(struct net_session *s, const char *name, const uint8_t *file,
-    size_t len, const struct net_upload_base *base, struct ctl_diag *d)
+    size_t len, const struct net_upload_base *base, const char *force,
+    struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_SHA1, PT_RESULT };
 	struct net_cluster cl = { 0, 0, "", NULL, 0 };
@@ -50,6 +51,8 @@ net_upload_ctl(struct net_session *s, const char *name, const uint8_t *file,
 	net_request(s, &o, PROTO_UPLOAD_CTL);
 	proto_put_bytes(&o, PT_FILE, file, len);
 	proto_put_bytes(&o, PT_BASE_SHA1, b, have_base ? 20 : 0);
+	if (force != NULL)
+		proto_put_str(&o, PT_FORCE, force);
 	rc = net_call_change(s, &o, &a, d);
 	proto_out_free(&o);
 	if (rc == CTL_ERR_CONFLICT) {

@@ -22,14 +22,16 @@ struct net_upload_base {
 /*
  * Uploads the LEN bytes at FILE (a signed CTL; NAME names it in messages)
  * over S, replacing the CTL BASE says (read with CLUSTER_INFO when
- * !BASE->given).  Prints what is sent, one line per node and the stored
+ * !BASE->given).  FORCE (NULL: none; 1 to PROTO_MAX_REASON bytes) is
+ * sent as the reason to push a CTL the publisher's own phone-trust check
+ * refuses; the publisher audits the upload as forced, with it.  Prints what is sent, one line per node and the stored
  * SHA1 on standard output.  Fails with CTL_ERR_CONFLICT when the cluster's
- * CTL is no longer the base, CTL_ERR_REFUSED when a node did not take the
- * file (the publisher holds it then), CTL_ERR_PROTOCOL for a malformed
+ * CTL is no longer the base, CTL_ERR_REFUSED when the publisher refused
+ * the file (its checks) or a node did not take it (the publisher holds it then), CTL_ERR_PROTOCOL for a malformed
  * answer, or the session's errors; D says which.
  */
 int net_upload_ctl(struct net_session *s, const char *name,
     const uint8_t *file, size_t len, const struct net_upload_base *base,
-    struct ctl_diag *d);
+    const char *force, struct ctl_diag *d);
 
 #endif

@@ -262,18 +262,27 @@ pub_itl_refresh(struct pub_state *st, const char *actor, const char *tftp_dir,
 	if (pub_store_sha1(tftp_dir, PUB_ITL_FILENAME, old_sha1, NULL) !=
 	    CTL_OK)
 		old_sha1[0] = '\0';
-	if ((rc = plan_build(st, &p, 0, &file, &len, d)) != CTL_OK ||
-	    (rc = pub_store_write(tftp_dir, PUB_ITL_FILENAME, file, len, d)) !=
-	    CTL_OK)
+	if ((rc = plan_build(st, &p, 0, &file, &len, d)) != CTL_OK)
 		goto out;
-	if (changed != NULL)
-		*changed = true;
 	pub_sha1_hex(file, len, new_sha1);
 	snprintf(detail, sizeof(detail), "%zu records, signed by the %s "
 	    "certificate of %s", p.ne, pub_cert_purpose_name(p.signer),
 	    p.nodes[0].name);
-	rc = pub_audit_add(st, actor, "itl-update", old_sha1[0] ? old_sha1 :
-	    NULL, new_sha1, detail, d);
+	/* Record first, then write: no node serves an ITL the audit log
+	 * does not name, even when this process dies in between. */
+	if ((rc = pub_audit_add(st, actor, "itl-update", old_sha1[0] ?
+	    old_sha1 : NULL, new_sha1, detail, d)) != CTL_OK)
+		goto out;
+	if ((rc = pub_store_write(tftp_dir, PUB_ITL_FILENAME, file, len, d)) !=
+	    CTL_OK) {
+		struct ctl_diag ad;
+
+		(void)pub_audit_add(st, actor, "itl-update-failed", new_sha1,
+		    old_sha1[0] ? old_sha1 : NULL, ctl_diag_msg(d, rc), &ad);
+		goto out;
+	}
+	if (changed != NULL)
+		*changed = true;
 out:
 	free(file);
 	plan_free(&p);

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "ctl_err.h"
+#include "pub_audit.h"
 #include "pub_itl.h"
 #include "pub_log.h"
 #include "pub_node.h"
@@ -95,6 +96,44 @@ pub_dist_record_ctl(struct pub_state *st, const struct pub_dist_result *r,
 	}
 }
 
+/*
+ * Makes sure the audit log names the CTL the publisher holds (DATA, LEN
+ * bytes) before it is spread.  Every CTL the publisher writes is
+ * recorded first, so one it does not know was put in its store by other
+ * means (by hand, or by a version that recorded after writing): it is
+ * reported and recorded as found, so that what nodes serve is always in
+ * the audit log.  Returns false, after logging why, when the state
+ * cannot be read or written: the caller then pushes nothing.
+ */
+static bool
+ctl_recorded(struct pub_state *st, const uint8_t *data, size_t len)
+{
+	struct ctl_diag d;
+	char sha[41];
+	bool named = false;
+
+	pub_sha1_hex(data, len, sha);
+	ctl_diag_clear(&d);
+	if (pub_audit_names(st, sha, &named, &d) != CTL_OK) {
+		pub_log("catch-up of %s skipped: cannot read the audit log: %s",
+		    PUB_CTL_FILENAME, d.msg);
+		return false;
+	}
+	if (named)
+		return true;
+	pub_log("%s SHA1 %s is not in the state: no recorded change wrote "
+	    "it; recording it as found in the publisher's store before it "
+	    "is spread", PUB_CTL_FILENAME, sha);
+	if (pub_audit_add(st, PUB_CATCHUP_ACTOR, "ctl-found", NULL, sha,
+	    "CTLFile.tlv found in the publisher's store, written by no "
+	    "recorded change", &d) != CTL_OK) {
+		pub_log("catch-up of %s skipped: cannot record it: %s",
+		    PUB_CTL_FILENAME, d.msg);
+		return false;
+	}
+	return true;
+}
+
 void
 pub_catch_up_ctl(SSL_CTX *client, struct pub_state *st, const char *tftp_dir)
 {
@@ -109,6 +148,7 @@ pub_catch_up_ctl(SSL_CTX *client, struct pub_state *st, const char *tftp_dir)
 	ctl_diag_clear(&d);
 	rc = pub_store_read(tftp_dir, PUB_CTL_FILENAME, &file, &len, &d);
 	if ((rc != CTL_OK && rc != CTL_ERR_NOT_FOUND) ||
+	    (file != NULL && !ctl_recorded(st, file, len)) ||
 	    (rc = pub_node_list(st, &nodes, &n, &d)) != CTL_OK ||
 	    (rc = catch_up(client, nodes, n, PUB_CTL_FILENAME, file, len, &c,
 	    &d)) != CTL_OK)

@@ -16,6 +16,9 @@
 
 struct pub_state;
 
+/* Who the audit log names for what the catch-up records by itself. */
+#define PUB_CATCHUP_ACTOR "ctlpublisherd"
+
 /*
  * Records in ST what each of the N nodes of R holds after OP on the CTL
  * (its distribution state), and logs one line per node.
@@ -26,7 +29,9 @@ void pub_dist_record_ctl(struct pub_state *st, const struct pub_dist_result *r,
 /*
  * Brings every subscriber's CTL in line with the one in TFTP_DIR (the
  * publisher's own directory) and records the outcome in ST; a node that
- * cannot be reached is marked stale.  CLIENT reaches the nodes (mutual
+ * cannot be reached is marked stale.  A CTL no audit entry names is
+ * first reported and recorded as found ("ctl-found"); when that cannot
+ * be done, nothing is pushed.  CLIENT reaches the nodes (mutual
  * TLS).  The caller holds the lock that serialises changes to the CTL.
  * Failures are logged.
  */

@@ -2,6 +2,7 @@
 #include "pub_provider.h"
 
 #include <arpa/inet.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -23,6 +24,7 @@
 #include "pub_store.h"
 #include "pub_tokenless.h"
 #include "pub_trust.h"
+#include "pub_tvs_ctl.h"
 #include "pub_user.h"
 #include "secret.h"
 
@@ -115,6 +117,14 @@ put_results(struct proto_out *o, const struct pub_dist_result *r, size_t n)
 	}
 }
 
+/* The SHA1 of the publisher's CTL, "" when it has none. */
+static void
+current_sha1(struct pub_node_srv *srv, char out[41])
+{
+	if (pub_store_sha1(srv->self.tftp_dir, CTL_NAME, out, NULL) != CTL_OK)
+		out[0] = '\0';
+}
+
 /*
  * Distributes DATA (NULL: deletes the CTL) to every node, records the
  * outcome and answers with the per-node results.  Called with the change
@@ -150,12 +160,98 @@ distribute(struct pub_node_srv *srv, struct pub_state *st,
 	return rc;
 }
 
-/* The SHA1 of the publisher's CTL, "" when it has none. */
-static void
-current_sha1(struct pub_node_srv *srv, char out[41])
+/*
+ * Record first, then write: ACTOR's OP, from the CTL whose SHA1 is
+ * BEFORE ("" for none) to DATA (NULL: the CTL deleted), with DETAIL, is
+ * committed to the audit log before any node is written, so that no
+ * node ever serves a CTL the audit log does not name.  Then DATA goes
+ * to every node (distribute()).  When the publisher could not store it,
+ * a second entry, OP-failed, says what it holds instead.  Called with
+ * the change lock held.
+ */
+static int
+publish_ctl(struct pub_node_srv *srv, struct pub_state *st, const char *actor,
+    const char *op, const char *before, const uint8_t *data, size_t len,
+    const char *detail, struct proto_out *reply, struct ctl_diag *d)
 {
-	if (pub_store_sha1(srv->self.tftp_dir, CTL_NAME, out, NULL) != CTL_OK)
-		out[0] = '\0';
+	struct ctl_diag vd;
+	char after[41] = "", now[41], failed_op[PUB_AUDIT_OP_MAX];
+	int rc;
+
+	if (data != NULL)
+		pub_sha1_hex(data, len, after);
+	ctl_diag_clear(&vd);
+	if ((rc = pub_audit_add(st, actor, op, before[0] ? before : NULL,
+	    data != NULL ? after : NULL, detail, &vd)) != CTL_OK)
+		return ctl_diag_set(d, rc, "nothing was changed: the audit log "
+		    "cannot record the change (%s); try again", ctl_diag_msg(&vd,
+		    rc));
+	if ((rc = distribute(srv, st, data, len, reply, d)) == CTL_OK)
+		return CTL_OK;
+	current_sha1(srv, now);
+	snprintf(failed_op, sizeof(failed_op), "%s-failed", op);
+	if (pub_audit_add(st, actor, failed_op, data != NULL ? after : NULL,
+	    now[0] ? now : NULL, ctl_diag_msg(d, rc), &vd) != CTL_OK)
+		pub_log("cannot record that %s failed: %s", op, vd.msg);
+	return rc;
+}
+
+/* An audit entry's detail; one too long is cut (its start says what
+ * matters), as pub_audit_add() would cut it. */
+static void __attribute__((format(printf, 3, 4)))
+detail_set(char *out, size_t size, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	(void)vsnprintf(out, size, fmt, ap);
+	va_end(ap);
+}
+
+/* Copies the reason of a FORCE field into OUT, control bytes shown as
+ * '?' so that the log and the audit log keep one line per entry. */
+static void
+reason_copy(char *out, size_t size, const char *in)
+{
+	size_t i;
+
+	snprintf(out, size, "%s", in);
+	for (i = 0; out[i] != '\0'; i++)
+		if ((unsigned char)out[i] < 0x20 || out[i] == 0x7f)
+			out[i] = '?';
+}
+
+/*
+ * The phone-trust check on an uploaded CTL F: would the phones, holding
+ * the publisher's present CTL, take it (pub_tvs_ctl_vouch())?  Fills *T.
+ * A present CTL that cannot be read or parsed counts as none: phones
+ * cannot have taken it either.  Called with the change lock held.
+ */
+static int
+phone_check(struct pub_node_srv *srv, struct pub_state *st,
+    const struct ctl_file *f, struct ctl_trust *t, struct ctl_diag *d)
+{
+	struct ctl_file *installed = NULL;
+	struct ctl_diag vd;
+	uint8_t *raw = NULL;
+	size_t len = 0;
+	int rc;
+
+	ctl_diag_clear(&vd);
+	if (pub_store_read(srv->self.tftp_dir, CTL_NAME, &raw, &len, &vd) ==
+	    CTL_OK && ctl_parse(raw, len, &installed, &vd) != CTL_OK) {
+		pub_log("upload check: the publisher's own %s does not parse "
+		    "(%s): checked as if there were none", CTL_NAME, vd.msg);
+		installed = NULL;
+	}
+	if (installed != NULL && ctl_is_itl(installed)) {
+		ctl_free(installed);
+		installed = NULL;
+	}
+	rc = pub_tvs_ctl_vouch(st, installed, f, t, d);
+	ctl_free(installed);
+	free(raw);
+	return rc;
 }
 
 /* Is F signed with the publisher's own CallManager key (tokenless)? */
@@ -188,16 +284,25 @@ do_upload(struct pub_node_srv *srv, struct pub_session *s,
 	struct pub_state *st = s->data;
 	struct pub_settings set;
 	struct ctl_file *f = NULL;
+	struct ctl_trust t;
 	struct ctl_diag vd;
 	const uint8_t *data, *base;
+	const char *subject;
 	size_t len, base_len;
-	char base_hex[41] = "", now[41], new_sha1[41], detail[128];
+	char base_hex[41] = "", now[41], new_sha1[41];
+	char detail[PUB_AUDIT_DETAIL_MAX], force[PROTO_MAX_REASON + 1] = "";
+	char reason[PROTO_MAX_REASON + 1] = "";
+	bool forced;
 	int signer = -1, rc;
 
 	if ((rc = proto_get_bytes(fs, PT_FILE, true, PROTO_MAX_FILE, &data,
 	    &len, d)) != CTL_OK || (rc = proto_get_bytes(fs, PT_BASE_SHA1, true,
 	    20, &base, &base_len, d)) != CTL_OK)
 		return rc;
+	rc = proto_get_str(fs, PT_FORCE, false, force, PROTO_MAX_REASON, d);
+	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+		return rc;
+	reason_copy(reason, sizeof(reason), force);
 	if (base_len != 0 && base_len != 20)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "BASE_SHA1 is %zu "
 		    "bytes, not 20 (or none)", base_len);
@@ -219,6 +324,7 @@ do_upload(struct pub_node_srv *srv, struct pub_session *s,
 		    "verify: %s", ctl_diag_msg(&vd, rc));
 		goto out;
 	}
+	subject = f->hdr.signer_name ? f->hdr.signer_name : "?";
 	pub_sha1_hex(data, len, new_sha1);
 	pthread_mutex_lock(&srv->change);
 	current_sha1(srv, now);
@@ -233,18 +339,43 @@ do_upload(struct pub_node_srv *srv, struct pub_session *s,
 		    now[0] ? now : "none");
 		goto out;
 	}
-	rc = distribute(srv, st, data, len, reply, d);
+	if ((rc = phone_check(srv, st, f, &t, d)) != CTL_OK)
+		goto unlock;
+	forced = !t.accept;
+	if (forced && !reason[0]) {
+		detail_set(detail, sizeof(detail), "%s signed by %s: %s",
+		    new_sha1, subject, t.reason);
+		(void)pub_audit_add(st, s->user, "upload-ctl-refused",
+		    now[0] ? now : NULL, NULL, detail, &vd);
+		pub_log("%s: upload by %s of %s refused: %s", s->addr, s->user,
+		    new_sha1, t.reason);
+		/* What to do first: a long reason is what gets cut. */
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "phones would refuse "
+		    "this CTL signed by %s; nothing was changed. Upload the "
+		    "signer's certificate to Phone-SAST-trust first, or push "
+		    "it anyway with FORCE and a reason (ctlclient upload "
+		    "--force --reason TEXT). Why: %s", subject, t.reason);
+		goto unlock;
+	}
+	if (forced)
+		detail_set(detail, sizeof(detail), "forced: %s; signed by %s: "
+		    "%s", reason, subject, t.reason);
+	else
+		detail_set(detail, sizeof(detail), "signed by %s%s%s", subject,
+		    reason[0] ? "; FORCE not needed: " : "", reason);
+	if (forced)
+		pub_log("%s: upload by %s of %s forced (%s): %s", s->addr,
+		    s->user, new_sha1, reason, t.reason);
+	rc = publish_ctl(srv, st, s->user, forced ? "upload-ctl-forced" :
+	    "upload-ctl", now, data, len, detail, reply, d);
 	if (rc == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
 		(void)pub_settings_set_mode(st, s->user, set.security_mode,
 		    signed_by_publisher(st, f, signer) ? PUB_CTL_TOKENLESS :
 		    PUB_CTL_TOKEN, &vd);
-	snprintf(detail, sizeof(detail), "signed by %s",
-	    f->hdr.signer_name ? f->hdr.signer_name : "?");
-	(void)pub_audit_add(st, s->user, "upload-ctl", now[0] ? now : NULL,
-	    rc == CTL_OK ? new_sha1 : NULL, detail, &vd);
-	pthread_mutex_unlock(&srv->change);
 	if (rc == CTL_OK)
 		put_sha1_hex(reply, PT_SHA1, new_sha1);
+unlock:
+	pthread_mutex_unlock(&srv->change);
 out:
 	ctl_free(f);
 	return rc;
@@ -259,7 +390,6 @@ do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
 	    "tokenless-update", "tokenless-set-non-secure" };
 	struct pub_state *st = s->data;
 	struct pub_settings set;
-	struct ctl_diag vd;
 	uint8_t action, *file = NULL;
 	size_t len;
 	char before[41], after[41];
@@ -282,18 +412,16 @@ do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
 		goto out;
 	current_sha1(srv, before);
 	pub_sha1_hex(file, len, after);
-	if ((rc = distribute(srv, st, file, len, reply, d)) != CTL_OK ||
-	    (rc = pub_settings_set_mode(st, s->user, action == 3 ? 0 : 1,
-	    PUB_CTL_TOKENLESS, d)) != CTL_OK)
-		goto audit;
+	if ((rc = publish_ctl(srv, st, s->user, ops[action], before, file, len,
+	    "signed by the publisher's CallManager key", reply, d)) !=
+	    CTL_OK || (rc = pub_settings_set_mode(st, s->user, action == 3 ?
+	    0 : 1, PUB_CTL_TOKENLESS, d)) != CTL_OK)
+		goto out;
 	put_sha1_hex(reply, PT_SHA1, after);
 	/* `migrate regenerate` follows a certificate regeneration: the ITL
 	 * holds those certificates too, so every node gets it now rather
 	 * than at the next catch-up. */
 	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir, s->user);
-audit:
-	(void)pub_audit_add(st, s->user, ops[action], before[0] ? before :
-	    NULL, rc == CTL_OK ? after : NULL, NULL, &vd);
 out:
 	pthread_mutex_unlock(&srv->change);
 	free(file);
@@ -312,15 +440,14 @@ do_delete(struct pub_node_srv *srv, struct pub_session *s,
 
 	pthread_mutex_lock(&srv->change);
 	current_sha1(srv, before);
-	rc = distribute(srv, st, NULL, 0, reply, d);
+	rc = publish_ctl(srv, st, s->user, "delete-ctl", before, NULL, 0, NULL,
+	    reply, d);
 	/* CUCM keeps the security mode: a mixed cluster without a CTL is
 	 * the state the migration back to tokens of Cisco's tokenless CTL
 	 * guide starts from. */
 	if (rc == CTL_OK && pub_settings_get(st, &set, &vd) == CTL_OK)
 		(void)pub_settings_set_mode(st, s->user, set.security_mode,
 		    PUB_CTL_NONE, &vd);
-	(void)pub_audit_add(st, s->user, "delete-ctl", before[0] ? before :
-	    NULL, NULL, NULL, &vd);
 	pthread_mutex_unlock(&srv->change);
 	return rc;
 }
@@ -581,7 +708,7 @@ pub_provider_catch_up(struct pub_node_srv *srv)
 	pthread_mutex_lock(&srv->change);
 	pub_catch_up_ctl(srv->dist_client, st, srv->self.tftp_dir);
 	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir,
-	    "ctlpublisherd");
+	    PUB_CATCHUP_ACTOR);
 	pthread_mutex_unlock(&srv->change);
 	pub_state_close(st);
 }

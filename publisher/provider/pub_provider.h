@@ -1,7 +1,9 @@
 /*
  * The CTL Provider: what the publisher answers on its port-2444 service
  * (docs/protocol.md).  One change to the CTL at a time; every change is
- * checked, distributed to every node, recorded in the state and audited.
+ * checked (an upload also as the phones would check it, unless forced),
+ * audited before any node is written, distributed to every node and
+ * recorded in the state (docs/publisher.md).
  */
 #ifndef PUB_PROVIDER_H
 #define PUB_PROVIDER_H

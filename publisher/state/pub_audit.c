@@ -107,3 +107,32 @@ out:
 	free(v);
 	return rc;
 }
+
+int
+pub_audit_names(struct pub_state *st, const char *sha1, bool *named,
+    struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	int rc, r;
+
+	*named = false;
+	if (sha1 == NULL || !pub_sha1_hex_ok(sha1))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "audit: a SHA1 must be 40 "
+		    "hex digits");
+	if ((rc = pub_sql_prepare(st, "SELECT 1 FROM audit WHERE new_sha1 = "
+	    "lower(?1) LIMIT 1", &q, d)) != CTL_OK)
+		return rc;
+	if (pub_sql_bind_text(q, 1, sha1) != SQLITE_OK) {
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
+		goto out;
+	}
+	if ((r = sqlite3_step(q)) != SQLITE_ROW && r != SQLITE_DONE) {
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot read the audit log", d);
+		goto out;
+	}
+	*named = r == SQLITE_ROW;
+	rc = CTL_OK;
+out:
+	sqlite3_finalize(q);
+	return rc;
+}

@@ -6,6 +6,7 @@
 #ifndef PUB_AUDIT_H
 #define PUB_AUDIT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -45,5 +46,14 @@ int pub_audit_add(struct pub_state *st, const char *actor,
  */
 int pub_audit_list(struct pub_state *st, size_t max,
     struct pub_audit_entry **out, size_t *n, struct ctl_diag *d);
+
+/*
+ * Does an entry name SHA1 (40 hex digits) as what it changed to (its
+ * NEW_SHA1)?  Every CTL the publisher writes is named so before it is
+ * written (docs/publisher.md, "Record first").  Fails with
+ * CTL_ERR_USAGE for a SHA1 that is not 40 hex digits, CTL_ERR_IO.
+ */
+int pub_audit_names(struct pub_state *st, const char *sha1, bool *named,
+    struct ctl_diag *d);
 
 #endif

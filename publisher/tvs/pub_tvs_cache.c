@@ -125,10 +125,9 @@ static const uint8_t trust_roles[PUB_TRUST_NPURPOSES] = {
 	[PUB_TRUST_CAPF] = CTL_ROLE_CAPF,
 };
 
-/* Builds the database part into a new snapshot *OUT; fills C's watch
- * list.  A certificate that cannot be read is logged and left out. */
-static int
-db_build(struct pub_tvs_cache *c, struct pub_tvs_snap **out,
+int
+pub_tvs_db_build(struct pub_state *st, struct pub_tvs_snap **out,
+    void (*seen)(void *ctx, const char *path), void *ctx,
     struct ctl_diag *d)
 {
 	struct pub_tvs_snap *s = NULL;
@@ -140,13 +139,12 @@ db_build(struct pub_tvs_cache *c, struct pub_tvs_snap **out,
 	int rc;
 
 	*out = NULL;
-	c->nwatch = 0;
 	if ((s = pub_tvs_snap_new()) == NULL) {
 		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "TVS cache");
 		goto out;
 	}
-	if ((rc = pub_node_list(c->st, &nodes, &nn, d)) != CTL_OK ||
-	    (rc = pub_trust_list(c->st, 1, PUB_TRUST_PHONE_SAST, &trust, &nt,
+	if ((rc = pub_node_list(st, &nodes, &nn, d)) != CTL_OK ||
+	    (rc = pub_trust_list(st, 1, PUB_TRUST_PHONE_SAST, &trust, &nt,
 	    d)) != CTL_OK)
 		goto out;
 	for (i = 0; i < nn; i++) {
@@ -155,21 +153,17 @@ db_build(struct pub_tvs_cache *c, struct pub_tvs_snap **out,
 			char *path = NULL;
 			uint8_t *der = NULL;
 			size_t len = 0;
-			struct file_id *w;
 
 			snprintf(where, sizeof(where), "%s of %s",
 			    pub_cert_purpose_name(node_roles[k].purpose),
 			    nodes[i].name);
-			if (pub_node_cert_paths(c->st, nodes[i].name,
+			if (pub_node_cert_paths(st, nodes[i].name,
 			    node_roles[k].purpose, &path, NULL, &e) != CTL_OK) {
 				pub_log("TVS cache: %s: %s", where, e.msg);
 				continue;
 			}
-			if (c->nwatch < WATCH_MAX) {
-				w = &c->watch[c->nwatch++];
-				snprintf(w->path, sizeof(w->path), "%s", path);
-				file_id_read(w);
-			}
+			if (seen != NULL)
+				seen(ctx, path);
 			if (pem_der(path, &der, &len, &e) != CTL_OK ||
 			    pub_tvs_snap_add(s, false, der, len,
 			    node_roles[k].role, where, &e) != CTL_OK)
@@ -195,6 +189,31 @@ out:
 	free(nodes);
 	pub_trust_list_free(trust, nt);
 	return rc;
+}
+
+/* Adds PATH to C's watch list, so that a regenerated certificate is
+ * seen. */
+static void
+watch_add(void *ctx, const char *path)
+{
+	struct pub_tvs_cache *c = ctx;
+	struct file_id *w;
+
+	if (c->nwatch == WATCH_MAX)
+		return;
+	w = &c->watch[c->nwatch++];
+	snprintf(w->path, sizeof(w->path), "%s", path);
+	file_id_read(w);
+}
+
+/* Builds the database part into a new snapshot *OUT; fills C's watch
+ * list.  A certificate that cannot be read is logged and left out. */
+static int
+db_build(struct pub_tvs_cache *c, struct pub_tvs_snap **out,
+    struct ctl_diag *d)
+{
+	c->nwatch = 0;
+	return pub_tvs_db_build(c->st, out, watch_add, c, d);
 }
 
 /* Makes the snapshot readers see from the database part and the CTL. */

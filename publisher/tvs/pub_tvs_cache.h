@@ -12,9 +12,24 @@
 #include "pub_tvs_snap.h"
 
 struct ctl_diag;
+struct pub_state;
 
 /* The CTL cache as kept on disk, nodes/NAME/tvs-ctl-cache.tlv. */
 #define PUB_TVS_CTL_CACHE_FILE "tvs-ctl-cache.tlv"
+
+/*
+ * Builds the database part of what TVS trusts from ST into a new
+ * snapshot *OUT (not sealed; dropped with pub_tvs_snap_put()): every
+ * node's CallManager, TVS, CAPF and ITLRecovery certificates and every
+ * trust store.  SEEN (when not NULL) is called with CTX and the path of
+ * each node certificate file read.  A certificate that cannot be read is
+ * logged and left out.  TVS and the publisher's upload check both build
+ * from here, so that they trust the same certificates.  Fails with
+ * CTL_ERR_IO, CTL_ERR_NOMEM.
+ */
+int pub_tvs_db_build(struct pub_state *st, struct pub_tvs_snap **out,
+    void (*seen)(void *ctx, const char *path), void *ctx,
+    struct ctl_diag *d);
 
 /* One node's caches, kept up to date by pub_tvs_cache_refresh(). */
 struct pub_tvs_cache;

@@ -12,6 +12,7 @@
 #include "ctl_verify.h"
 #include "file_io.h"
 #include "pub_log.h"
+#include "pub_tvs_cache.h"
 #include "pub_store.h"
 
 #define CTL_FILE_NAME "CTLFile.tlv"
@@ -60,15 +61,14 @@ out:
 	return rc;
 }
 
-void
-pub_tvs_ctl_add_records(const struct pub_tvs_ctl *c, struct pub_tvs_snap *s)
+/* Adds the records of F (NULL: none) to the CTL part of S. */
+static void
+add_records(const struct ctl_file *f, struct pub_tvs_snap *s)
 {
-	const struct ctl_file *f = c->ctl;
 	struct ctl_diag e;
 
 	if (f == NULL)
 		return;
-
 	for (size_t i = 0; i < f->nrecords; i++) {
 		const struct ctl_record *r = &f->records[i];
 
@@ -79,6 +79,51 @@ pub_tvs_ctl_add_records(const struct pub_tvs_ctl *c, struct pub_tvs_snap *s)
 			pub_log("TVS cache: CTL record %zu left out: %s", i + 1,
 			    e.msg);
 	}
+}
+
+void
+pub_tvs_ctl_add_records(const struct pub_tvs_ctl *c, struct pub_tvs_snap *s)
+{
+	add_records(c->ctl, s);
+}
+
+int
+pub_tvs_ctl_vouch(struct pub_state *st, const struct ctl_file *installed,
+    const struct ctl_file *newf, struct ctl_trust *t, struct ctl_diag *d)
+{
+	struct pub_tvs_snap *s = NULL;
+	struct pub_tvs_answer a;
+	const struct ctl_record *r;
+	char direct[sizeof(t->reason)];
+	int rc;
+
+	if ((rc = ctl_trust_direct(installed, newf, t, d)) != CTL_OK)
+		return rc;
+	if (t->accept || !t->tvs_could_help)
+		return CTL_OK;
+	/* What a phone with TVS asks about an unknown signer: TVS answers
+	 * from the database and the CTL it cached, the one phones hold. */
+	if ((rc = pub_tvs_db_build(st, &s, NULL, NULL, d)) != CTL_OK)
+		return rc;
+	add_records(installed, s);
+	pub_tvs_snap_seal(s);
+	r = &newf->records[t->new_signer];
+	pub_tvs_lookup(s, r->cert, r->cert_der.p, r->cert_der.len, &a);
+	pub_tvs_snap_put(s);
+	snprintf(direct, sizeof(direct), "%s", t->reason);
+	if (a.valid) {
+		t->accept = true;
+		snprintf(t->reason, sizeof(t->reason), "TVS vouches for the "
+		    "signer %s: it is in %s", record_subject(newf,
+		    t->new_signer), a.where);
+	} else {
+		/* A long reason is cut: the start says what matters. */
+		if (snprintf(t->reason, sizeof(t->reason), "%s; TVS does not "
+		    "vouch for it either (%s)", direct, a.where) >=
+		    (int)sizeof(t->reason))
+			t->reason[sizeof(t->reason) - 1] = '\0';
+	}
+	return CTL_OK;
 }
 
 /* Does F hold DER as a SAST record? */

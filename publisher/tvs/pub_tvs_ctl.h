@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 
+#include "ctl_trust.h"
 #include "pub_node.h"
 #include "pub_tvs_snap.h"
 
@@ -19,6 +20,7 @@
 #define PUB_TVS_FILE_PATH_MAX (PUB_PATH_MAX + 32)
 
 struct ctl_file;
+struct pub_state;
 
 /* One node's CTL cache.  Zeroed, then PATH and KEEP_PATH set. */
 struct pub_tvs_ctl {
@@ -45,6 +47,20 @@ bool pub_tvs_ctl_check(struct pub_tvs_ctl *c, const struct pub_tvs_snap *db,
 /* Adds the records of the CTL cached (if any) to the CTL part of S. */
 void pub_tvs_ctl_add_records(const struct pub_tvs_ctl *c,
     struct pub_tvs_snap *s);
+
+/*
+ * The check the publisher makes on every uploaded CTL: would the
+ * cluster's phones, holding INSTALLED (NULL: no CTL yet), take NEWF?
+ * They do when NEWF verifies and there is no CTL yet, or its signer is
+ * a SAST of INSTALLED whose key verifies it (ctl_trust_direct()), or a
+ * phone with TVS would have TVS vouch for the signer: the lookup TVS
+ * makes, in the database part built from ST (pub_tvs_db_build()) and
+ * the records of INSTALLED.  Fills *T (accept and the reason either
+ * way) and returns CTL_OK; fails with CTL_ERR_USAGE (INSTALLED is not
+ * a CTL), CTL_ERR_IO, CTL_ERR_NOMEM.
+ */
+int pub_tvs_ctl_vouch(struct pub_state *st, const struct ctl_file *installed,
+    const struct ctl_file *newf, struct ctl_trust *t, struct ctl_diag *d);
 
 /* Frees what C holds. */
 void pub_tvs_ctl_clear(struct pub_tvs_ctl *c);

@@ -6,6 +6,11 @@
 Each CASE connects to 127.0.0.x only, does one odd thing, and prints what
 the server did: "closed", "error N: message", "ok", or "refused".  Exit 0
 when the server behaved as docs/protocol.md says.
+
+Case "upload" logs in and sends UPLOAD_CTL with the file named by
+$RAW_FILE, BASE_SHA1 $RAW_BASE (40 hex digits, or empty for none) and,
+when $RAW_FORCE is set, FORCE with that reason, as a client that skips
+the preflight would; it prints the answer and exits 0 when one came.
 """
 import os
 import warnings
@@ -180,6 +185,19 @@ def main():
         print(" | ".join(results))
         return (all(r.startswith("error 4:") for r in results[:5]) and
                 all(r.startswith("error 5:") for r in results[5:]))
+    if case == "upload":
+        s = tls()
+        if login(s) != "ok":
+            print("login failed")
+            return False
+        fields = [(3, open(os.environ["RAW_FILE"], "rb").read()),
+                  (5, bytes.fromhex(os.environ.get("RAW_BASE", "")))]
+        if "RAW_FORCE" in os.environ:
+            fields.append((34, os.environ["RAW_FORCE"].encode()))
+        s.sendall(frame(0x04, fields))
+        a = answer(s)
+        print(a)
+        return a != "closed"
     raise SystemExit(f"unknown case {case}")
 
 
