@@ -1,0 +1,43 @@
+/*
+ * What the CTL Provider's request files share (pub_provider.c answers
+ * the requests that read, pub_ctl_change.c those that change the CTL).
+ * Not for callers outside provider/.
+ */
+#ifndef PUB_PROVIDER_INT_H
+#define PUB_PROVIDER_INT_H
+
+#include <stdint.h>
+
+#include "proto_frame.h"
+#include "pub_provider.h"
+#include "pub_tokenless.h"
+
+#define CTL_NAME PUB_CTL_FILENAME
+
+struct ctl_diag;
+
+/* Puts the 20 bytes that the 40 hex digits HEX spell under TAG; an
+ * empty field when HEX is NULL or not such a string. */
+void pub_put_sha1_hex(struct proto_out *o, uint16_t tag, const char *hex);
+
+/* The SHA1 of the publisher's CTL, "" when it has none. */
+void pub_current_ctl_sha1(struct pub_node_srv *srv, char out[41]);
+
+/*
+ * The requests that change the CTL: UPLOAD_CTL (checked as the phones
+ * would check it, unless forced), TOKENLESS and DELETE_CTL.  Each takes
+ * SRV's change lock, records the change in the audit log before any
+ * node is written, distributes it and answers with the per-node results
+ * in REPLY; a failure is a negative CTL_ERR_* code with the message for
+ * the client in D.
+ */
+int pub_do_upload(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+int pub_do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+int pub_do_delete(struct pub_node_srv *srv, struct pub_session *s,
+    struct proto_out *reply, struct ctl_diag *d);
+
+#endif
