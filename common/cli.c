@@ -8,7 +8,7 @@
 static const char *program = "ctl";
 
 /* "PROG: " and KIND (empty, or "warning: "), then the message. */
-static void
+static void __attribute__((format(printf, 2, 0)))
 say(const char *kind, const char *fmt, va_list ap)
 {
 	fprintf(stderr, "%s: %s", program, kind);
