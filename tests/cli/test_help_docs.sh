@@ -144,8 +144,8 @@ for f, text in docs.items():
                           f"{os.path.relpath(f, src)}: {label} accepts {o}")
 
 # 3. Words that mean nothing to a reader: the name the project's source
-# material had ("seed"), and paths outside the repository.
-BAD = re.compile(r"\bseeds?\b|/work/", re.I)
+# material had ("seed"), and relative paths that climb out of the repository.
+BAD = re.compile(r"\bseeds?\b|\.\./[a-z]", re.I)
 for (name, cmd, sub), text in sorted(helps.items(), key=lambda k: (k[0][0], k[0][1], k[0][2] or "")):
     label = " ".join(x for x in (name, cmd, sub) if x)
     bad = sorted({m.group(0) for m in BAD.finditer(text)})
