@@ -17,6 +17,8 @@ PACKAGES=(
 	python3-pycryptodome
 	# TVS and the phone rehearsal: libevent, TFTP server and client
 	libevent-dev libcurl4-openssl-dev tftpd-hpa
+	# bulk certificates: SFTP client (libssh) and a test SFTP server
+	libssh-dev openssh-server openssh-client
 )
 
 missing=()

@@ -9,8 +9,9 @@
 /* "CTLP": marks the file as ours (PRAGMA application_id). */
 #define PUB_APPLICATION_ID 0x43544c50
 
-/* Version 2 added the TVS and ITL settings and each node's TFTP port. */
-static const char schema_v2[] =
+/* Version 2 added the TVS and ITL settings and each node's TFTP port;
+ * version 3 the pre-8.0 rollback and the ITL reset. */
+static const char schema_v3[] =
 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
 "CREATE TABLE settings ("
 "  id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -19,7 +20,11 @@ static const char schema_v2[] =
 "  base_port INTEGER NOT NULL,"
 "  tvs_tls TEXT NOT NULL DEFAULT '1.2' CHECK (tvs_tls IN ('1.0','1.2')),"
 "  itl_signer TEXT NOT NULL DEFAULT 'ITLRecovery'"
-"    CHECK (itl_signer IN ('ITLRecovery','CallManager')));"
+"    CHECK (itl_signer IN ('ITLRecovery','CallManager')),"
+"  rollback_pre8 INTEGER NOT NULL DEFAULT 0 CHECK (rollback_pre8 IN (0, 1)),"
+"  itl_reset TEXT NOT NULL DEFAULT 'none'"
+"    CHECK (itl_reset IN ('none','localkey','remotekey')),"
+"  itl_reset_sha1 TEXT NOT NULL DEFAULT '');"
 "CREATE TABLE nodes ("
 "  idx INTEGER PRIMARY KEY CHECK (idx >= 0),"
 "  name TEXT NOT NULL UNIQUE,"
@@ -70,7 +75,7 @@ pub_schema_create(struct pub_state *st, unsigned base_port,
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
 	    PUB_APPLICATION_ID);
 	if ((rc = pub_sql_exec(st, pragma, d)) != CTL_OK ||
-	    (rc = pub_sql_exec(st, schema_v2, d)) != CTL_OK ||
+	    (rc = pub_sql_exec(st, schema_v3, d)) != CTL_OK ||
 	    (rc = pub_sql_prepare(st, "INSERT INTO schema_version (version) "
 	    "VALUES (?1)", &q, d)) != CTL_OK)
 		goto out;
@@ -100,7 +105,16 @@ static const char upgrade_v2[] =
 "UPDATE nodes SET port_tftp = port_ctl + 3;"
 "INSERT INTO schema_version (version) VALUES (2);";
 
-/* Upgrades a version 1 database, unless another process (a node starting
+/* What turns a version 2 database into version 3. */
+static const char upgrade_v3[] =
+"ALTER TABLE settings ADD COLUMN rollback_pre8 INTEGER NOT NULL DEFAULT 0"
+"  CHECK (rollback_pre8 IN (0, 1));"
+"ALTER TABLE settings ADD COLUMN itl_reset TEXT NOT NULL DEFAULT 'none'"
+"  CHECK (itl_reset IN ('none','localkey','remotekey'));"
+"ALTER TABLE settings ADD COLUMN itl_reset_sha1 TEXT NOT NULL DEFAULT '';"
+"INSERT INTO schema_version (version) VALUES (3);";
+
+/* Upgrades an older database, one version at a time, unless another process (a node starting
  * beside this one) did it first. */
 static int
 upgrade(struct pub_state *st, struct ctl_diag *d)
@@ -117,6 +131,9 @@ upgrade(struct pub_state *st, struct ctl_diag *d)
 		version = sqlite3_column_int(q, 0);
 	sqlite3_finalize(q);
 	if (version == 1 && (rc = pub_sql_exec(st, upgrade_v2, d)) != CTL_OK)
+		goto out;
+	if (version >= 1 && version <= 2 &&
+	    (rc = pub_sql_exec(st, upgrade_v3, d)) != CTL_OK)
 		goto out;
 	rc = CTL_OK;
 out:

@@ -370,7 +370,8 @@ pub_settings_get(struct pub_state *st, struct pub_settings *out,
 	int rc;
 
 	if ((rc = pub_sql_prepare(st, "SELECT security_mode, ctl_mode, "
-	    "base_port, tvs_tls, itl_signer FROM settings WHERE id = 1", &q,
+	    "base_port, tvs_tls, itl_signer, rollback_pre8, itl_reset, "
+	    "itl_reset_sha1 FROM settings WHERE id = 1", &q,
 	    d)) != CTL_OK)
 		return rc;
 	if (sqlite3_step(q) != SQLITE_ROW) {
@@ -389,6 +390,13 @@ pub_settings_get(struct pub_state *st, struct pub_settings *out,
 	out->tvs_tls = text_is(q, 3, "1.0") ? PUB_TVS_TLS10 : PUB_TVS_TLS12;
 	out->itl_signer = text_is(q, 4, "CallManager") ? PUB_ITL_CALLMANAGER :
 	    PUB_ITL_ITLRECOVERY;
+	out->rollback_pre8 = sqlite3_column_int(q, 5) != 0;
+	out->itl_reset = text_is(q, 6, "localkey") ? PUB_ITL_RESET_LOCALKEY :
+	    text_is(q, 6, "remotekey") ? PUB_ITL_RESET_REMOTEKEY :
+	    PUB_ITL_RESET_NONE;
+	snprintf(out->itl_reset_sha1, sizeof(out->itl_reset_sha1), "%s",
+	    sqlite3_column_text(q, 7) != NULL ?
+	    (const char *)sqlite3_column_text(q, 7) : "");
 	rc = CTL_OK;
 out:
 	sqlite3_finalize(q);

@@ -11,13 +11,14 @@
 #ifndef PUB_STATE_H
 #define PUB_STATE_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 struct ctl_diag;
 struct pub_state;
 
 #define PUB_STATE_FILE     "state.db"
-#define PUB_SCHEMA_VERSION 2
+#define PUB_SCHEMA_VERSION 3
 
 /*
  * Opens the state of the cluster in DIR.  *ST is freed with
@@ -76,12 +77,23 @@ enum pub_tvs_tls { PUB_TVS_TLS12 = 0, PUB_TVS_TLS10 = 1 };
  * and later) or its CallManager certificate (8.x to 11.5). */
 enum pub_itl_signer { PUB_ITL_ITLRECOVERY = 0, PUB_ITL_CALLMANAGER = 1 };
 
+/* Which ITL the nodes serve instead of the normal one while phones that
+ * lost trust recover (docs/recovery.md). */
+enum pub_itl_reset {
+	PUB_ITL_RESET_NONE = 0,
+	PUB_ITL_RESET_LOCALKEY = 1,   /* signed with the CallManager key */
+	PUB_ITL_RESET_REMOTEKEY = 2,  /* signed with a backed-up ITLRecovery key */
+};
+
 struct pub_settings {
 	int security_mode;         /* ClusterSecurityMode: 0 non-secure, 1 mixed */
 	enum pub_ctl_mode ctl_mode;
 	unsigned base_port;        /* the publisher's CTL Provider port */
 	enum pub_tvs_tls tvs_tls;
 	enum pub_itl_signer itl_signer;
+	bool rollback_pre8;        /* "Prepare Cluster for Rollback to pre-8.0" */
+	enum pub_itl_reset itl_reset;
+	char itl_reset_sha1[41];   /* the reset ITL served, "" for none */
 };
 
 /* "none", "token", "tokenless" (never NULL). */

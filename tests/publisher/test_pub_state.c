@@ -420,11 +420,15 @@ test_schema_versions(void **state)
 	assert_int_equal(pub_state_create(dir2, 2444, &s2, &d), CTL_OK);
 	pub_state_close(s2);
 	assert_int_equal(pub_state_create(dir2, 2444, &s2, &d), CTL_ERR_USAGE);
-	/* Version 1 (no TVS/ITL settings, no TFTP port): upgraded on open. */
+	/* Version 1 (no TVS/ITL settings, no TFTP port, no rollback or ITL
+	 * reset): upgraded on open. */
 	db = pt_path(dir2, PUB_STATE_FILE, NULL);
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "ALTER TABLE settings DROP COLUMN "
 	    "tvs_tls; ALTER TABLE settings DROP COLUMN itl_signer; "
+	    "ALTER TABLE settings DROP COLUMN rollback_pre8; "
+	    "ALTER TABLE settings DROP COLUMN itl_reset; "
+	    "ALTER TABLE settings DROP COLUMN itl_reset_sha1; "
 	    "ALTER TABLE nodes DROP COLUMN port_tftp; "
 	    "UPDATE schema_version SET version = 1", NULL, NULL, NULL),
 	    SQLITE_OK);
@@ -441,13 +445,36 @@ test_schema_versions(void **state)
 		assert_int_equal(pub_settings_get(s2, &set, &d), CTL_OK);
 		assert_int_equal(set.tvs_tls, PUB_TVS_TLS10);
 		assert_int_equal(set.itl_signer, PUB_ITL_CALLMANAGER);
+		assert_false(set.rollback_pre8);
+		assert_int_equal(set.itl_reset, PUB_ITL_RESET_NONE);
+		assert_string_equal(set.itl_reset_sha1, "");
+		pub_state_close(s2);
+		s2 = NULL;
+	}
+	/* Version 2 (no rollback or ITL reset): upgraded on open, the
+	 * settings it had kept. */
+	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(raw, "ALTER TABLE settings DROP COLUMN "
+	    "rollback_pre8; ALTER TABLE settings DROP COLUMN itl_reset; "
+	    "ALTER TABLE settings DROP COLUMN itl_reset_sha1; "
+	    "DELETE FROM schema_version WHERE version > 2", NULL, NULL, NULL),
+	    SQLITE_OK);
+	sqlite3_close(raw);
+	{
+		struct pub_settings set;
+
+		assert_int_equal(pub_state_open(dir2, &s2, &d), CTL_OK);
+		assert_int_equal(pub_settings_get(s2, &set, &d), CTL_OK);
+		assert_int_equal(set.itl_signer, PUB_ITL_CALLMANAGER);
+		assert_false(set.rollback_pre8);
+		assert_int_equal(set.itl_reset, PUB_ITL_RESET_NONE);
 		pub_state_close(s2);
 		s2 = NULL;
 	}
 	/* A newer schema: refused with a reason. */
 	assert_int_equal(sqlite3_open(db, &raw), SQLITE_OK);
 	assert_int_equal(sqlite3_exec(raw, "UPDATE schema_version SET "
-	    "version = 3", NULL, NULL, NULL), SQLITE_OK);
+	    "version = 4", NULL, NULL, NULL), SQLITE_OK);
 	sqlite3_close(raw);
 	ctl_diag_clear(&d);
 	assert_int_equal(pub_state_open(dir2, &s2, &d), CTL_ERR_USAGE);
