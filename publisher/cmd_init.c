@@ -18,13 +18,21 @@ usage(FILE *out)
 {
 	fprintf(out,
 	    "usage: ctlpublisherd init DIR [--nodes N] [--port P]\n"
+	    "           [--prefix NAME] [--subnet 127.A.B]\n"
 	    "           [--tvs-tls 1.2|1.0] [--itl-signer ITLRecovery|CallManager]\n"
 	    "\n"
 	    "Makes a cluster of N nodes (%d to %d, default %d) on this machine:\n"
-	    "node 0 is the publisher cucm-pub on 127.0.0.2, node I the\n"
-	    "subscriber cucm-subI on 127.0.0.(2+I).  Node I listens on\n"
+	    "node 0 is the publisher NAME-pub on 127.A.B.2, node I the\n"
+	    "subscriber NAME-subI on 127.A.B.(2+I).  Node I listens on\n"
 	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS), P + %d*I + 2\n"
 	    "(distribution) and P + %d*I + 3 (TFTP); P defaults to %d.\n"
+	    "\n"
+	    "--prefix NAME names the nodes (default %s): a DNS label of 1\n"
+	    "to %d letters, digits and '-', not starting or ending with '-'.\n"
+	    "--subnet 127.A.B puts the nodes on those loopback addresses\n"
+	    "(default %s).  Two clusters with different prefixes and\n"
+	    "subnets run side by side on one machine, even on the same\n"
+	    "ports; their certificates carry their own names and addresses.\n"
 	    "\n"
 	    "--tvs-tls 1.0 lets TVS accept TLS 1.0, which 7900-series phones\n"
 	    "speak; the default accepts TLS 1.2 and later only.\n"
@@ -35,8 +43,9 @@ usage(FILE *out)
 	    "The administrator is 'admin'; the password is in DIR/%s.\n"
 	    "Clients trust DIR/%s.  DIR must not exist, or be empty.\n",
 	    PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
-	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT, PUB_FILE_PASSWORD,
-	    PUB_FILE_TRUST);
+	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT,
+	    PUB_DEFAULT_PREFIX, PUB_PREFIX_MAX, PUB_DEFAULT_SUBNET,
+	    PUB_FILE_PASSWORD, PUB_FILE_TRUST);
 }
 
 /* Parses a decimal number in LO..HI. */
@@ -74,7 +83,7 @@ report(const char *dir)
 	}
 	printf("cluster of %zu node%s in %s\n", n, n == 1 ? "" : "s", dir);
 	for (i = 0; i < n; i++)
-		printf("  %-12s %-10s %-12s ctl %u, tvs %u, distribution %u, "
+		printf("  %-12s %-10s %-14s ctl %u, tvs %u, distribution %u, "
 		    "tftp %u\n", nodes[i].name, nodes[i].publisher ?
 		    "publisher" : "subscriber", nodes[i].ip, nodes[i].ports.ctl,
 		    nodes[i].ports.tvs, nodes[i].ports.dist, nodes[i].ports.tftp);
@@ -94,11 +103,13 @@ cmd_init(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "tvs-tls", required_argument, NULL, 't' },
 		{ "itl-signer", required_argument, NULL, 'i' },
+		{ "prefix", required_argument, NULL, 'P' },
+		{ "subnet", required_argument, NULL, 's' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pub_init_opts o = { PUB_DEFAULT_NODES, PUB_DEFAULT_PORT,
-	    PUB_TVS_TLS12, PUB_ITL_ITLRECOVERY };
+	    PUB_TVS_TLS12, PUB_ITL_ITLRECOVERY, NULL, NULL };
 	struct ctl_diag d = { "" };
 	int c, rc;
 
@@ -141,6 +152,22 @@ cmd_init(int argc, char **argv)
 				    "CallManager", optarg);
 				return EXIT_INVALID;
 			}
+			break;
+		case 'P':
+			if ((rc = pub_layout_check_prefix(optarg, &d)) !=
+			    CTL_OK) {
+				cli_error("%s", ctl_diag_msg(&d, rc));
+				return EXIT_INVALID;
+			}
+			o.prefix = optarg;
+			break;
+		case 's':
+			if ((rc = pub_layout_check_subnet(optarg, &d)) !=
+			    CTL_OK) {
+				cli_error("%s", ctl_diag_msg(&d, rc));
+				return EXIT_INVALID;
+			}
+			o.subnet = optarg;
 			break;
 		case 'h':
 			usage(stdout);

@@ -147,9 +147,12 @@ make_cert(struct pub_state *st, const char *top, const struct pub_node *n,
 		g.san_ip[0] = n->ip;
 		if (p == PUB_CERT_TOMCAT) {
 			g.san_dns[1] = "localhost";
-			/* The publisher also answers on 127.0.0.1, the
-			 * address a client on this machine tries first. */
-			if (n->publisher)
+			/* The publisher of the default cluster also
+			 * answers on 127.0.0.1, the address a client on
+			 * this machine tries first; a second cluster
+			 * beside it cannot claim that address too. */
+			if (n->publisher && strcmp(n->ip, PUB_DEFAULT_SUBNET
+			    ".2") == 0)
 				g.san_ip[1] = "127.0.0.1";
 		}
 		break;
@@ -174,7 +177,7 @@ out:
 
 static int
 make_node(struct pub_state *st, const char *top, unsigned index,
-    unsigned base, const struct ca *ca, struct ctl_diag *d)
+    const struct pub_init_opts *o, const struct ca *ca, struct ctl_diag *d)
 {
 	struct pub_node n;
 	char *path = NULL;
@@ -184,9 +187,9 @@ make_node(struct pub_state *st, const char *top, unsigned index,
 	memset(&n, 0, sizeof(n));
 	n.index = index;
 	n.publisher = index == 0;
-	pub_layout_node_name(index, n.name);
-	pub_layout_node_ip(index, n.ip);
-	if ((rc = pub_layout_ports(base, index, &n.ports, d)) != CTL_OK ||
+	pub_layout_node_name(o->prefix, index, n.name);
+	pub_layout_node_ip(o->subnet, index, n.ip);
+	if ((rc = pub_layout_ports(o->port, index, &n.ports, d)) != CTL_OK ||
 	    (rc = pub_layout_path(top, n.name, "", &path)) != CTL_OK ||
 	    (rc = make_dir(path, 0700, d)) != CTL_OK)
 		goto out;
@@ -283,7 +286,7 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 {
 	struct pub_state *st = NULL;
 	struct ca ca = { NULL, NULL };
-	char *path = NULL, detail[96];
+	char *path = NULL, detail[160];
 	unsigned i;
 	int rc, committed = 0;
 
@@ -294,10 +297,12 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 	    (rc = pub_state_begin(st, d)) != CTL_OK)
 		goto out;
 	for (i = 0; i < o->nodes; i++)
-		if ((rc = make_node(st, top, i, o->port, &ca, d)) != CTL_OK)
+		if ((rc = make_node(st, top, i, o, &ca, d)) != CTL_OK)
 			goto out;
-	snprintf(detail, sizeof(detail), "%u nodes, base port %u", o->nodes,
-	    o->port);
+	snprintf(detail, sizeof(detail), "%u nodes, base port %u, names %s-*, "
+	    "addresses %s.*", o->nodes, o->port, o->prefix != NULL ?
+	    o->prefix : PUB_DEFAULT_PREFIX, o->subnet != NULL ? o->subnet :
+	    PUB_DEFAULT_SUBNET);
 	if ((rc = pub_audit_add(st, INIT_ACTOR, "init", NULL, NULL, detail,
 	    d)) != CTL_OK ||
 	    (rc = make_admin(st, top, d)) != CTL_OK ||
@@ -346,7 +351,12 @@ pub_init(const char *dir_in, const struct pub_init_opts *o,
 	if (o->nodes < PUB_NODES_MIN || o->nodes > PUB_NODES_MAX)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--nodes %u: a cluster has "
 		    "%d to %d nodes", o->nodes, PUB_NODES_MIN, PUB_NODES_MAX);
-	if ((rc = pub_layout_ports(o->port, o->nodes - 1, &last, d)) != CTL_OK)
+	if ((rc = pub_layout_ports(o->port, o->nodes - 1, &last, d)) !=
+	    CTL_OK ||
+	    (o->prefix != NULL &&
+	    (rc = pub_layout_check_prefix(o->prefix, d)) != CTL_OK) ||
+	    (o->subnet != NULL &&
+	    (rc = pub_layout_check_subnet(o->subnet, d)) != CTL_OK))
 		return rc;
 	if (dir_in == NULL || dir_in[0] == '\0')
 		return ctl_diag_set(d, CTL_ERR_USAGE, "no cluster directory");

@@ -13,6 +13,10 @@ struct pub_init_opts {
 	unsigned port;    /* the publisher's CTL Provider port (base port) */
 	enum pub_tvs_tls tvs_tls;
 	enum pub_itl_signer itl_signer;
+	const char *prefix;  /* node names PREFIX-pub, PREFIX-sub1, ...;
+	                      * NULL: PUB_DEFAULT_PREFIX */
+	const char *subnet;  /* node I on SUBNET.(2+I), SUBNET "127.A.B";
+	                      * NULL: PUB_DEFAULT_SUBNET */
 };
 
 /*
@@ -25,7 +29,8 @@ struct pub_init_opts {
  * a temporary directory beside DIR and renamed into place at the end,
  * so a failure leaves nothing behind.  DIR may exist only as an empty
  * directory.  Fails with CTL_ERR_USAGE for a node count or port out of
- * range or a DIR that already holds a cluster (or anything else),
+ * range, a prefix or subnet pub_layout_check_prefix() or
+ * pub_layout_check_subnet() refuses, or a DIR that already holds a cluster (or anything else),
  * CTL_ERR_IO, CTL_ERR_CRYPTO.
  */
 int pub_init(const char *dir, const struct pub_init_opts *o,

@@ -19,6 +19,10 @@ struct ctl_diag;
 #define PUB_PORT_STEP      10      /* node I uses base + 10 * I ... */
 #define PUB_NODE_NAME_MAX  64      /* bytes, with the NUL */
 #define PUB_IP_MAX         16
+#define PUB_DEFAULT_PREFIX "cucm"
+#define PUB_DEFAULT_SUBNET "127.0.0"
+#define PUB_PREFIX_MAX     40      /* characters of a node name prefix */
+#define PUB_SUBNET_MAX     16      /* bytes of "127.A.B", with the NUL */
 
 /* Files at the top of the cluster directory. */
 #define PUB_FILE_PASSWORD  "admin.password"
@@ -39,14 +43,32 @@ struct pub_ports {
 #define PUB_PORT_MAX (65535 - PUB_PORT_STEP * (PUB_NODES_MAX - 1) - 3)
 
 /*
- * Node INDEX (0 is the publisher): "cucm-pub", then "cucm-sub1",
- * "cucm-sub2", ...  OUT has PUB_NODE_NAME_MAX bytes.
+ * Node INDEX (0 is the publisher) of a cluster whose names start with
+ * PREFIX (NULL: PUB_DEFAULT_PREFIX): "cucm-pub", then "cucm-sub1",
+ * "cucm-sub2", ...  PREFIX passed pub_layout_check_prefix().  OUT has
+ * PUB_NODE_NAME_MAX bytes.
  */
-void pub_layout_node_name(unsigned index, char *out);
+void pub_layout_node_name(const char *prefix, unsigned index, char *out);
 
-/* Node INDEX's address: 127.0.0.2 for the publisher, then .3, .4, ...
- * OUT has PUB_IP_MAX bytes. */
-void pub_layout_node_ip(unsigned index, char *out);
+/* Node INDEX's address in SUBNET (NULL: PUB_DEFAULT_SUBNET): 127.0.0.2
+ * for the publisher, then .3, .4, ...  SUBNET passed
+ * pub_layout_check_subnet().  OUT has PUB_IP_MAX bytes. */
+void pub_layout_node_ip(const char *subnet, unsigned index, char *out);
+
+/*
+ * Is PREFIX usable as the start of node names: a DNS label of 1 to
+ * PUB_PREFIX_MAX letters, digits and hyphens, neither starting nor
+ * ending with a hyphen?  Fails with CTL_ERR_USAGE, naming --prefix.
+ */
+int pub_layout_check_prefix(const char *prefix, struct ctl_diag *d);
+
+/*
+ * Is SUBNET three loopback octets, "127.A.B" with A and B in 0..255
+ * written in plain decimal?  The nodes of a lab cluster share one
+ * machine, so only loopback is allowed.  Fails with CTL_ERR_USAGE,
+ * naming --subnet.
+ */
+int pub_layout_check_subnet(const char *subnet, struct ctl_diag *d);
 
 /*
  * Node INDEX's ports for base port BASE: ctl = BASE + 10 * INDEX,

@@ -100,4 +100,52 @@ expect_rc 0 "init --nodes 16 --port 65382" \
 expect_in "$WORK/out" "^cluster of 16 nodes in " "reports sixteen nodes"
 expect_in "$WORK/out" "cucm-sub15 +subscriber +127\.0\.0\.17 +ctl 65532, tvs 65533, distribution 65534, tftp 65535" "last node's ports"
 
+
+# --prefix and --subnet: bad values refused with the option named, and
+# nothing made.
+for bad in "" -lab lab- "lab_x" "lab.x" "a b" "$(printf 'x%.0s' $(seq 41))"; do
+	expect_rc 2 "--prefix '$bad' refused" "$PUBD" init "$WORK/badp" --prefix "$bad"
+	expect_in "$WORK/err" "--prefix" "--prefix '$bad': the message names the option"
+done
+for bad in "" 10.0.0 127.0 127.0.0.0 127.256.0 127.0.256 127.00.5 127.0.-1 \
+	127.0.5. 127.a.5 " 127.0.5" 128.0.5; do
+	expect_rc 2 "--subnet '$bad' refused" "$PUBD" init "$WORK/bads" --subnet "$bad"
+	expect_in "$WORK/err" "--subnet" "--subnet '$bad': the message names the option"
+done
+if ls -d "$WORK"/badp* "$WORK"/bads* >/dev/null 2>&1; then
+	fail "a refused --prefix/--subnet left files"; else
+	pass "refused --prefix/--subnet left nothing"; fi
+
+# A prefixed cluster on another loopback subnet: names and addresses in
+# the report, the state, and the certificates (CN and SAN); the longest
+# prefix fits; 127.255.255 is the last subnet.
+expect_rc 0 "init --prefix lab-b --subnet 127.0.5" \
+	"$PUBD" init "$WORK/labb" --nodes 2 --prefix lab-b --subnet 127.0.5
+expect_in "$WORK/out" "lab-b-pub +publisher +127\.0\.5\.2 +ctl 2444" "prefixed publisher line"
+expect_in "$WORK/out" "lab-b-sub1 +subscriber +127\.0\.5\.3 +ctl 2454" "prefixed subscriber line"
+for node in lab-b-pub lab-b-sub1; do
+	[ -d "$WORK/labb/nodes/$node/tftp" ] && pass "$node has a TFTP directory" ||
+		fail "$node has no TFTP directory"
+done
+if command -v openssl >/dev/null; then
+	expect_rc 0 "lab-b-sub1's TLS certificate has a SAN" \
+		openssl x509 -in "$WORK/labb/nodes/lab-b-sub1/tomcat.pem" -noout \
+		-subject -ext subjectAltName
+	expect_in "$WORK/out" "CN *= *lab-b-sub1" "its CN is the node's name"
+	expect_in "$WORK/out" "DNS:lab-b-sub1" "its SAN names the node"
+	expect_in "$WORK/out" "IP Address:127\.0\.5\.3" "its SAN holds the node's address"
+	expect_rc 0 "lab-b-pub's TLS certificate has a SAN" \
+		openssl x509 -in "$WORK/labb/nodes/lab-b-pub/tomcat.pem" -noout -ext subjectAltName
+	if grep -q "IP Address:127\.0\.0\." "$WORK/out"; then
+		fail "a cluster on 127.0.5 claims an address of 127.0.0"; else
+		pass "a cluster on 127.0.5 claims no address of 127.0.0"; fi
+	expect_rc 0 "lab-b-pub's CallManager certificate" \
+		openssl x509 -in "$WORK/labb/nodes/lab-b-pub/CallManager.pem" -noout -subject
+	expect_in "$WORK/out" "CN *= *lab-b-pub" "the CallManager CN is the node's name"
+fi
+long=$(printf 'y%.0s' $(seq 40))
+expect_rc 0 "a prefix of 40 characters, subnet 127.255.255" \
+	"$PUBD" init "$WORK/long" --nodes 2 --prefix "$long" --subnet 127.255.255 --port 3000
+expect_in "$WORK/out" "$long-sub1 +subscriber +127\.255\.255\.3 " "the last node's name and address"
+
 finish

@@ -91,7 +91,7 @@ test_files_and_modes(void **state)
 	assert_mode(cdir, "cluster-ca.pem", NULL, 0644);
 	assert_mode(cdir, "trust.pem", NULL, 0644);
 	for (i = 0; i < NODES; i++) {
-		pub_layout_node_name((unsigned)i, name);
+		pub_layout_node_name(NULL, (unsigned)i, name);
 		p = pt_path(cdir, "nodes", name);
 		assert_int_equal(pt_mode(p), 0700);
 		assert_mode(p, "tftp", NULL, 0755);
@@ -150,7 +150,7 @@ test_nodes_recorded(void **state)
 	assert_int_equal(pub_node_list(st, &v, &n, &d), CTL_OK);
 	assert_int_equal(n, NODES);
 	for (i = 0; i < n; i++) {
-		pub_layout_node_name((unsigned)i, want);
+		pub_layout_node_name(NULL, (unsigned)i, want);
 		assert_string_equal(v[i].name, want);
 		assert_int_equal(v[i].publisher, i == 0);
 		assert_int_equal(v[i].ports.ctl, 2444 + 10 * i);
@@ -376,7 +376,7 @@ test_tokenless_ctl(void **state)
 	for (i = 1; i < NODES; i++) {
 		char node[PUB_NODE_NAME_MAX];
 
-		pub_layout_node_name((unsigned)i, node);
+		pub_layout_node_name(NULL, (unsigned)i, node);
 		sub = node_cert(node, PUB_CERT_CALLMANAGER);
 		assert_true(same_cert(&f->records[2 + i], sub));
 		X509_free(sub);
