@@ -7,15 +7,22 @@ PASSES=0
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/ctlcluster.XXXXXX")
 DIR=$WORK/cluster
 BG_PIDS=""
+# More clusters a test started with start_cluster, stopped at the end too.
+EXTRA_DIRS=""
 
 cleanup() {
-	[ -d "$DIR" ] && "$PUBD" stop "$DIR" >/dev/null 2>&1
+	local c
+	for c in "$DIR" $EXTRA_DIRS; do
+		[ -d "$c" ] && "$PUBD" stop "$c" >/dev/null 2>&1
+	done
 	for p in $BG_PIDS; do kill "$p" 2>/dev/null; done
-	if [ "$FAILS" -ne 0 ] && [ -d "$DIR/nodes" ]; then
-		for l in "$DIR"/nodes/*/node.log; do
-			echo "--- $l"; tail -n 15 "$l"
-		done
-	fi
+	for c in "$DIR" $EXTRA_DIRS; do
+		if [ "$FAILS" -ne 0 ] && [ -d "$c/nodes" ]; then
+			for l in "$c"/nodes/*/node.log; do
+				echo "--- $l"; tail -n 15 "$l"
+			done
+		fi
+	done
 	rm -rf "$WORK"
 }
 trap cleanup EXIT INT TERM
@@ -41,21 +48,24 @@ expect_in() {   # FILE REGEX DESCRIPTION
 	fi
 }
 
-# A base port whose whole range is free on the nodes' addresses.
+# free_base NODES [SUBNET...]: a base port whose whole range is free on
+# the nodes' addresses in each SUBNET (default 127.0.0).
 free_base() {
-	python3 - "$1" <<'PY'
+	python3 - "$@" <<'PY'
 import random, socket, sys
 nodes = int(sys.argv[1])
+subnets = sys.argv[2:] or ["127.0.0"]
 for _ in range(200):
     base = random.randrange(20000, 60000, 10)
     try:
         socks = []
-        for i in range(nodes):
+        for net in subnets:
+          for i in range(nodes):
             # ctl, tvs, dist over TCP; tftp (base + 3) over UDP
             for k in range(4):
                 kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
                 s = socket.socket(socket.AF_INET, kind)
-                s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
+                s.bind((f"{net}.{2 + i}", base + 10 * i + k))
                 socks.append(s)
         for s in socks:
             s.close()
@@ -67,16 +77,26 @@ for _ in range(200):
 PY
 }
 
+# start_cluster CDIR NODES BASE [INIT OPTIONS...]: init and start a
+# cluster in CDIR; one other than $DIR is added to EXTRA_DIRS.
+start_cluster() {
+	local cdir=$1 n=$2 base=$3 tag
+	shift 3
+	tag=$(basename "$cdir")
+	[ "$cdir" = "$DIR" ] || EXTRA_DIRS="$EXTRA_DIRS $cdir"
+	"$PUBD" init "$cdir" --nodes "$n" --port "$base" "$@" >"$WORK/init-$tag.log" 2>&1 ||
+		{ cat "$WORK/init-$tag.log"; echo "init failed"; exit 1; }
+	"$PUBD" start "$cdir" >"$WORK/start-$tag.log" 2>&1 ||
+		{ cat "$WORK/start-$tag.log"; echo "start failed"; exit 1; }
+}
+
 # make_cluster NODES [INIT OPTIONS...]: init and start; sets SERVER, NET
 # (common options).
 make_cluster() {
 	local base n=$1
 	shift
 	base=$(free_base "$n")
-	"$PUBD" init "$DIR" --nodes "$n" --port "$base" "$@" >"$WORK/init.log" 2>&1 ||
-		{ cat "$WORK/init.log"; echo "init failed"; exit 1; }
-	"$PUBD" start "$DIR" >"$WORK/start.log" 2>&1 ||
-		{ cat "$WORK/start.log"; echo "start failed"; exit 1; }
+	start_cluster "$DIR" "$n" "$base" "$@"
 	SERVER=127.0.0.2:$base
 	NET="--server $SERVER --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
 }
