@@ -17,9 +17,11 @@ usage(FILE *out)
 	    "usage: ctlclient status --server HOST[:PORT] [--json]\n\n"
 	    "Shows the cluster as the publisher's CTL Provider sees it: the\n"
 	    "security mode, how the CTL is signed (none, token, tokenless),\n"
-	    "the SHA-1 of the cluster's CTL, and for every node its address,\n"
-	    "role, its TVS and TFTP ports, the CTL it holds, whether it\n"
-	    "answers, and whether its copy is current.\n\n"
+	    "the SHA-1 of the cluster's CTL, whether \"Prepare Cluster for\n"
+	    "Rollback to pre-8.0\" is on (the nodes then serve the blank\n"
+	    "rollback ITL: see ctlclient rollback-pre8 --help), and for\n"
+	    "every node its address, role, its TVS and TFTP ports, the CTL\n"
+	    "it holds, whether it answers, and whether its copy is current.\n\n"
 	    "  --json   one JSON object instead of the table\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 shown, 1 failed, 2 bad usage.\n");
@@ -44,7 +46,11 @@ print_text(const struct net_session *s, const struct net_cluster *c)
 	printf("Security mode: %s\n", c->security_mode ? "Mixed mode" :
 	    "Non-secure mode");
 	printf("CTL mode:      %s\n", net_ctl_mode_name(c->ctl_mode));
-	printf("CTL SHA1:      %s\n\n", c->sha1[0] ? c->sha1 : "(no CTL)");
+	printf("CTL SHA1:      %s\n", c->sha1[0] ? c->sha1 : "(no CTL)");
+	if (c->rollback_pre8 >= 0)
+		printf("Rollback to pre-8.0: %s\n", c->rollback_pre8 ?
+		    "on (the nodes serve the rollback ITL)" : "off");
+	printf("\n");
 	printf("%-24s %-15s %-5s %-10s %-9s %-8s %s\n", "Hostname",
 	    "IP Address", "Port", "Type", "Reachable", "State", "CTL SHA1");
 	for (i = 0; i < c->nnodes; i++) {
@@ -103,6 +109,10 @@ print_json(const struct net_session *s, const struct net_cluster *c)
 	json_int(&j, "security_mode", c->security_mode);
 	json_string(&j, "ctl_mode", net_ctl_mode_name(c->ctl_mode));
 	json_string(&j, "ctl_sha1", c->sha1[0] ? c->sha1 : NULL);
+	if (c->rollback_pre8 >= 0)
+		json_bool(&j, "rollback_pre8", c->rollback_pre8);
+	else
+		json_null(&j, "rollback_pre8");
 	json_array_begin(&j, "nodes");
 	for (i = 0; i < c->nnodes; i++) {
 		const struct net_node *n = &c->nodes[i];

@@ -23,6 +23,7 @@ static const struct cli_command commands[] = {
 	{ "audit", cmd_audit, "show the publisher's audit log" },
 	{ "set-mixed-mode", cmd_set_mixed_mode, "sign a CTL with eTokens and set the cluster to mixed mode" },
 	{ "update", cmd_update, "update the CTL: add or delete records, sign with an eToken" },
+	{ "rollback-pre8", cmd_rollback, "Prepare Cluster for Rollback to pre-8.0: serve a blank ITL (on|off)" },
 	{ "set-non-secure", cmd_set_non_secure, "sign the CTL with an eToken and set the cluster to non-secure mode" },
 };
 

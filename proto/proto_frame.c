@@ -23,6 +23,7 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_FILENAME] = "FILENAME", [PT_STATUS] = "STATUS",
 	[PT_NODE_CERT] = "NODE_CERT", [PT_TVS_PORT] = "TVS_PORT",
 	[PT_TFTP_PORT] = "TFTP_PORT", [PT_FORCE] = "FORCE",
+	[PT_ROLLBACK] = "ROLLBACK",
 };
 
 const char *
@@ -55,6 +56,7 @@ proto_type_name(unsigned type)
 	case PROTO_TRUST_UPLOAD: return "TRUST_UPLOAD";
 	case PROTO_TRUST_DELETE: return "TRUST_DELETE";
 	case PROTO_AUDIT: return "AUDIT";
+	case PROTO_ROLLBACK_PRE8: return "ROLLBACK_PRE8";
 	case PROTO_NODE_PUSH: return "NODE_PUSH";
 	case PROTO_NODE_DELETE: return "NODE_DELETE";
 	case PROTO_NODE_STATUS: return "NODE_STATUS";

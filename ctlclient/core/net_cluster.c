@@ -120,15 +120,18 @@ net_cluster_parse(const struct proto_fields *fs, struct net_cluster *c,
     struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_SECURITY_MODE, PT_CTL_MODE,
-	    PT_SHA1, PT_NODE, PT_NODE_CERT };
+	    PT_SHA1, PT_NODE, PT_NODE_CERT, PT_ROLLBACK };
 	struct proto_fields g = { NULL, 0 };
 	struct ctl_diag gd;
-	uint8_t sec, mode;
+	uint8_t sec, mode, rollback = 0xff;
 	size_t i, pubs = 0;
 	int rc, have;
 
 	memset(c, 0, sizeof(*c));
-	if ((rc = net_only_fields(fs, allowed, 5, "CLUSTER_INFO", d)) ||
+	/* ROLLBACK came later: a server without it is still read. */
+	if ((rc = net_only_fields(fs, allowed, 6, "CLUSTER_INFO", d)) ||
+	    ((rc = proto_get_u8(fs, PT_ROLLBACK, false, &rollback, d)) &&
+	    rc != CTL_ERR_NOT_FOUND) ||
 	    (rc = proto_get_u8(fs, PT_SECURITY_MODE, true, &sec, d)) ||
 	    (rc = proto_get_u8(fs, PT_CTL_MODE, true, &mode, d)) ||
 	    (rc = net_get_sha1(fs, PT_SHA1, 0, 0, c->sha1, &have, d)))
@@ -139,8 +142,12 @@ net_cluster_parse(const struct proto_fields *fs, struct net_cluster *c,
 	if (mode > 2)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "CTL_MODE %u is not "
 		    "0 (none), 1 (token) or 2 (tokenless)", mode);
+	if (rollback != 0xff && rollback > 1)
+		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "ROLLBACK %u is "
+		    "neither 0 (off) nor 1 (on)", rollback);
 	c->security_mode = sec;
 	c->ctl_mode = mode;
+	c->rollback_pre8 = rollback == 0xff ? -1 : rollback;
 	c->nnodes = proto_count(fs, PT_NODE);
 	if (c->nnodes == 0)
 		return ctl_diag_set(d, CTL_ERR_PROTOCOL, "no NODE in the "

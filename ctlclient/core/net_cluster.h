@@ -44,11 +44,13 @@ struct net_cluster {
 	char sha1[41];          /* of the cluster's CTL; "" for none */
 	struct net_node *nodes; /* the publisher and every subscriber */
 	size_t nnodes;
+	int rollback_pre8;      /* "Prepare Cluster for Rollback to pre-8.0":
+	                         * 0 off, 1 on, -1 the server did not say */
 };
 
 /*
  * Reads the fields of a CLUSTER_INFO answer into *C and checks every one:
- * modes in range, each NODE complete, exactly one publisher, each
+ * modes in range, ROLLBACK 0 or 1 (absent from older servers), each NODE complete, exactly one publisher, each
  * NODE_CERT a DER certificate of a named node and purpose, given once.
  * Fails with CTL_ERR_PROTOCOL or CTL_ERR_NOMEM; free *C with
  * net_cluster_free() either way.

@@ -16,7 +16,7 @@ net_upload_ctl(struct net_session *s, const char *name, const uint8_t *file,
     struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_SHA1, PT_RESULT };
-	struct net_cluster cl = { 0, 0, "", NULL, 0 };
+	struct net_cluster cl = { 0, 0, "", NULL, 0, -1 };
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct net_result *res = NULL;
 	struct proto_out o;

@@ -299,12 +299,33 @@ ctl_vouches(const struct ctl_file *ctl, X509 *cert)
 	return false;
 }
 
+/*
+ * The installed ITL as the phone judges a new one by: ITL itself, or NULL
+ * for a blank one.  An ITL with no TVS and no CCM+TFTP record is the
+ * rollback ITL of "Prepare Cluster for Rollback to pre-8.0": the phone
+ * treats it as blank and takes the next ITL as its first.  The CTL has
+ * no such rule.
+ */
+static const struct ctl_file *
+itl_in_force(const struct ctl_file *itl)
+{
+	size_t i;
+
+	for (i = 0; itl != NULL && i < itl->nrecords; i++)
+		if (itl->records[i].has_role &&
+		    (itl->records[i].role == CTL_ROLE_TVS ||
+		    itl->records[i].role == CTL_ROLE_CCM_TFTP))
+			return itl;
+	return NULL;
+}
+
 /* Step 2: the ITL, against the installed ITL and the CTL now HELD. */
 static int
 judge_itl(const struct phone *ph, const struct phone_download *dl,
     const struct ctl_file *held, phone_tvs_fn ask, void *arg,
     struct phone_verdict *v)
 {
+	const struct ctl_file *installed = itl_in_force(ph->itl);
 	struct ctl_file *newf = NULL;
 	const struct ctl_record *signer;
 	struct ctl_trust t;
@@ -331,7 +352,7 @@ judge_itl(const struct phone *ph, const struct phone_download *dl,
 	    CTL_OK || newf == NULL)
 		return rc;
 	ctl_diag_clear(&d);
-	if ((rc = ctl_trust_direct(ph->itl, newf, &t, &d)) != CTL_OK) {
+	if ((rc = ctl_trust_direct(installed, newf, &t, &d)) != CTL_OK) {
 		reject_as(v, PHONE_WHY_BAD_FILE, ctl_diag_msg(&d, rc));
 		goto out;
 	}
@@ -340,10 +361,13 @@ judge_itl(const struct phone *ph, const struct phone_download *dl,
 		goto out;
 	}
 	signer = &newf->records[t.new_signer];
-	if (t.accept && (ph->itl == NULL || X509_cmp(signer->cert,
-	    ph->itl->records[t.installed_match].cert) == 0)) {
-		accept_as(v, ph->itl == NULL ? PHONE_FIRST : PHONE_DIRECT,
-		    t.reason);
+	if (t.accept && (installed == NULL || X509_cmp(signer->cert,
+	    installed->records[t.installed_match].cert) == 0)) {
+		accept_as(v, installed == NULL ? PHONE_FIRST : PHONE_DIRECT,
+		    installed == NULL && ph->itl != NULL ? "the installed ITL "
+		    "holds no TVS and no CCM+TFTP record (a rollback ITL): "
+		    "the phone treats it as blank and takes this one as its "
+		    "first" : t.reason);
 		goto out;
 	}
 	/* The phone looks in its CTL before asking TVS: a signer the CTL

@@ -25,6 +25,7 @@ struct itl_plan {
 	struct ctl_entry *e;          /* e[i].cert owned */
 	size_t ne;
 	enum pub_cert_purpose signer; /* of the publisher */
+	bool rollback;                /* the rollback ITL: the signer only */
 };
 
 static void
@@ -93,6 +94,15 @@ plan_make(struct pub_state *st, struct itl_plan *p, struct ctl_diag *d)
 	    PUB_CERT_CALLMANAGER : PUB_CERT_ITLRECOVERY;
 	if ((rc = plan_add(st, p, pub, p->signer, CTL_ROLE_SAST, d)) != CTL_OK)
 		goto out;
+	/* "Prepare Cluster for Rollback to pre-8.0": the signer's SAST
+	 * record alone, no TVS and no CCM+TFTP.  A phone holding such an
+	 * ITL treats it as blank and takes the next cluster's ITL as its
+	 * first one. */
+	p->rollback = set.rollback_pre8;
+	if (p->rollback) {
+		rc = CTL_OK;
+		goto out;
+	}
 	/* Signed by CallManager (CUCM 8.x to 11.5), the ITL still lists
 	 * ITLRecovery as a SAST: it is the key that `utils itl reset
 	 * localkey` signs a recovery ITL with, which phones then accept. */
@@ -265,9 +275,9 @@ pub_itl_refresh(struct pub_state *st, const char *actor, const char *tftp_dir,
 	if ((rc = plan_build(st, &p, 0, &file, &len, d)) != CTL_OK)
 		goto out;
 	pub_sha1_hex(file, len, new_sha1);
-	snprintf(detail, sizeof(detail), "%zu records, signed by the %s "
-	    "certificate of %s", p.ne, pub_cert_purpose_name(p.signer),
-	    p.nodes[0].name);
+	snprintf(detail, sizeof(detail), "%s%zu records, signed by the %s "
+	    "certificate of %s", p.rollback ? "rollback to pre-8.0 ITL: " : "",
+	    p.ne, pub_cert_purpose_name(p.signer), p.nodes[0].name);
 	/* Record first, then write: no node serves an ITL the audit log
 	 * does not name, even when this process dies in between. */
 	if ((rc = pub_audit_add(st, actor, "itl-update", old_sha1[0] ?

@@ -26,6 +26,10 @@ struct pub_state;
  *   the publisher's CallManager as CCM+TFTP, its CAPF, its TVS;
  *   each subscriber's CallManager as CCM+TFTP and its TVS.
  *
+ * While the settings say rollback_pre8 ("Prepare Cluster for Rollback
+ * to pre-8.0"), the ITL holds the signer's SAST record alone: the
+ * rollback ITL, which phones treat as blank.
+ *
  * Each record carries its node's name and address.  Signed with SHA-1
  * (what every phone reads); TIMESTAMP 0 means now.  *OUT (freed by the
  * caller) gets *LEN bytes.  Stores nothing.  Fails with CTL_ERR_NOT_FOUND

@@ -160,6 +160,7 @@ do_info(struct pub_node_srv *srv, struct pub_session *s,
 	    NULL, 0, res);
 	proto_put_u8(reply, PT_SECURITY_MODE, (uint8_t)set.security_mode);
 	proto_put_u8(reply, PT_CTL_MODE, (uint8_t)set.ctl_mode);
+	proto_put_u8(reply, PT_ROLLBACK, set.rollback_pre8 ? 1 : 0);
 	pub_current_ctl_sha1(srv, sha);
 	if (sha[0])
 		pub_put_sha1_hex(reply, PT_SHA1, sha);
@@ -335,6 +336,8 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 		return do_trust(s, h, fs, reply, d);
 	case PROTO_AUDIT:
 		return do_audit(s, fs, reply, d);
+	case PROTO_ROLLBACK_PRE8:
+		return pub_do_rollback(srv, s, fs, reply, d);
 	}
 	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request type 0x%02x is not "
 	    "served here", h->type);

@@ -40,4 +40,15 @@ int pub_do_tokenless(struct pub_node_srv *srv, struct pub_session *s,
 int pub_do_delete(struct pub_node_srv *srv, struct pub_session *s,
     struct proto_out *reply, struct ctl_diag *d);
 
+/*
+ * ROLLBACK_PRE8: sets "Prepare Cluster for Rollback to pre-8.0" to the
+ * value of ROLLBACK (0 or 1) under SRV's change lock, rebuilds the
+ * publisher's ITL and puts it on every node at once, and answers with
+ * ROLLBACK, the SHA1 of the publisher's ITL and one RESULT per node
+ * saying whether it now serves that ITL (pub_rollback_req.c).
+ */
+int pub_do_rollback(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+
 #endif

@@ -440,3 +440,35 @@ pub_settings_set_mode(struct pub_state *st, const char *actor,
 out:
 	return pub_state_end(st, q, rc, d);
 }
+
+int
+pub_settings_set_rollback(struct pub_state *st, const char *actor, bool on,
+    struct ctl_diag *d)
+{
+	struct pub_settings old;
+	sqlite3_stmt *q = NULL;
+	char detail[128];
+	int rc;
+
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	if ((rc = pub_settings_get(st, &old, d)) != CTL_OK ||
+	    (rc = pub_sql_prepare(st, "UPDATE settings SET rollback_pre8 = ?1 "
+	    "WHERE id = 1", &q, d)) != CTL_OK)
+		goto out;
+	if (sqlite3_bind_int(q, 1, on ? 1 : 0) != SQLITE_OK) {
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
+		goto out;
+	}
+	if ((rc = pub_sql_run(st, q, d)) != CTL_OK)
+		goto out;
+	snprintf(detail, sizeof(detail), "%s (was %s): Prepare Cluster for "
+	    "Rollback to pre-8.0", on ? "on" : "off", old.rollback_pre8 ?
+	    "on" : "off");
+	if ((rc = pub_audit_add(st, actor, "rollback-pre8", NULL, NULL, detail,
+	    d)) != CTL_OK)
+		goto out;
+	rc = CTL_OK;
+out:
+	return pub_state_end(st, q, rc, d);
+}

@@ -127,4 +127,13 @@ int pub_settings_set_options(struct pub_state *st, const char *actor,
     enum pub_tvs_tls tvs_tls, enum pub_itl_signer itl_signer,
     struct ctl_diag *d);
 
+/*
+ * Sets "Prepare Cluster for Rollback to pre-8.0" to ON, and records it in
+ * the audit log as ACTOR's "rollback-pre8" with "on" or "off" (also
+ * when the value does not change: the request was made).  While on, the
+ * nodes serve the rollback ITL (docs/itl.md).  Fails with CTL_ERR_IO.
+ */
+int pub_settings_set_rollback(struct pub_state *st, const char *actor,
+    bool on, struct ctl_diag *d);
+
 #endif

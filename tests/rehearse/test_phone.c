@@ -24,6 +24,7 @@ static struct seed_certs seed;          /* token1, token2 used */
 static struct tg_cert cm, cm_new;       /* publisher CallManager, regenerated */
 static struct tg_cert tvs, tvs_new;     /* TVS, regenerated */
 static struct tg_cert itlrec, stranger;
+static struct tg_cert otherrec;         /* another cluster's ITLRecovery */
 
 /* The files, as bytes (downloads) and parsed (installed). */
 enum file_id {
@@ -38,6 +39,9 @@ enum file_id {
 	F_ITL_CM_NEW,    /* ITL signed by CM new: CM new, TVS (old) */
 	F_ITL_BOTH_NEW,  /* ITL signed by CM new: CM new, TVS new */
 	F_ITL_NO_TVS,    /* ITL signed by ITLRecovery without a TVS record */
+	F_ITL_ROLLBACK,  /* rollback ITL: signed by ITLRecovery, SAST only */
+	F_ITL_OTHER,     /* another cluster's ITL: its ITLRecovery, CM new,
+	                  * TVS new */
 	F_GARBAGE,       /* not a .tlv file */
 	F_TAMPERED,      /* F_CTL_CM with one signature byte flipped */
 	F_N,
@@ -70,6 +74,18 @@ make_file(enum file_id id, const struct tg_cert *signer,
 	    "CTLFile.tlv", &bytes[id], &lens[id]);
 }
 
+/* The rollback ITL of "Prepare Cluster for Rollback to pre-8.0": the
+ * signer's SAST record alone. */
+static int
+make_rollback_itl(enum file_id id, const struct tg_cert *signer)
+{
+	struct ctl_entry e;
+
+	entry(&e, CTL_ROLE_SAST, signer);
+	return tb_build(&e, 1, signer, CTL_DIGEST_SHA256, "ITLFile.tlv",
+	    &bytes[id], &lens[id]);
+}
+
 static int
 cert(const char *cn, struct tg_cert *out)
 {
@@ -88,7 +104,8 @@ setup(void **state)
 	    cert("/CN=cucm-pub", &cm_new) || cert("/CN=TVS-cucm-pub", &tvs) ||
 	    cert("/CN=TVS-cucm-pub", &tvs_new) ||
 	    cert("/CN=ITLRECOVERY_cucm-pub", &itlrec) ||
-	    cert("/CN=intruder", &stranger))
+	    cert("/CN=intruder", &stranger) ||
+	    cert("/CN=ITLRECOVERY_lab-b-pub", &otherrec))
 		return -1;
 	if (make_file(F_CTL_CM, &cm, &cm, NULL, false) ||
 	    make_file(F_CTL_CM_NEW, &cm_new, &cm_new, NULL, false) ||
@@ -100,7 +117,9 @@ setup(void **state)
 	    make_file(F_ITL_CM, &cm, &cm, &tvs, true) ||
 	    make_file(F_ITL_CM_NEW, &cm_new, &cm_new, &tvs, true) ||
 	    make_file(F_ITL_BOTH_NEW, &cm_new, &cm_new, &tvs_new, true) ||
-	    make_file(F_ITL_NO_TVS, &itlrec, &cm, NULL, true))
+	    make_file(F_ITL_NO_TVS, &itlrec, &cm, NULL, true) ||
+	    make_rollback_itl(F_ITL_ROLLBACK, &itlrec) ||
+	    make_file(F_ITL_OTHER, &otherrec, &cm_new, &tvs_new, true))
 		return -1;
 	bytes[F_GARBAGE] = (uint8_t *)strdup("not a trust list");
 	lens[F_GARBAGE] = strlen("not a trust list");
@@ -132,6 +151,7 @@ teardown(void **state)
 	tg_free(&tvs_new);
 	tg_free(&itlrec);
 	tg_free(&stranger);
+	tg_free(&otherrec);
 	seed_certs_free(&seed);
 	return 0;
 }
@@ -257,6 +277,25 @@ static const struct row rows[] = {
 	  F_TAMPERED, F_GARBAGE, false, T_CM_NEW, 0, 0,
 	  PHONE_REJECTED, PHONE_WHY_BAD_SIGNATURE, PHONE_REJECTED,
 	  PHONE_WHY_BAD_FILE, 0 },
+	/* "Prepare Cluster for Rollback to pre-8.0": the rollback ITL
+	 * comes from the phone's own cluster (direct); once held, it is
+	 * blank, and another cluster's ITL is taken as the first. */
+	{ "rollback ITL from its own cluster: taken directly", "8845",
+	  F_NONE, F_ITL_REC, ABSENT, F_ITL_ROLLBACK, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_DIRECT, 0, 0 },
+	{ "holding the rollback ITL: another cluster's ITL is the first",
+	  "8845", F_NONE, F_ITL_ROLLBACK, ABSENT, F_ITL_OTHER, true, T_NONE,
+	  0, 0, PHONE_KEPT, 0, PHONE_FIRST, 0, 0 },
+	{ "the same on a 7975 (TLS 1.0)", "7975", F_NONE, F_ITL_ROLLBACK,
+	  ABSENT, F_ITL_OTHER, true, T_NONE, 0, 0, PHONE_KEPT, 0,
+	  PHONE_FIRST, 0, 0 },
+	{ "holding the normal ITL: another cluster's ITL is rejected",
+	  "8845", F_NONE, F_ITL_REC, ABSENT, F_ITL_OTHER, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_REJECTED, PHONE_WHY_TVS_INVALID, 1 },
+	{ "the rollback ITL does not blank the CTL: mixed to mixed", "8845",
+	  F_CTL_CM, F_ITL_ROLLBACK, F_CTL_STRANGER, F_ITL_OTHER, false,
+	  T_NONE, 0, 0, PHONE_REJECTED, PHONE_WHY_TVS_NO_PIN, PHONE_FIRST, 0,
+	  0 },
 	{ "an ITL served as the CTL", "8845", F_CTL_CM, F_ITL_REC,
 	  F_ITL_REC, F_CTL_CM, false, T_NONE, 0, 0,
 	  PHONE_REJECTED, PHONE_WHY_BAD_FILE, PHONE_REJECTED,
@@ -361,6 +400,16 @@ test_reasons(void **state)
 	assert_int_equal(phone_reset(&ph, &c, &t, false, NULL, NULL, &cv,
 	    &iv), CTL_OK);
 	assert_int_equal(cv.why, PHONE_WHY_TVS_UNREACHABLE);
+	/* The blank rule says why the next ITL was taken. */
+	ph.ctl = NULL;
+	ph.itl = parsed[F_ITL_ROLLBACK];
+	offer(ABSENT, &c);
+	offer(F_ITL_OTHER, &t);
+	assert_int_equal(phone_reset(&ph, &c, &t, true, fake_ask, &f, &cv,
+	    &iv), CTL_OK);
+	assert_int_equal(iv.how, PHONE_FIRST);
+	assert_non_null(strstr(iv.reason, "no TVS and no CCM+TFTP record (a "
+	    "rollback ITL): the phone treats it as blank"));
 }
 
 static void
