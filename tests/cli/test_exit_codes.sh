@@ -166,6 +166,9 @@ step 0 ctlclient set-non-secure --token "$T1" --yes $NET
 step 1 ctlclient delete-ctl $NET
 step 2 ctlclient delete-ctl $NET extra
 step 0 ctlclient delete-ctl --yes $NET
+step 0 ctlclient rollback-pre8 on --yes $NET
+step 1 ctlclient rollback-pre8 off $NET
+step 2 ctlclient rollback-pre8 maybe --yes $NET
 
 # ctlclient and ctlpublisherd themselves.
 expect_rc 2 "ctlclient without a command" "$CTL"
