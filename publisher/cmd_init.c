@@ -154,19 +154,9 @@ cmd_init(int argc, char **argv)
 			}
 			break;
 		case 'P':
-			if ((rc = pub_layout_check_prefix(optarg, &d)) !=
-			    CTL_OK) {
-				cli_error("%s", ctl_diag_msg(&d, rc));
-				return EXIT_INVALID;
-			}
-			o.prefix = optarg;
+			o.prefix = optarg;      /* checked by pub_init() */
 			break;
 		case 's':
-			if ((rc = pub_layout_check_subnet(optarg, &d)) !=
-			    CTL_OK) {
-				cli_error("%s", ctl_diag_msg(&d, rc));
-				return EXIT_INVALID;
-			}
 			o.subnet = optarg;
 			break;
 		case 'h':

@@ -11,10 +11,8 @@ CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
 
-if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-	echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
-	exit 77
-fi
+[ -x "$(command -v in.tftpd || echo /usr/sbin/in.tftpd)" ] ||
+	{ echo "SKIP: in.tftpd (tftpd-hpa) is not installed"; exit 77; }
 
 B=$WORK/lab-b
 base=$(free_base 2 127.0.0 127.0.5)
@@ -29,13 +27,9 @@ MODELS=8845:1,7975:1
 # rj FILE PYTHON-CONDITION DESCRIPTION: a condition on rehearse --json
 # output; j is the object, m the models by name.
 rj() {
-	if python3 - "$1" "$2" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-m = {x["model"]: x for x in j["models"]}
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-	then pass "$3"; else
+	if python3 -c 'import json, sys
+j = json.load(open(sys.argv[1])); m = {x["model"]: x for x in j["models"]}
+sys.exit(0 if eval(sys.argv[2]) else 1)' "$1" "$2"; then pass "$3"; else
 		fail "$3"
 		python3 -c "import json,sys; j=json.load(open(sys.argv[1])); [print(\"    |\", x[\"model\"], x[\"phones\"], k, {h: x[k][h] for h in (\"direct\", \"first\", \"via_ctl\", \"via_tvs\", \"kept\", \"rejected\") if x[k][h]}, x[k][\"reasons\"]) for x in j[\"models\"] for k in (\"ctl\", \"itl\")]" "$1" 2>/dev/null || head -c 1500 "$1"
 	fi
