@@ -64,8 +64,9 @@ sshd_start() {   # WORKDIR
 	SFTP_DATA=$SSHD_ROOT/exchange
 	ssh-keygen -q -t ed25519 -N '' -f "$SSHD_WORK/client_key" >/dev/null
 	SFTP_KEY=$SSHD_WORK/client_key
-	cp "$SSHD_WORK/client_key.pub" "$SSHD_WORK/authorized_keys"
-	chmod 644 "$SSHD_WORK/authorized_keys"
+	# sshd reads it as the user: not under WORKDIR, which may be 0700.
+	cp "$SSHD_WORK/client_key.pub" "$SSHD_ROOT/authorized_keys"
+	chmod 644 "$SSHD_ROOT/authorized_keys"
 	sshd_new_hostkey
 	SSHD_PORT=$(sshd_free_port)
 	cat >"$SSHD_WORK/sshd_config" <<CONF
@@ -73,7 +74,7 @@ ListenAddress 127.0.0.1
 Port $SSHD_PORT
 HostKey $SSHD_WORK/hostkey
 PidFile $SSHD_WORK/sshd.pid
-AuthorizedKeysFile $SSHD_WORK/authorized_keys
+AuthorizedKeysFile $SSHD_ROOT/authorized_keys
 StrictModes no
 PasswordAuthentication yes
 KbdInteractiveAuthentication no
@@ -85,7 +86,7 @@ ForceCommand internal-sftp
 ChrootDirectory $SSHD_ROOT
 AllowTcpForwarding no
 X11Forwarding no
-LogLevel ERROR
+LogLevel ${SSHD_LOGLEVEL:-ERROR}
 CONF
 	SFTP_URL=sftp://$SFTP_USER@127.0.0.1:$SSHD_PORT$SFTP_DIR
 	sshd_run
