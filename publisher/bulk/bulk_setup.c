@@ -38,7 +38,7 @@ bulk_setup(const char *dir, struct pub_state *st, const char *actor,
 	if ((rc = bulk_sftp_connect(c, &s, r->fp, d)) != CTL_OK)
 		goto out;
 	if (c->hostkey[0] != '\0' && strcmp(c->hostkey, r->fp) != 0) {
-		rc = ctl_diag_set(d, CTL_ERR_UNTRUSTED, "SFTP server %s:%u: its "
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "SFTP server %s:%u: its "
 		    "host key is now %s, not the %s you accepted; nothing was "
 		    "stored: check the server, then run `ctlclient bulk sftp` "
 		    "again", c->host, c->port, r->fp, c->hostkey);

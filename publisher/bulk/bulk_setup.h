@@ -37,7 +37,7 @@ const char *bulk_pin_state_name(enum bulk_pin_state s);
  * (LEN bytes) to check it, stores C, SECRET and the pin for cluster
  * directory DIR and records ACTOR's "bulk-sftp" in ST's audit log
  * (never the secret).  Otherwise stores nothing and says in *R what to
- * confirm.  Fails with CTL_ERR_UNTRUSTED when C->hostkey is not the
+ * confirm.  Fails with CTL_ERR_REFUSED when C->hostkey is not the
  * server's key, and as bulk_sftp.h and bulk_config.h say.
  */
 int bulk_setup(const char *dir, struct pub_state *st, const char *actor,

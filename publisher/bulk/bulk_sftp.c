@@ -165,7 +165,7 @@ bulk_sftp_login(struct bulk_sftp *s, const struct bulk_sftp_conf *c,
 		r = ssh_userauth_password(s->ssh, NULL, secret);
 	}
 	if (r == SSH_AUTH_DENIED || r == SSH_AUTH_PARTIAL)
-		return ctl_diag_set(d, CTL_ERR_AUTH, "%s refused the %s: check "
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "%s refused the %s: check "
 		    "the user and the %s, then run `ctlclient bulk sftp` again",
 		    s->where, bulk_auth_name(c->auth), bulk_auth_name(c->auth));
 	if (r != SSH_AUTH_SUCCESS)
@@ -194,7 +194,7 @@ bulk_sftp_open(const char *dir, struct bulk_sftp_conf *c,
 	    (rc = bulk_sftp_connect(c, &s, fp, d)) != CTL_OK)
 		goto out;
 	if (strcmp(fp, c->hostkey) != 0) {
-		rc = ctl_diag_set(d, CTL_ERR_UNTRUSTED, "%s: its host key has "
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "%s: its host key has "
 		    "changed: pinned %s, now %s.  Nothing was sent to it.  If "
 		    "the server's key was changed on purpose (check with its "
 		    "administrator), run `ctlclient bulk sftp` again to pin "

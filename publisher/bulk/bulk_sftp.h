@@ -26,16 +26,16 @@ struct bulk_sftp;
  * bulk_sftp_close(), FP gets the key's SHA256 fingerprint as OpenSSH
  * prints it ("SHA256:...").  Nothing is sent that a stranger could use.
  * Fails with CTL_ERR_NETWORK (D names the server and says to check that
- * it runs), CTL_ERR_TIMEOUT.
+ * it runs; also when it does not answer in time).
  */
 int bulk_sftp_connect(const struct bulk_sftp_conf *c, struct bulk_sftp **out,
     char fp[BULK_FP_MAX], struct ctl_diag *d);
 
 /*
  * Logs in on S as C says, with SECRET (LEN bytes: the password, or the
- * private key's text), and starts SFTP.  Fails with CTL_ERR_AUTH (the
+ * private key's text), and starts SFTP.  Fails with CTL_ERR_REFUSED (the
  * server refused the password or key), CTL_ERR_KEY (the key cannot be
- * read), CTL_ERR_NETWORK, CTL_ERR_TIMEOUT.
+ * read), CTL_ERR_NETWORK.
  */
 int bulk_sftp_login(struct bulk_sftp *s, const struct bulk_sftp_conf *c,
     const char *secret, size_t len, struct ctl_diag *d);
@@ -43,7 +43,7 @@ int bulk_sftp_login(struct bulk_sftp *s, const struct bulk_sftp_conf *c,
 /*
  * Connects to the stored server of cluster directory DIR, checks its
  * host key against the pin (a different key is refused with
- * CTL_ERR_UNTRUSTED, D naming both fingerprints and what to do) and logs
+ * CTL_ERR_REFUSED, D naming both fingerprints and what to do) and logs
  * in with the stored secret, which is wiped at once.  *C gets the
  * settings.
  */
@@ -62,7 +62,8 @@ void bulk_sftp_names_free(char **names, size_t n);
 /*
  * Reads file NAME of the directory (at most BULK_FILE_MAX bytes) into a
  * new buffer *OUT of *LEN bytes.  Fails with CTL_ERR_NOT_FOUND when it
- * is not there, CTL_ERR_TOO_BIG, CTL_ERR_NETWORK, CTL_ERR_TIMEOUT.
+ * is not there, CTL_ERR_TOO_BIG, CTL_ERR_REFUSED (permission denied),
+ * CTL_ERR_NETWORK.
  */
 int bulk_sftp_get(struct bulk_sftp *s, const char *name, uint8_t **out,
     size_t *len, struct ctl_diag *d);
