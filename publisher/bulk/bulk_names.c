@@ -83,52 +83,44 @@ bulk_name_ok(const char *s, size_t len)
 	return true;
 }
 
-int
-bulk_host_check(const char *s, struct ctl_diag *d)
+/* WHAT (S) is 1 to MAX letters, digits or bytes of EXTRA, not starting
+ * with '-' (it must never read as an option). */
+static int
+chars_check(const char *s, size_t max, const char *extra, const char *what,
+    const char *allowed, struct ctl_diag *d)
 {
 	size_t i, n = strlen(s);
 
-	if (n == 0 || n > BULK_HOST_MAX)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP host name is "
-		    "empty or longer than %d bytes", BULK_HOST_MAX);
+	if (n == 0 || n > max)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP %s is empty "
+		    "or longer than %zu bytes", what, max);
 	if (s[0] == '-')
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP host name "
-		    "starts with '-'");
+		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP %s starts "
+		    "with '-'", what);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)s[i];
 
 		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-		    c == ':'))
-			return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP host "
-			    "name holds a character other than letters, "
-			    "digits, '.', '-' and ':' (byte %zu)", i + 1);
+		    (c >= '0' && c <= '9') || strchr(extra, c) != NULL))
+			return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP %s "
+			    "holds a character other than %s (byte %zu)", what,
+			    allowed, i + 1);
 	}
 	return CTL_OK;
 }
 
 int
+bulk_host_check(const char *s, struct ctl_diag *d)
+{
+	return chars_check(s, BULK_HOST_MAX, ".-:", "host name",
+	    "letters, digits, '.', '-' and ':'", d);
+}
+
+int
 bulk_user_check(const char *s, struct ctl_diag *d)
 {
-	size_t i, n = strlen(s);
-
-	if (n == 0 || n > BULK_USER_MAX)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP user name is "
-		    "empty or longer than %d bytes", BULK_USER_MAX);
-	if (s[0] == '-')
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP user name "
-		    "starts with '-'");
-	for (i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-		    (c >= '0' && c <= '9') || c == '.' || c == '-' ||
-		    c == '_'))
-			return ctl_diag_set(d, CTL_ERR_USAGE, "the SFTP user "
-			    "name holds a character other than letters, "
-			    "digits, '.', '-' and '_' (byte %zu)", i + 1);
-	}
-	return CTL_OK;
+	return chars_check(s, BULK_USER_MAX, ".-_", "user name",
+	    "letters, digits, '.', '-' and '_'", d);
 }
 
 int
