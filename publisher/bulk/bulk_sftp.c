@@ -10,6 +10,7 @@
 #include <libssh/libssh.h>
 #include <libssh/sftp.h>
 
+#include "clock.h"
 #include "ctl_err.h"
 #include "secret.h"
 
@@ -18,7 +19,19 @@ struct bulk_sftp {
 	sftp_session sftp;
 	char where[400];   /* "SFTP server user@host:port" */
 	char dir[BULK_DIR_MAX + 1];
+	long long deadline;     /* ctl_now_ms(): no new step after it */
 };
+
+/* Refuses a new step once the connection has used its time. */
+static int
+in_time(const struct bulk_sftp *s, struct ctl_diag *d)
+{
+	if (ctl_now_ms() < s->deadline)
+		return CTL_OK;
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "%s is too slow: the work "
+	    "did not end within %d s; check the server and its network, then "
+	    "run the command again", s->where, BULK_SFTP_TOTAL_S);
+}
 
 /* libssh's last message for S, cleaned of control bytes for a reply. */
 static const char *
@@ -96,6 +109,7 @@ bulk_sftp_connect(const struct bulk_sftp_conf *c, struct bulk_sftp **out,
 	snprintf(s->where, sizeof(s->where), "SFTP server %s@%s:%u", c->user,
 	    c->host, c->port);
 	snprintf(s->dir, sizeof(s->dir), "%s", c->dir);
+	s->deadline = ctl_deadline_ms(BULK_SFTP_TOTAL_S * 1000UL);
 	if ((s->ssh = ssh_new()) == NULL) {
 		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 		goto out;
@@ -245,14 +259,16 @@ bulk_sftp_list(struct bulk_sftp *s, char ***names, size_t *n,
 
 	*names = NULL;
 	*n = 0;
+	if ((rc = in_time(s, d)) != CTL_OK)
+		return rc;
 	if ((dir = sftp_opendir(s->sftp, s->dir)) == NULL)
 		return sftp_fail(s, "listing", s->dir, d);
 	if ((v = calloc(BULK_LIST_MAX, sizeof(*v))) == NULL) {
 		sftp_closedir(dir);
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	}
-	while ((a = sftp_readdir(s->sftp, dir)) != NULL) {
-		if (rc == CTL_OK && a->name != NULL &&
+	while (rc == CTL_OK && (a = sftp_readdir(s->sftp, dir)) != NULL) {
+		if (a->name != NULL &&
 		    a->type == SSH_FILEXFER_TYPE_REGULAR &&
 		    name_printable(a->name)) {
 			if (k == BULK_LIST_MAX)
@@ -266,6 +282,8 @@ bulk_sftp_list(struct bulk_sftp *s, char ***names, size_t *n,
 				k++;
 		}
 		sftp_attributes_free(a);
+		if (rc == CTL_OK)
+			rc = in_time(s, d);
 	}
 	if (rc == CTL_OK && !sftp_dir_eof(dir))
 		rc = sftp_fail(s, "listing", s->dir, d);
@@ -292,7 +310,8 @@ bulk_sftp_get(struct bulk_sftp *s, const char *name, uint8_t **out,
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = remote_path(s, name, path, sizeof(path), d)) != CTL_OK)
+	if ((rc = in_time(s, d)) != CTL_OK ||
+	    (rc = remote_path(s, name, path, sizeof(path), d)) != CTL_OK)
 		return rc;
 	if ((f = sftp_open(s->sftp, path, O_RDONLY, 0)) == NULL)
 		return sftp_fail(s, "reading", path, d);
@@ -302,6 +321,8 @@ bulk_sftp_get(struct bulk_sftp *s, const char *name, uint8_t **out,
 		goto out;
 	}
 	while (n <= BULK_FILE_MAX) {
+		if ((rc = in_time(s, d)) != CTL_OK)
+			goto out;
 		r = sftp_read(f, buf + n, BULK_FILE_MAX + 1 - n);
 		if (r < 0) {
 			rc = sftp_fail(s, "reading", path, d);
@@ -339,15 +360,18 @@ bulk_sftp_put(struct bulk_sftp *s, const char *name, const uint8_t *p,
 	int rc;
 
 	snprintf(tname, sizeof(tname), ".%s.part", name);
-	if ((rc = remote_path(s, name, path, sizeof(path), d)) != CTL_OK ||
+	if ((rc = in_time(s, d)) != CTL_OK ||
+	    (rc = remote_path(s, name, path, sizeof(path), d)) != CTL_OK ||
 	    (rc = remote_path(s, tname, tmp, sizeof(tmp), d)) != CTL_OK)
 		return rc;
 	if ((f = sftp_open(s->sftp, tmp, O_WRONLY | O_CREAT | O_TRUNC,
 	    0644)) == NULL)
 		return sftp_fail(s, "writing", tmp, d);
 	while (at < len) {
-		if ((r = sftp_write(f, p + at, len - at)) <= 0) {
-			rc = sftp_fail(s, "writing", tmp, d);
+		if ((rc = in_time(s, d)) != CTL_OK ||
+		    (r = sftp_write(f, p + at, len - at)) <= 0) {
+			if (rc == CTL_OK)
+				rc = sftp_fail(s, "writing", tmp, d);
 			sftp_close(f);
 			(void)sftp_unlink(s->sftp, tmp);
 			return rc;

@@ -3,8 +3,9 @@
  * connection to the server of bulk_config.h, its host key checked
  * against the pin before any secret is sent, then the few file
  * operations the procedure needs.  Every step waits at most
- * BULK_SFTP_TIMEOUT_S seconds, so a server that hangs cannot hold a
- * request for long.
+ * BULK_SFTP_TIMEOUT_S seconds, and no file operation starts once the
+ * connection is BULK_SFTP_TOTAL_S seconds old (CTL_ERR_TIMEOUT), so a
+ * server that hangs or crawls cannot hold a request for long.
  */
 #ifndef BULK_SFTP_H
 #define BULK_SFTP_H
@@ -18,6 +19,8 @@ struct ctl_diag;
 struct bulk_sftp;
 
 #define BULK_SFTP_TIMEOUT_S 8
+#define BULK_SFTP_TOTAL_S   40    /* a whole connection: below the 60 s a
+                                     client waits for a change's answer */
 #define BULK_FILE_MAX       (512u * 1024)  /* one PKCS12 file, bytes */
 #define BULK_LIST_MAX       4096           /* names in the directory */
 

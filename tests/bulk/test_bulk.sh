@@ -138,6 +138,25 @@ j = json.load(open(sys.argv[1]))
 sys.exit(0 if j["added"] == 0 and j["already"] > 0 else 1)
 PY
 
+# --type tftp: the TFTP certificates only, on every step.
+expect_rc 0 "export --type tftp on A" "$CTL" bulk export $NET_A --type tftp --json
+python3 - "$WORK/out" <<'PY' && pass "... each node's tftp file holds CallManager and ITLRecovery only" || fail "tftp export"
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if j["type"] == "tftp" and len(j["files"]) == 2 and
+         all(sorted(f["certificates"]) == ["CallManager", "ITLRecovery"] for f in j["files"]) else 1)
+PY
+expect_rc 0 "export --type tftp on B" "$CTL" bulk export $NET_B --type tftp
+expect_rc 0 "consolidate --type tftp on B" "$CTL" bulk consolidate $NET_B --type tftp
+expect_in "$WORK/out" "consolidated_tftp.p12" "... writes consolidated_tftp.p12"
+expect_rc 0 "import --type tftp on A" "$CTL" bulk import $NET_A --type tftp --json
+python3 - "$WORK/out" <<'PY' && pass "... only CallManager and ITLRecovery, all there already" || fail "tftp import"
+import json, sys
+j = json.load(open(sys.argv[1]))
+types = {c["type"] for c in j["certificates"]}
+sys.exit(0 if types == {"CallManager", "ITLRecovery"} and j["added"] == 0 else 1)
+PY
+
 # The trust stores of A: B's certificates mapped as Cisco maps them,
 # never A's own.
 "$CTL" trust list $NET_A --json >"$WORK/trust-a.json" 2>"$WORK/err"
