@@ -241,6 +241,7 @@ bulk_consolidate(const char *dir, struct pub_state *st, enum bulk_type t,
 	struct bulk_sftp_conf conf;
 	struct bulk_sftp *s = NULL;
 	const char *first = NULL;
+	char who[BULK_ID_MAX + 48];
 	uint8_t *out = NULL;
 	size_t len = 0, i, k, before;
 	bool two = false;
@@ -261,16 +262,16 @@ bulk_consolidate(const char *dir, struct pub_state *st, enum bulk_type t,
 			two = true;
 	}
 	if (first == NULL || !two) {
+		if (first != NULL)
+			snprintf(who, sizeof(who), "only one cluster (%s) has "
+			    "exported", first);
+		else
+			snprintf(who, sizeof(who), "no cluster has exported");
 		rc = ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s:%u%s: %s; "
 		    "consolidating needs the %s exports of at least two "
 		    "clusters: run `ctlclient bulk export --type %s` on the "
-		    "other cluster first", conf.host, conf.port, conf.dir,
-		    first == NULL ? "no cluster has exported" :
-		    "only one cluster has exported", bulk_type_name(t),
-		    bulk_type_name(t));
-		if (first != NULL)
-			snprintf(d->msg + strlen(d->msg), sizeof(d->msg) -
-			    strlen(d->msg), " (found only %s)", first);
+		    "other cluster first", conf.host, conf.port, conf.dir, who,
+		    bulk_type_name(t), bulk_type_name(t));
 		goto out;
 	}
 	/* Every file is read and checked before anything is written. */

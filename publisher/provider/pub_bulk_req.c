@@ -100,8 +100,10 @@ do_sftp(struct pub_node_srv *srv, struct pub_session *s,
 		rc = bulk_setup(srv->dir, s->data, s->user, &c, secret, len, &r,
 		    d);
 	secret_wipe(secret, sizeof(secret));
-	if (rc != CTL_OK)
+	if (rc != CTL_OK) {
+		pub_log("%s: BULK_SFTP refused: %s", s->addr, d->msg);
 		return rc;
+	}
 	put_conf(reply, &c);
 	proto_put_str(reply, PT_STATE, bulk_pin_state_name(r.state));
 	proto_put_str(reply, PT_HOSTKEY, r.fp);
