@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "bulk_reply.h"
 #include "bulk_url.h"
@@ -66,8 +67,8 @@ usage(FILE *out)
 	    "                password; an earlier one logs in to the publisher\n"
 	    "                (else $CTLCLIENT_PASSWORD or the prompt does)\n"
 	    "  --key F       log in to the SFTP server with this private key\n"
-	    "                (OpenSSH or PEM, no passphrase); it is sent to the\n"
-	    "                publisher, which keeps it (mode 0600)\n"
+	    "                (OpenSSH or PEM, no passphrase, mode 0600); it is\n"
+	    "                sent to the publisher, which keeps it (mode 0600)\n"
 	    "  --hostkey FP  pin only this SFTP host key (SHA256:..., as\n"
 	    "                ssh-keygen -lf prints it), new or changed\n"
 	    "  --yes         pin an SFTP host key seen for the first time\n"
@@ -178,6 +179,7 @@ bulk_before(void *ctx, struct ctl_diag *d)
 {
 	struct bulk_cmd *bc = ctx;
 	struct net_opts o;
+	struct stat st;
 	int rc = CTL_OK, have = 0;
 
 	if (bc->pw_file != NULL) {
@@ -186,8 +188,15 @@ bulk_before(void *ctx, struct ctl_diag *d)
 		rc = net_password_get(&o, "", 0, bc->password,
 		    sizeof(bc->password), &have, d);
 	} else if (bc->key_file != NULL) {
-		rc = file_read_limited(bc->key_file, KEY_FILE_MAX, &bc->key,
-		    &bc->key_len, d);
+		/* As ssh does: a key others may read is no secret any more. */
+		if (stat(bc->key_file, &st) == 0 && (st.st_mode & 077) != 0)
+			rc = ctl_diag_set(d, CTL_ERR_USAGE, "%s: the private key "
+			    "may be read by group or others (mode %04o); "
+			    "refusing to use it: chmod 600 %s", bc->key_file,
+			    (unsigned)(st.st_mode & 07777), bc->key_file);
+		else
+			rc = file_read_limited(bc->key_file, KEY_FILE_MAX,
+			    &bc->key, &bc->key_len, d);
 		if (rc == CTL_OK && (bc->key_len == 0 ||
 		    memchr(bc->key, '\0', bc->key_len) != NULL))
 			rc = ctl_diag_set(d, CTL_ERR_USAGE, "%s: not a private "

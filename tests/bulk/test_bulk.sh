@@ -78,6 +78,10 @@ expect_rc 2 "--url without a password or key is bad usage" env \
 	${NET_A/--password-file $DIR\/admin.password/} --url "$SFTP_URL"
 expect_rc 2 "an unreadable password file is exit 2" \
 	"$CTL" bulk sftp $NET_A --url "$SFTP_URL" --sftp-password-file "$WORK/nope"
+cp "$SFTP_KEY" "$WORK/open.key"; chmod 644 "$WORK/open.key"
+expect_rc 2 "a private key others may read is refused" \
+	"$CTL" bulk sftp $NET_B --url "$SFTP_URL" --key "$WORK/open.key" --yes
+expect_in "$WORK/err" "chmod 600" "... saying how to fix it"
 expect_rc 1 "no terminal and no --yes: the host key is not pinned" \
 	"$CTL" bulk sftp $NET_A --url "$SFTP_URL" --sftp-password-file "$PW"
 expect_fixed "$WORK/err" "$SSHD_HOSTKEY_FP" "... the fingerprint is shown"
