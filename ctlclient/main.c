@@ -21,6 +21,7 @@ static const struct cli_command commands[] = {
 	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },
 	{ "trust", cmd_trust, "list, upload, delete trust store certificates" },
 	{ "audit", cmd_audit, "show the publisher's audit log" },
+	{ "bulk", cmd_bulk, "bulk certificates between clusters over SFTP: sftp, export, consolidate, import, list" },
 	{ "set-mixed-mode", cmd_set_mixed_mode, "sign a CTL with eTokens and set the cluster to mixed mode" },
 	{ "update", cmd_update, "update the CTL: add or delete records, sign with an eToken" },
 	{ "rollback-pre8", cmd_rollback, "Prepare Cluster for Rollback to pre-8.0: serve a blank ITL (on|off)" },

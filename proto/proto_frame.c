@@ -24,6 +24,11 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_NODE_CERT] = "NODE_CERT", [PT_TVS_PORT] = "TVS_PORT",
 	[PT_TFTP_PORT] = "TFTP_PORT", [PT_FORCE] = "FORCE",
 	[PT_ROLLBACK] = "ROLLBACK",
+	[PT_SFTP_HOST] = "SFTP_HOST", [PT_SFTP_DIR] = "SFTP_DIR",
+	[PT_SFTP_KEY] = "SFTP_KEY", [PT_HOSTKEY] = "HOSTKEY",
+	[PT_OLD_HOSTKEY] = "OLD_HOSTKEY", [PT_CLUSTER] = "CLUSTER",
+	[PT_BULK_TYPE] = "BULK_TYPE", [PT_BULK_FILE] = "BULK_FILE",
+	[PT_BULK_CERT] = "BULK_CERT", [PT_STORE] = "STORE",
 };
 
 const char *
@@ -57,6 +62,11 @@ proto_type_name(unsigned type)
 	case PROTO_TRUST_DELETE: return "TRUST_DELETE";
 	case PROTO_AUDIT: return "AUDIT";
 	case PROTO_ROLLBACK_PRE8: return "ROLLBACK_PRE8";
+	case PROTO_BULK_SFTP: return "BULK_SFTP";
+	case PROTO_BULK_EXPORT: return "BULK_EXPORT";
+	case PROTO_BULK_CONSOLIDATE: return "BULK_CONSOLIDATE";
+	case PROTO_BULK_IMPORT: return "BULK_IMPORT";
+	case PROTO_BULK_LIST: return "BULK_LIST";
 	case PROTO_NODE_PUSH: return "NODE_PUSH";
 	case PROTO_NODE_DELETE: return "NODE_DELETE";
 	case PROTO_NODE_STATUS: return "NODE_STATUS";
@@ -70,7 +80,8 @@ static bool
 is_group(unsigned tag)
 {
 	return tag == PT_NODE || tag == PT_RESULT || tag == PT_AUDIT ||
-	    tag == PT_TRUST || tag == PT_NODE_CERT;
+	    tag == PT_TRUST || tag == PT_NODE_CERT || tag == PT_BULK_FILE ||
+	    tag == PT_BULK_CERT;
 }
 
 /* --- building --- */
@@ -273,7 +284,7 @@ proto_fields_parse(const uint8_t *p, size_t len, bool group,
 			    "field header is cut short", at);
 			goto out;
 		}
-		if (tag == 0 || tag > PT_MAX_TAG) {
+		if (tag == 0 || tag > PT_MAX_TAG || tag_names[tag] == NULL) {
 			rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "byte %zu: "
 			    "unknown field tag %u", at, tag);
 			goto out;

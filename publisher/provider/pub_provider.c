@@ -338,6 +338,10 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 		return do_audit(s, fs, reply, d);
 	case PROTO_ROLLBACK_PRE8:
 		return pub_do_rollback(srv, s, fs, reply, d);
+	case PROTO_BULK_SFTP: case PROTO_BULK_EXPORT:
+	case PROTO_BULK_CONSOLIDATE: case PROTO_BULK_IMPORT:
+	case PROTO_BULK_LIST:
+		return pub_do_bulk(srv, s, h, fs, reply, d);
 	}
 	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request type 0x%02x is not "
 	    "served here", h->type);

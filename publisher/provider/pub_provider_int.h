@@ -51,4 +51,14 @@ int pub_do_rollback(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_fields *fs, struct proto_out *reply,
     struct ctl_diag *d);
 
+/*
+ * The bulk certificate requests (BULK_SFTP to BULK_LIST, pub_bulk_req.c):
+ * the SFTP server's settings, export, consolidate, import and list.
+ * One runs at a time; a failure is a negative CTL_ERR_* code with the
+ * message for the client in D.
+ */
+int pub_do_bulk(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_header *h, const struct proto_fields *fs,
+    struct proto_out *reply, struct ctl_diag *d);
+
 #endif

@@ -128,6 +128,13 @@ step 2 ctlclient audit $NET extra
 step 0 ctlclient trust list $NET
 step 1 ctlclient trust delete --purpose Phone-SAST-trust 0000000000000000000000000000000000000000 $NET
 step 2 ctlclient trust frobnicate $NET
+# bulk: stored SFTP settings are shown without reaching the server; the
+# server they name (port 1) cannot be reached.
+mkdir -p -m 700 "$DIR/bulk"
+printf 'host 127.0.0.1\nport 1\nuser u\ndir /x\nauth password\nhostkey SHA256:x\n' >"$DIR/bulk/sftp.conf"
+step 0 ctlclient bulk sftp $NET
+step 1 ctlclient bulk export $NET
+step 2 ctlclient bulk frobnicate $NET
 step 1 ctlclient fetch -o cur.tlv $NET
 step 2 ctlclient fetch $NET
 step 0 ctlclient set-mixed-mode --token "$T1" --token "$T2" --yes $NET
