@@ -25,7 +25,9 @@ fi
 CLUSTERS=""
 move_cleanup() {
 	local c
-	for c in $CLUSTERS; do "$PUBD" stop "$WORK/$c" >/dev/null 2>&1; done
+	# In parallel: each stop waits for its nodes to go.
+	for c in $CLUSTERS; do "$PUBD" stop "$WORK/$c" >/dev/null 2>&1 & done
+	wait
 	DIR=$WORK/${CLUSTERS%% *}   # lib.sh shows its node logs on failure
 	cleanup
 }
