@@ -180,11 +180,18 @@ check 0 "c. move-check: the phones would accept" "$WORK/a1" "$WORK/b1"
 rj "$WORK/c.json" 'c["tls1.2/CTL+ITL"]["ctl"]["how"] == "via-tvs" and c["tls1.2/CTL+ITL"]["itl"]["how"] == "via-ctl" and c["tls1.0/CTL+ITL"]["itl"]["how"] == "via-ctl" and c["none/CTL"]["ctl"]["why"] == "unknown-signer-no-tvs" and j["warnings"] == 1' \
 	"c/d. move-check agrees: via TVS then via the CTL; 7960 with a CTL need a visit"
 
-# c, with B's ITL signed by ITLRecovery (CUCM 12 and later).
+# c, to a cluster whose ITL is signed by ITLRecovery (CUCM 12 and
+# later): first without the import, then with it.
 new_cluster C
-import_b_into_a A C
 expect_rc 0 "C: tokenless set-mixed-mode" $CTL tokenless set-mixed-mode --yes $C_NET
 expect_rc 0 "snapshot of C (mixed mode)" $CTL rehearse $C_NET --snapshot "$WORK/c1"
+B_NET=$C_NET move 1 "c. mixed to mixed without the import: the move fails" "$WORK/a1" --tvs "$A_TVS"
+rj "$WORK/r.json" 'm["8845"]["ctl"]["reasons"] == {"tvs-invalid": 80} and m["8845"]["itl"]["reasons"] == {"tvs-invalid": 80} and m["7975"]["ctl"]["reasons"] == {"tvs-invalid": 60} and j["errors"] == 0' \
+	"c. without the import: B's CTL and ITL rejected, tvs-invalid"
+check 1 "c. move-check agrees: the phones would reject" "$WORK/a1" "$WORK/c1"
+rj "$WORK/c.json" 'c["tls1.2/CTL+ITL"]["ctl"]["why"] == "tvs-invalid" and c["tls1.0/CTL+ITL"]["itl"]["why"] == "tvs-invalid"' \
+	"c. move-check without the import: tvs-invalid"
+import_b_into_a A C
 tvs_knows "$A_TVS" "$A_DIR" "$C_DIR/nodes/cucm-pub/ITLRecovery.pem"
 B_NET=$C_NET move 0 "c. to a cluster whose ITL is signed by ITLRecovery" "$WORK/a1" --tvs "$A_TVS"
 rj "$WORK/r.json" 'm["8845"]["ctl"]["via_tvs"] == 80 and m["8845"]["itl"]["via_ctl"] + m["8845"]["itl"]["via_tvs"] == 80 and m["7975"]["accepted"] == 60' \
