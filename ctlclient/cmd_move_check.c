@@ -51,13 +51,17 @@ usage(FILE *out)
 
 enum { O_INSTALLED = 0x100, O_MOVE_TO, O_JSON };
 
+/* TVS certificates kept from CLUSTER_INFO: one per node, and a
+ * cluster has at most 16 nodes; a longer list is cut here. */
+#define MOVE_MAX_PRESENTED 64
+
 struct move_cmd {
 	const char *a_dir, *b_dir;
 	bool json;
 	bool bad_input;             /* a snapshot is missing or not valid */
 	struct ctl_file *a[2], *b[2];   /* CTL and ITL of each snapshot */
 	struct preflight_tvs *tvs;  /* what A's TVS vouches for */
-	X509 *presented[64];        /* A's nodes' TVS certificates */
+	X509 *presented[MOVE_MAX_PRESENTED]; /* A's nodes' TVS certificates */
 	size_t npresented;
 	int status;
 };
@@ -130,8 +134,7 @@ move_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	for (i = 0; i < cl.nnodes; i++) {
 		X509 *x = cl.nodes[i].certs[NET_CERT_TVS];
 
-		if (x == NULL || mc->npresented ==
-		    sizeof(mc->presented) / sizeof(mc->presented[0]))
+		if (x == NULL || mc->npresented == MOVE_MAX_PRESENTED)
 			continue;
 		X509_up_ref(x);
 		mc->presented[mc->npresented++] = x;
