@@ -9,6 +9,7 @@
 #include "ctl.h"
 #include "ctl_err.h"
 #include "json_out.h"
+#include "log_escape.h"
 #include "move_check.h"
 #include "net_cluster.h"
 #include "net_cmd.h"
@@ -206,14 +207,28 @@ print_json(const struct move_cmd *mc, const struct move_result *r)
 	json_finish(&j);
 }
 
+/* One line of the reasons: TEXT quotes names from the other cluster's
+ * files, escaped so that a terminal obeys nothing in them. */
+static void
+print_reason(const struct move_class *c, const char *kind, const char *text)
+{
+	char esc[LOG_ESCAPE_SIZE(2 * CTL_DIAG_MAX)];
+
+	printf("  %s holding %s: %s%s\n", move_family_name(c->family),
+	    move_holds_name(c), kind, log_escape_str(esc, sizeof(esc), text));
+}
+
 static void
 print_text(const struct move_cmd *mc, const struct move_result *r)
 {
+	char esc[2][LOG_ESCAPE_SIZE(4096)], line[48];
 	size_t i;
 
 	printf("Move check: phones holding the files in %s (CTL %s, ITL %s), "
-	    "pointed at the files in %s (CTL %s, ITL %s)\n\n", mc->a_dir,
-	    mc->a[0] ? "yes" : "none", mc->a[1] ? "yes" : "none", mc->b_dir,
+	    "pointed at the files in %s (CTL %s, ITL %s)\n\n",
+	    log_escape_str(esc[0], sizeof(esc[0]), mc->a_dir),
+	    mc->a[0] ? "yes" : "none", mc->a[1] ? "yes" : "none",
+	    log_escape_str(esc[1], sizeof(esc[1]), mc->b_dir),
 	    mc->b[0] ? "yes" : "none", mc->b[1] ? "yes" : "none");
 	printf("%-13s %-26s %-8s %-9s %-9s %s\n", "phones", "models", "holds",
 	    "CTL", "ITL", "verdict");
@@ -232,18 +247,19 @@ print_text(const struct move_cmd *mc, const struct move_result *r)
 	for (i = 0; i < r->nclasses; i++) {
 		const struct move_class *c = &r->classes[i];
 
-		if (!c->ctl.accepted)
-			printf("  %s holding %s: CTL %s: %s\n",
-			    move_family_name(c->family), move_holds_name(c),
-			    phone_why_name(c->ctl.why), c->ctl.reason);
-		if (!c->itl.accepted)
-			printf("  %s holding %s: ITL %s: %s\n",
-			    move_family_name(c->family), move_holds_name(c),
-			    phone_why_name(c->itl.why), c->itl.reason);
+		if (!c->ctl.accepted) {
+			snprintf(line, sizeof(line), "CTL %s: ",
+			    phone_why_name(c->ctl.why));
+			print_reason(c, line, c->ctl.reason);
+		}
+		if (!c->itl.accepted) {
+			snprintf(line, sizeof(line), "ITL %s: ",
+			    phone_why_name(c->itl.why));
+			print_reason(c, line, c->itl.reason);
+		}
 		if (c->tvs_where[0] != '\0')
-			printf("  %s holding %s: the old cluster's TVS finds "
-			    "the signer %s\n", move_family_name(c->family),
-			    move_holds_name(c), c->tvs_where);
+			print_reason(c, "the old cluster's TVS finds the signer ",
+			    c->tvs_where);
 	}
 	if (r->tvs_rejecting > 0)
 		printf("FAIL: %zu class%s of phones with TVS would reject the "
