@@ -23,7 +23,7 @@
 #define DEFAULT_CONCURRENCY  64
 #define DEFAULT_MODELS       "8845:40,7975:30,7960:30"
 
-static const char *const files[2] = { "CTLFile.tlv", "ITLFile.tlv" };
+static const char *const files[2] = { REHEARSE_CTL_FILE, REHEARSE_ITL_FILE };
 
 static void
 usage(FILE *out)
@@ -31,7 +31,8 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: ctlclient rehearse --server HOST[:PORT] [options]\n"
 	    "           [--phones N] [--models MODEL:WEIGHT,...]\n"
-	    "           [--concurrency C] [--installed DIR] [--tvs HOST:PORT]\n"
+	    "           [--concurrency C] [--installed DIR]\n"
+	    "           [--tvs HOST[:PORT][,HOST[:PORT]...]]\n"
 	    "           [--timeout-ms MS] [--json]\n"
 	    "       ctlclient rehearse --server HOST[:PORT] [options] "
 	    "--snapshot DIR\n\n"
@@ -54,8 +55,17 @@ usage(FILE *out)
 	    "                      7962 7965 7975 (TVS, TLS 1.0), 7841 8811 8841\n"
 	    "                      8845 8865 (TVS, TLS 1.2)\n"
 	    "  --concurrency C     phones reset at the same time (default %d)\n"
-	    "  --tvs HOST:PORT     every phone asks this TVS instead of its\n"
-	    "                      node's (port %d by default)\n"
+	    "  --tvs LIST          every phone asks these TVS servers instead\n"
+	    "                      of its node's, in order, as it tries the TVS\n"
+	    "                      servers of its CallManager group: it moves\n"
+	    "                      on when one cannot be reached, times out,\n"
+	    "                      fails the TLS check or answers garbage; an\n"
+	    "                      answer ends the search.  HOST[:PORT] items\n"
+	    "                      (port %d by default, IPv6 in brackets),\n"
+	    "                      comma-separated, at most %d.  To rehearse a\n"
+	    "                      move to another cluster, give that cluster\n"
+	    "                      as --server and the old cluster's TVS\n"
+	    "                      servers here\n"
 	    "  --timeout-ms MS     each TFTP download and each TVS step (connect,\n"
 	    "                      handshake, answer) gives up after MS (default\n"
 	    "                      %d)\n"
@@ -68,7 +78,8 @@ usage(FILE *out)
 	    "or a file of --installed DIR cannot be read or is not a valid\n"
 	    ".tlv file.\n\n"
 	    NET_OPTIONS_HELP, DEFAULT_PHONES, DEFAULT_MODELS,
-	    DEFAULT_CONCURRENCY, TVS_DEFAULT_PORT, TVS_DEFAULT_TIMEOUT_MS);
+	    DEFAULT_CONCURRENCY, TVS_DEFAULT_PORT, REHEARSE_MAX_TVS,
+	    TVS_DEFAULT_TIMEOUT_MS);
 }
 
 /* Where node N serves TFTP and TVS, as CLUSTER_INFO says; a server
@@ -150,30 +161,6 @@ snapshot(const struct rehearse_node *pub, const char *dir, int timeout_ms,
 			return rc;
 		printf("%s: %zu bytes from %s -> %s\n", files[i], len, pub->name,
 		    path);
-	}
-	return CTL_OK;
-}
-
-/* The lists the phones hold, from --installed DIR: input given on the
- * command line, read before connecting. */
-static int
-installed_read(const char *dir, struct ctl_file **out, struct ctl_diag *d)
-{
-	char path[4096];
-	struct stat st;
-	size_t i;
-	int rc;
-
-	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
-		return ctl_diag_set(d, CTL_ERR_USAGE, "--installed %s: not a "
-		    "directory (make one with --snapshot DIR before the "
-		    "change)", dir);
-	for (i = 0; i < 2; i++) {
-		snprintf(path, sizeof(path), "%s/%s", dir, files[i]);
-		if (access(path, F_OK) != 0)
-			continue;   /* the phones hold none */
-		if ((rc = ctl_load(path, &out[i], d)) != CTL_OK)
-			return rc;
 	}
 	return CTL_OK;
 }
@@ -297,6 +284,21 @@ print_json(const struct rehearse_result *r, const struct rehearse_opts *o,
 	json_int(&j, "errors", (long long)r->errors);
 	json_int(&j, "tvs_phones_rejecting", (long long)r->tvs_rejecting);
 	json_int(&j, "warnings", (long long)r->warnings);
+	json_array_begin(&j, "tvs_servers");
+	for (k = 0; k < o->ntvs; k++) {
+		char name[TVS_ASK_MAX_HOST + 10];
+
+		tvs_target_format(&o->tvs[k], name, sizeof(name));
+		json_object_begin(&j, NULL);
+		json_string(&j, "server", name);
+		json_int(&j, "answered", (long long)(r->tvs[k].valid +
+		    r->tvs[k].invalid));
+		json_int(&j, "valid", (long long)r->tvs[k].valid);
+		json_int(&j, "invalid", (long long)r->tvs[k].invalid);
+		json_int(&j, "failed", (long long)r->tvs[k].failed);
+		json_object_end(&j);
+	}
+	json_array_end(&j);
 	json_array_begin(&j, "models");
 	for (k = 0; k < r->nmodels; k++)
 		json_count(&j, NULL, &r->models[k]);
@@ -352,6 +354,17 @@ print_text(const struct rehearse_result *r, const struct rehearse_opts *o,
 		    c->itl.how[PHONE_VIA_TVS], c->itl.how[PHONE_KEPT],
 		    c->itl.how[PHONE_REJECTED]);
 	}
+	if (o->ntvs > 0)
+		printf("\nTVS servers, tried in this order:\n");
+	for (k = 0; k < o->ntvs; k++) {
+		char name[TVS_ASK_MAX_HOST + 10];
+
+		tvs_target_format(&o->tvs[k], name, sizeof(name));
+		printf("  %-40s %6zu answered (%zu valid, %zu invalid), %zu "
+		    "without an answer\n", name, r->tvs[k].valid +
+		    r->tvs[k].invalid, r->tvs[k].valid, r->tvs[k].invalid,
+		    r->tvs[k].failed);
+	}
 	if (r->total.rejecting > 0) {
 		printf("\nRejections:\n");
 		for (k = 0; k < r->nmodels; k++) {
@@ -384,8 +397,9 @@ struct rehearse_cmd {
 	struct rehearse_mix mix[REHEARSE_MAX_MODELS];
 	size_t nmix, phones, conc;
 	const char *models, *inst, *snap;
-	struct tvs_target tvs;
-	bool json, have_tvs;
+	struct tvs_target tvs[REHEARSE_MAX_TVS];
+	size_t ntvs;                /* --tvs: 0 for each node's own */
+	bool json;
 	bool bad_input;             /* an --installed file is not valid */
 	int timeout_ms, status;
 	struct net_cluster cl;
@@ -407,10 +421,8 @@ rehearse_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 		    REHEARSE_MAX_CONCURRENCY, &rc->conc, d);
 	case O_INSTALLED: rc->inst = arg; break;
 	case O_TVS:
-		if (tvs_target_parse(arg, "--tvs", &rc->tvs) != CTL_OK)
-			return CTL_ERR_USAGE;
-		rc->have_tvs = true;
-		break;
+		return tvs_target_list_parse(arg, "--tvs", rc->tvs,
+		    REHEARSE_MAX_TVS, &rc->ntvs);
 	case O_TIMEOUT:
 		return tvs_timeout_parse(arg, "--timeout-ms", &rc->timeout_ms);
 	case O_JSON: rc->json = true; break;
@@ -441,7 +453,8 @@ rehearse_before(void *ctx, struct ctl_diag *d)
 	int r;
 
 	if (rc->inst != NULL &&
-	    (r = installed_read(rc->inst, rc->held, d)) != CTL_OK) {
+	    (r = rehearse_snapshot_read(rc->inst, "--installed", rc->held,
+	    d)) != CTL_OK) {
 		rc->bad_input = true;
 		return r;
 	}
@@ -479,11 +492,6 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	}
 	for (i = 0; i < rc->cl.nnodes; i++) {
 		node_endpoints(&rc->cl.nodes[i], &nodes[i]);
-		if (rc->have_tvs) {
-			snprintf(nodes[i].tvs_host, sizeof(nodes[i].tvs_host),
-			    "%s", rc->tvs.host);
-			nodes[i].tvs_port = rc->tvs.port;
-		}
 		if (rc->cl.nodes[i].publisher)
 			pub = &nodes[i];
 	}
@@ -514,6 +522,8 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	ro.ctl = rc->held[0];
 	ro.itl = rc->held[1];
 	ro.nonsecure = rc->cl.security_mode == 0;
+	ro.tvs = rc->tvs;
+	ro.ntvs = rc->ntvs;
 	if ((res = calloc(1, sizeof(*res))) == NULL) {
 		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for the "
 		    "report");

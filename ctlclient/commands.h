@@ -19,6 +19,7 @@ int cmd_status(int argc, char **argv);
 int cmd_fetch(int argc, char **argv);
 int cmd_upload(int argc, char **argv);
 int cmd_preflight(int argc, char **argv);
+int cmd_move_check(int argc, char **argv);
 int cmd_migrate(int argc, char **argv);
 
 /* `utils ctl update CTLFile` on session S, with the per-node results

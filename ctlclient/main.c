@@ -16,6 +16,7 @@ static const struct cli_command commands[] = {
 	{ "fetch", cmd_fetch, "download the cluster's CTL file" },
 	{ "migrate", cmd_migrate, "to-tokenless, to-tokens, regenerate: change who signs the CTL" },
 	{ "preflight", cmd_preflight, "would the cluster's phones accept a new CTL?" },
+	{ "move-check", cmd_move_check, "before moving phones to another cluster: would they accept its files?" },
 	{ "upload", cmd_upload, "upload a signed CTL file to every node" },
 	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },
 	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },

@@ -175,9 +175,11 @@ tvs_view_read(struct net_session *s, const struct ctl_file *installed,
 }
 
 /* Does TVS find SIGNER (by issuer and serial, as it looks up) and hand
- * back a certificate with the same key, so the signature verifies? */
+ * back a certificate with the same key, so the signature verifies?
+ * WHOLE: the certificate found must equal SIGNER byte for byte, which
+ * is what TVS itself demands (docs/tvs.md). */
 static const struct vouch *
-tvs_lookup(const struct tvs_view *t, X509 *signer)
+tvs_lookup(const struct tvs_view *t, X509 *signer, bool whole)
 {
 	size_t i;
 
@@ -187,7 +189,8 @@ tvs_lookup(const struct tvs_view *t, X509 *signer)
 		    ASN1_INTEGER_cmp(X509_get0_serialNumber(t->v[i].cert),
 		    X509_get0_serialNumber(signer)) == 0 &&
 		    EVP_PKEY_eq(X509_get0_pubkey(t->v[i].cert),
-		    X509_get0_pubkey(signer)) == 1)
+		    X509_get0_pubkey(signer)) == 1 &&
+		    (!whole || X509_cmp(t->v[i].cert, signer) == 0))
 			return &t->v[i];
 	return NULL;
 }
@@ -212,7 +215,7 @@ tvs_verdict(const struct tvs_view *tvs, X509 *signer, const char *subject,
 {
 	const struct vouch *v;
 
-	if ((v = tvs_lookup(tvs, signer)) != NULL) {
+	if ((v = tvs_lookup(tvs, signer, false)) != NULL) {
 		p->tvs_accept = true;
 		snprintf(p->tvs_reason, sizeof(p->tvs_reason), "accepted via "
 		    "TVS: the signer %s is %s", subject, v->where);
@@ -348,4 +351,48 @@ preflight_decide(const struct preflight *p, bool force, struct ctl_diag *d)
 	return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "refusing to push a CTL "
 	    "that phones with TVS would reject: %s; or push anyway with "
 	    "--force", p->tvs_reason);
+}
+
+struct preflight_tvs {
+	struct tvs_view view;
+};
+
+int
+preflight_tvs_read(struct net_session *s, struct preflight_tvs **out,
+    struct ctl_diag *d)
+{
+	struct preflight_tvs *t = NULL;
+	struct ctl_file *ctl = NULL;
+	int rc;
+
+	*out = NULL;
+	if ((t = calloc(1, sizeof(*t))) == NULL)
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for what "
+		    "TVS vouches for");
+	if ((rc = fetch_ctl(s, &ctl, d)) != CTL_OK ||
+	    (rc = tvs_view_read(s, ctl, &t->view, d)) != CTL_OK)
+		goto out;
+	*out = t;
+	t = NULL;   /* transferred */
+out:
+	preflight_tvs_free(t);
+	ctl_free(ctl);
+	return rc;
+}
+
+const char *
+preflight_tvs_vouches(const struct preflight_tvs *t, X509 *cert)
+{
+	const struct vouch *v = tvs_lookup(&t->view, cert, true);
+
+	return v != NULL ? v->where : NULL;
+}
+
+void
+preflight_tvs_free(struct preflight_tvs *t)
+{
+	if (t == NULL)
+		return;
+	view_free(&t->view);
+	free(t);
 }

@@ -57,4 +57,25 @@ int preflight_signer(struct net_session *s, X509 *signer,
 int preflight_decide(const struct preflight *p, bool force,
     struct ctl_diag *d);
 
+/* What a cluster's TVS vouches for (docs/tvs.md): its nodes' own
+ * certificates, its trust stores, and the records of its CTL. */
+struct preflight_tvs;
+
+/*
+ * Reads what the TVS of the cluster S is logged in to vouches for:
+ * CLUSTER_INFO, TRUST_LIST and the cluster's CTL.  *OUT is freed with
+ * preflight_tvs_free().  Fails when the cluster cannot be read.
+ */
+int preflight_tvs_read(struct net_session *s, struct preflight_tvs **out,
+    struct ctl_diag *d);
+
+/*
+ * Where TVS finds CERT ("in Phone-SAST-trust"), applying TVS's own rule:
+ * found by issuer and serial, and the whole DER equal; NULL when TVS
+ * answers invalid.  The string lives as long as T.
+ */
+const char *preflight_tvs_vouches(const struct preflight_tvs *t, X509 *cert);
+
+void preflight_tvs_free(struct preflight_tvs *t);
+
 #endif

@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <curl/curl.h>
 
@@ -228,6 +230,30 @@ rehearse_tftp_get(const char *host, uint16_t port, const char *file,
 	return r;
 }
 
+int
+rehearse_snapshot_read(const char *dir, const char *option,
+    struct ctl_file *out[2], struct ctl_diag *d)
+{
+	static const char *const names[2] = { REHEARSE_CTL_FILE,
+	    REHEARSE_ITL_FILE };
+	char path[4096];
+	struct stat st;
+	size_t i;
+	int rc;
+
+	if (stat(dir, &st) != 0 || !S_ISDIR(st.st_mode))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s %s: not a directory "
+		    "(make one with rehearse --snapshot DIR)", option, dir);
+	for (i = 0; i < 2; i++) {
+		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
+		if (access(path, F_OK) != 0)
+			continue;   /* the cluster served none */
+		if ((rc = ctl_load(path, &out[i], d)) != CTL_OK)
+			return rc;
+	}
+	return CTL_OK;
+}
+
 /* What the workers share. */
 struct run {
 	const struct rehearse_opts *o;
@@ -246,17 +272,17 @@ struct worker {
 	const struct rehearse_node *node;  /* the phone being reset */
 	struct rehearse_count *counts;     /* one per model of the mix */
 	size_t errors, tvs_rejecting, warnings;
+	struct rehearse_tvs_count tvs[REHEARSE_MAX_TVS];
 };
 
-/* The phone model's TVS question, over the network. */
+/* One TVS try: HOST:PORT is asked about CERT as PH, authenticated by
+ * PINNED. */
 static int
-ask_tvs(void *arg, const struct phone *ph, X509 *const *pinned,
-    size_t npinned, X509 *cert, bool *valid, struct ctl_diag *d)
+ask_one(struct worker *w, const struct phone *ph, X509 *const *pinned,
+    size_t npinned, const char *host, uint16_t port, X509 *cert,
+    struct tvs_response *resp, struct ctl_diag *d)
 {
-	struct worker *w = arg;
 	struct tvs_client_opts o;
-	struct tvs_response resp;
-	int rc;
 
 	memset(&o, 0, sizeof(o));
 	o.pinned = pinned;
@@ -264,12 +290,59 @@ ask_tvs(void *arg, const struct phone *ph, X509 *const *pinned,
 	o.tls10_only = ph->model->tvs == PHONE_TVS_TLS10;
 	o.timeout_ms = w->run->o->timeout_ms;
 	atomic_fetch_add(&w->run->tvs_queries, 1);
-	rc = tvs_client_query(o.tls10_only ? w->run->ctx10 : w->run->ctx12,
-	    &o, w->node->tvs_host, w->node->tvs_port, ph->device, cert, &resp,
-	    d);
-	if (rc == CTL_OK)
-		*valid = resp.valid;
-	return rc;
+	return tvs_client_query(o.tls10_only ? w->run->ctx10 : w->run->ctx12,
+	    &o, host, port, ph->device, cert, resp, d);
+}
+
+/*
+ * The phone model's TVS question, over the network: to the TVS of the
+ * phone's node, or down the --tvs list.  Each try has the per-step
+ * timeouts, so a phone spends at most the list's length times them.
+ * With a list, the reason names every server tried; the code is the
+ * last one's.
+ */
+static int
+ask_tvs(void *arg, const struct phone *ph, X509 *const *pinned,
+    size_t npinned, X509 *cert, bool *valid, struct ctl_diag *d)
+{
+	struct worker *w = arg;
+	const struct rehearse_opts *ro = w->run->o;
+	struct tvs_response resp;
+	struct ctl_diag td;
+	char tried[CTL_DIAG_MAX], name[TVS_ASK_MAX_HOST + 10];
+	size_t k, used = 0;
+	int rc = CTL_ERR_NETWORK, wr;
+
+	if (ro->ntvs == 0) {
+		rc = ask_one(w, ph, pinned, npinned, w->node->tvs_host,
+		    w->node->tvs_port, cert, &resp, d);
+		if (rc == CTL_OK)
+			*valid = resp.valid;
+		return rc;
+	}
+	tried[0] = '\0';
+	for (k = 0; k < ro->ntvs; k++) {
+		ctl_diag_clear(&td);
+		rc = ask_one(w, ph, pinned, npinned, ro->tvs[k].host,
+		    ro->tvs[k].port, cert, &resp, &td);
+		if (rc == CTL_OK) {
+			*valid = resp.valid;
+			if (resp.valid)
+				w->tvs[k].valid++;
+			else
+				w->tvs[k].invalid++;
+			return CTL_OK;
+		}
+		w->tvs[k].failed++;
+		tvs_target_format(&ro->tvs[k], name, sizeof(name));
+		wr = snprintf(tried + used, sizeof(tried) - used, "%s%s: %s",
+		    k > 0 ? "; " : "", name, ctl_diag_msg(&td, rc));
+		if (wr > 0)
+			used = (size_t)wr < sizeof(tried) - used ? used +
+			    (size_t)wr : sizeof(tried) - 1;
+	}
+	return ctl_diag_set(d, rc, "no TVS of the %zu tried answered: %s",
+	    ro->ntvs, tried);
 }
 
 static void
@@ -416,6 +489,11 @@ out:
 	run->r->errors += w->errors;
 	run->r->tvs_rejecting += w->tvs_rejecting;
 	run->r->warnings += w->warnings;
+	for (k = 0; k < run->o->ntvs; k++) {
+		run->r->tvs[k].valid += w->tvs[k].valid;
+		run->r->tvs[k].invalid += w->tvs[k].invalid;
+		run->r->tvs[k].failed += w->tvs[k].failed;
+	}
 	if (rc != CTL_OK && !run->failed) {
 		run->failed = rc;
 		run->fail = d;
@@ -462,11 +540,12 @@ rehearse_run(const struct rehearse_opts *o, struct rehearse_result *r,
 	if (o->nnodes == 0 || o->nmix == 0 || o->nmix > REHEARSE_MAX_MODELS ||
 	    o->phones == 0 || o->phones > REHEARSE_MAX_PHONES ||
 	    o->concurrency < 1 || o->concurrency > REHEARSE_MAX_CONCURRENCY ||
-	    o->timeout_ms <= 0)
+	    o->timeout_ms <= 0 || o->ntvs > REHEARSE_MAX_TVS ||
+	    (o->ntvs > 0 && o->tvs == NULL))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "rehearsal: bad options "
 		    "(nodes %zu, models %zu, phones %zu, concurrency %d, "
-		    "timeout %d ms)", o->nnodes, o->nmix, o->phones,
-		    o->concurrency, o->timeout_ms);
+		    "timeout %d ms, TVS servers %zu)", o->nnodes, o->nmix,
+		    o->phones, o->concurrency, o->timeout_ms, o->ntvs);
 	run.o = o;
 	run.r = r;
 	atomic_init(&run.next, 0);

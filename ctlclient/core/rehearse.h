@@ -16,6 +16,7 @@
 
 #include "ctl.h"
 #include "phone.h"
+#include "tvs_ask.h"
 
 struct ctl_diag;
 
@@ -24,6 +25,7 @@ struct ctl_diag;
 #define REHEARSE_MAX_MODELS      32
 #define REHEARSE_FILE_MAX        (1024u * 1024)  /* one downloaded file */
 #define REHEARSE_TFTP_TRIES      3       /* transfers per file, as phones retry */
+#define REHEARSE_MAX_TVS         8       /* servers in the --tvs list */
 #define REHEARSE_EXAMPLE_MAX     (2 * CTL_DIAG_MAX)  /* a verdict's reason */
 
 /* Where the phones of one node download from and ask. */
@@ -52,6 +54,19 @@ struct rehearse_opts {
 	const struct ctl_file *ctl;          /* what every phone holds; NULL */
 	const struct ctl_file *itl;          /* for none */
 	bool nonsecure;                      /* the cluster is non-secure */
+	/* When NTVS > 0, every phone asks these TVS servers instead of its
+	 * node's, in order, as a phone tries the TVS servers of its
+	 * CallManager group: it moves to the next when one cannot be
+	 * reached, times out, fails the TLS check or answers garbage; an
+	 * answer, valid or invalid, ends the search. */
+	const struct tvs_target *tvs;
+	size_t ntvs;
+};
+
+/* What one TVS server of the list did. */
+struct rehearse_tvs_count {
+	size_t valid, invalid;  /* answers */
+	size_t failed;          /* tries without an answer: the phone moved on */
 };
 
 /* The verdicts on one kind of file (CTL or ITL) for a set of phones. */
@@ -78,6 +93,7 @@ struct rehearse_result {
 	size_t errors;          /* TFTP and TVS failures (any model) */
 	size_t tvs_rejecting;   /* phones with TVS that reject a file */
 	size_t warnings;        /* phones without TVS that reject a file */
+	struct rehearse_tvs_count tvs[REHEARSE_MAX_TVS];  /* as in the list */
 	long long elapsed_ms;
 };
 
@@ -106,6 +122,21 @@ int rehearse_global_init(struct ctl_diag *d);
 enum phone_dl rehearse_tftp_get(const char *host, uint16_t port,
     const char *file, int timeout_ms, uint8_t **data, size_t *len,
     char *err, size_t errsz);
+
+/* The files of a snapshot directory, in this order. */
+#define REHEARSE_CTL_FILE "CTLFile.tlv"
+#define REHEARSE_ITL_FILE "ITLFile.tlv"
+
+/*
+ * Reads the snapshot directory DIR (given with OPTION, for messages)
+ * made by rehearse --snapshot: OUT[0] gets its CTLFile.tlv, OUT[1] its
+ * ITLFile.tlv, each NULL when absent (the cluster served none); the
+ * caller frees them, also after a failure.  CTL_ERR_USAGE when DIR is
+ * not a directory; the errors of ctl_load() for a file that cannot be
+ * read or is not a valid .tlv file.
+ */
+int rehearse_snapshot_read(const char *dir, const char *option,
+    struct ctl_file *out[2], struct ctl_diag *d);
 
 /*
  * Runs the rehearsal O describes and fills *R.  Fails only when it

@@ -26,6 +26,47 @@ tvs_target_parse(const char *arg, const char *option, struct tvs_target *t)
 }
 
 int
+tvs_target_list_parse(const char *arg, const char *option,
+    struct tvs_target *t, size_t max, size_t *n)
+{
+	char item[TVS_ASK_MAX_HOST + 16];
+	const char *p = arg, *comma;
+	size_t len;
+
+	*n = 0;
+	for (;;) {
+		comma = strchr(p, ',');
+		len = comma != NULL ? (size_t)(comma - p) : strlen(p);
+		if (len == 0 || len >= sizeof(item)) {
+			cli_error("%s %s: item %zu is %s: give HOST[:PORT] "
+			    "items separated by commas", option, arg, *n + 1,
+			    len == 0 ? "empty" : "too long");
+			return CTL_ERR_USAGE;
+		}
+		if (*n == max) {
+			cli_error("%s %s: at most %zu TVS servers", option, arg,
+			    max);
+			return CTL_ERR_USAGE;
+		}
+		memcpy(item, p, len);
+		item[len] = '\0';
+		if (tvs_target_parse(item, option, &t[*n]) != CTL_OK)
+			return CTL_ERR_USAGE;
+		(*n)++;
+		if (comma == NULL)
+			return CTL_OK;
+		p = comma + 1;
+	}
+}
+
+void
+tvs_target_format(const struct tvs_target *t, char *out, size_t n)
+{
+	snprintf(out, n, strchr(t->host, ':') != NULL ? "[%s]:%u" : "%s:%u",
+	    t->host, t->port);
+}
+
+int
 tvs_timeout_parse(const char *arg, const char *option, int *ms)
 {
 	unsigned long v;

@@ -32,6 +32,18 @@ struct tvs_target {
 int tvs_target_parse(const char *arg, const char *option,
     struct tvs_target *t);
 
+/*
+ * Parses a comma-separated list of HOST[:PORT] (each as
+ * tvs_target_parse()) into T, room for MAX, setting *N: the TVS servers
+ * a phone tries in order.  An empty item, more than MAX items or a bad
+ * one is CTL_ERR_USAGE, printed on standard error.
+ */
+int tvs_target_list_parse(const char *arg, const char *option,
+    struct tvs_target *t, size_t max, size_t *n);
+
+/* "HOST:PORT", "[IPV6]:PORT" for T, into OUT (N bytes). */
+void tvs_target_format(const struct tvs_target *t, char *out, size_t n);
+
 /* Parses a timeout in milliseconds (1..600000).  0, or CTL_ERR_USAGE
  * (printed). */
 int tvs_timeout_parse(const char *arg, const char *option, int *ms);

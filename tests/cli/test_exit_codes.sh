@@ -160,6 +160,10 @@ step 1 ctlclient rehearse --installed foreign --phones 6 --models 8845:1 --tvs 1
 step 2 ctlclient rehearse --phones many $NET
 step 2 ctlclient rehearse --installed bad --phones 6 --models 8845:1 --timeout-ms 2000 $NET
 step 2 ctlclient rehearse --installed "$WORK/no-such-dir" --phones 6 --timeout-ms 2000 $NET
+expect_rc 0 "snapshot of the cluster" "$CTL" rehearse --snapshot self $NET
+step 0 ctlclient move-check --installed self --move-to self $NET
+step 1 ctlclient move-check --installed self --move-to foreign $NET
+step 2 ctlclient move-check --installed self --move-to bad $NET
 step 0 ctlclient migrate to-tokenless --yes $NET
 step 1 ctlclient migrate to-tokenless --yes $NET
 step 2 ctlclient migrate frobnicate $NET
