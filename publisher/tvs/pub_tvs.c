@@ -189,6 +189,15 @@ answer(struct conn *c, const uint8_t *p, size_t len)
 	snap = pub_tvs_cache_get(c->w->srv->cache);
 	pub_tvs_lookup(snap, x, req.cert, req.cert_len, &a);
 	pub_tvs_snap_put(snap);
+	if (!a.valid) {
+		/* The once-a-second reload may not have seen a trust store
+		 * change committed a moment ago (an upload, a bulk import)
+		 * that a phone reset right after it relies on. */
+		pub_tvs_cache_refresh(c->w->srv->cache);
+		snap = pub_tvs_cache_get(c->w->srv->cache);
+		pub_tvs_lookup(snap, x, req.cert, req.cert_len, &a);
+		pub_tvs_snap_put(snap);
+	}
 	memset(&resp, 0, sizeof(resp));
 	resp.command = tvs_answer_command(req.command);
 	resp.session = req.session;

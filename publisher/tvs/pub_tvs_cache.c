@@ -45,6 +45,7 @@ struct pub_tvs_cache {
 	struct file_id ctl_id;            /* CTLFile.tlv when last looked at */
 	struct pub_tvs_snap *db;          /* database part only */
 	struct pub_tvs_ctl ctl;           /* the CTL cache */
+	pthread_mutex_t refresh_lock;     /* one refresh at a time */
 	pthread_mutex_t lock;             /* guards cur */
 	struct pub_tvs_snap *cur;         /* what readers get */
 };
@@ -277,6 +278,7 @@ pub_tvs_cache_refresh(struct pub_tvs_cache *c)
 	struct ctl_diag e;
 	bool db_changed, ctl_changed;
 
+	pthread_mutex_lock(&c->refresh_lock);
 	db_changed = db_check(c, false);
 	ctl_changed = (db_changed && c->ctl.refused_sha1[0]) ||
 	    file_id_changed(&c->ctl_id);
@@ -295,7 +297,7 @@ pub_tvs_cache_refresh(struct pub_tvs_cache *c)
 		pub_log("TVS cache: %zu certificates from the database, %zu "
 		    "from the CTL%s%s", ndb, nctl, c->ctl.sha1[0] ? " " : "",
 		    c->ctl.sha1);
-	}
+	}	pthread_mutex_unlock(&c->refresh_lock);
 }
 
 int
@@ -311,6 +313,7 @@ pub_tvs_cache_open(const char *dir, const char *node,
 	if ((c = calloc(1, sizeof(*c))) == NULL)
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "TVS cache");
 	pthread_mutex_init(&c->lock, NULL);
+	pthread_mutex_init(&c->refresh_lock, NULL);
 	c->data_version = -1;
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	snprintf(c->node, sizeof(c->node), "%s", node);
@@ -366,5 +369,6 @@ pub_tvs_cache_close(struct pub_tvs_cache *c)
 	pub_tvs_ctl_clear(&c->ctl);
 	pub_state_close(c->st);
 	pthread_mutex_destroy(&c->lock);
+	pthread_mutex_destroy(&c->refresh_lock);
 	free(c);
 }

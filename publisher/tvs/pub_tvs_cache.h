@@ -51,8 +51,10 @@ int pub_tvs_cache_open(const char *dir, const char *node,
  * (no CTL was cached before, or its signer is in the database cache, or
  * its signer is a SAST record of the CTL cached before); otherwise the
  * old cache stays and the reason is logged.  A CTL file that is gone
- * clears the CTL cache.  Call it from one thread only, about once a
- * second.  Failures are logged; the previous snapshot stays.
+ * clears the CTL cache.  Safe from any thread (one refresh runs at a
+ * time): TVS calls it about once a second, and before it answers
+ * "invalid", so that a certificate committed a moment ago is known.
+ * Failures are logged; the previous snapshot stays.
  */
 void pub_tvs_cache_refresh(struct pub_tvs_cache *c);
 

@@ -68,6 +68,18 @@ expect_in "$LOG" "sha1 $(sha1_of $C/stranger.pem): invalid: not in the database 
 expect_rc 0 "trust upload to Phone-SAST-trust" $CTL trust upload --purpose Phone-SAST-trust $NET $C/stranger.pem
 expect_answer "$SUB" $C/stranger.pem "valid SAST ttl 3600" "after the upload: valid, SAST (seen by every node)"
 expect_in "$SUBLOG" "sha1 $(sha1_of $C/stranger.pem): valid: Phone-SAST-trust, roles SAST" "logged: valid from Phone-SAST-trust"
+# A phone reset right after an upload must not meet the old stores:
+# asked at once, with no retry, on both nodes, five times over.
+late=0
+for i in 1 2 3 4 5; do
+	newcert "fresh$i" "Fresh $i"
+	$CTL trust upload --purpose Phone-SAST-trust $NET $C/fresh$i.pem >/dev/null 2>&1 || late=$((late + 100))
+	for node in "$PUB" "$SUB"; do
+		[ "$(ask $node $C/fresh$i.pem)" = "valid SAST ttl 3600" ] || late=$((late + 1))
+	done
+done
+[ "$late" -eq 0 ] && pass "asked the moment an upload returns, every node answers from the new stores" ||
+	fail "asked the moment an upload returns: $late answers from the old stores (or failed uploads x100)"
 expect_rc 0 "trust upload of the same certificate to CAPF-trust" $CTL trust upload --purpose CAPF-trust $NET $C/stranger.pem
 expect_answer "$PUB" $C/stranger.pem "valid SAST,CAPF ttl 3600" "a certificate in two stores: the union of roles"
 # same issuer and serial as the publisher's CallManager, another key
