@@ -55,6 +55,9 @@ proto_type_name(unsigned type)
 	case PROTO_TRUST_UPLOAD: return "TRUST_UPLOAD";
 	case PROTO_TRUST_DELETE: return "TRUST_DELETE";
 	case PROTO_AUDIT: return "AUDIT";
+	case PROTO_ITL_RESET: return "ITL_RESET";
+	case PROTO_CTL_RESET: return "CTL_RESET";
+	case PROTO_ITL_BACKUP: return "ITL_BACKUP";
 	case PROTO_NODE_PUSH: return "NODE_PUSH";
 	case PROTO_NODE_DELETE: return "NODE_DELETE";
 	case PROTO_NODE_STATUS: return "NODE_STATUS";

@@ -29,6 +29,7 @@ enum proto_type {
 	PROTO_TOKENLESS = 0x06, PROTO_DELETE_CTL = 0x07,
 	PROTO_TRUST_LIST = 0x08, PROTO_TRUST_UPLOAD = 0x09,
 	PROTO_TRUST_DELETE = 0x0a, PROTO_AUDIT = 0x0b,
+	PROTO_ITL_RESET = 0x0d, PROTO_CTL_RESET = 0x0e, PROTO_ITL_BACKUP = 0x0f,
 	PROTO_NODE_PUSH = 0x20, PROTO_NODE_DELETE = 0x21,
 	PROTO_NODE_STATUS = 0x22,
 	PROTO_OK = 0x80, PROTO_ERROR = 0x81,
@@ -47,6 +48,16 @@ enum proto_tag {
 	PT_TVS_PORT = 32, PT_TFTP_PORT = 33, PT_FORCE = 34,
 	PT_MAX_TAG = 34,
 };
+
+/* ACTION of ITL_RESET. */
+enum proto_itl_reset {
+	PROTO_ITL_RESET_LOCALKEY = 1, PROTO_ITL_RESET_REMOTEKEY = 2,
+	PROTO_ITL_RESET_DONE = 3,
+};
+
+/* The password of an ITLRecovery backup (PKCS12): 8 to 256 bytes. */
+#define PROTO_P12_PASSWORD_MIN 8
+#define PROTO_P12_PASSWORD_MAX 256
 
 /* FORCE carries why the sender overrides the publisher's upload check. */
 #define PROTO_MAX_REASON   200
