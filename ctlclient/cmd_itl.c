@@ -86,6 +86,7 @@ struct itl_cmd {
 	const char *p12_path, *pw_file, *output;
 	uint8_t *p12;
 	size_t p12_len;
+	bool bad_file;          /* --p12 or a password file unreadable */
 	char pw[NET_MAX_PASSWORD + 1];
 };
 
@@ -161,12 +162,15 @@ read_password(struct itl_cmd *ic, struct ctl_diag *d)
 			    "differ: nothing was done");
 		secret_wipe(again, sizeof(again));
 	}
-	if (rc != CTL_OK)
+	if (rc != CTL_OK) {
+		ic->bad_file = ic->pw_file != NULL;
 		return rc;
-	if (ic->op == ITL_BACKUP && strlen(ic->pw) < 8)
+	}
+	if (ic->op == ITL_BACKUP && strlen(ic->pw) < PROTO_P12_PASSWORD_MIN)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "the backup password is "
-		    "shorter than 8 characters: choose a longer one (it "
-		    "protects the key that signs the cluster's ITL)");
+		    "shorter than %d characters: choose a longer one (it "
+		    "protects the key that signs the cluster's ITL)",
+		    PROTO_P12_PASSWORD_MIN);
 	return CTL_OK;
 }
 
@@ -186,11 +190,15 @@ itl_before(void *ctx, struct ctl_diag *d)
 			    "overwritten)", ic->output);
 		return read_password(ic, d);
 	}
-	if (ic->op == ITL_REMOTEKEY &&
-	    ((rc = file_read_limited(ic->p12_path, P12_MAX, &ic->p12,
-	    &ic->p12_len, d)) != CTL_OK || (rc = read_password(ic, d)) !=
-	    CTL_OK))
-		return rc;
+	if (ic->op == ITL_REMOTEKEY) {
+		if ((rc = file_read_limited(ic->p12_path, P12_MAX, &ic->p12,
+		    &ic->p12_len, d)) != CTL_OK) {
+			ic->bad_file = true;
+			return rc;
+		}
+		if ((rc = read_password(ic, d)) != CTL_OK)
+			return rc;
+	}
 	if (ic->yes)
 		return CTL_OK;
 	snprintf(q, sizeof(q), ic->op == ITL_DONE ? "This operation puts the "
@@ -303,6 +311,16 @@ out:
 	return rc;
 }
 
+/* A file named on the command line that cannot be read is bad usage. */
+static int
+itl_status(void *ctx, int rc)
+{
+	const struct itl_cmd *ic = ctx;
+
+	return rc != CTL_OK && ic->bad_file ? EXIT_INVALID :
+	    net_exit_status(rc);
+}
+
 int
 cmd_itl(int argc, char **argv)
 {
@@ -317,7 +335,7 @@ cmd_itl(int argc, char **argv)
 	static const struct net_cmd cmd = {
 		.name = "itl", .shortopts = "o:", .opts = opts, .usage = usage,
 		.option = itl_option, .operands = itl_operands,
-		.before = itl_before, .run = itl_run,
+		.before = itl_before, .run = itl_run, .status = itl_status,
 	};
 	struct itl_cmd ic;
 	int rc;

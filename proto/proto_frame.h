@@ -55,9 +55,8 @@ enum proto_itl_reset {
 	PROTO_ITL_RESET_DONE = 3,
 };
 
-/* The password of an ITLRecovery backup (PKCS12): 8 to 256 bytes. */
+/* The shortest password of an ITLRecovery backup (PKCS12). */
 #define PROTO_P12_PASSWORD_MIN 8
-#define PROTO_P12_PASSWORD_MAX 256
 
 /* FORCE carries why the sender overrides the publisher's upload check. */
 #define PROTO_MAX_REASON   200
