@@ -8,28 +8,9 @@
 #   test_ctl_reset.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
-
-if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-	echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
-	exit 77
-fi
+. "$(dirname "$0")/recovery_lib.sh"
 
 MODELS=8845:10,7975:5,7960:5
-
-rehearse() {    # WANT DESCRIPTION SNAPSHOT PYTHON-CONDITION
-	expect_rc "$1" "$2" $CTL rehearse $NET --json --models $MODELS \
-		--phones 20 --concurrency 8 --timeout-ms 5000 --installed "$3"
-	if python3 - "$WORK/out" "$4" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-m = {x["model"]: x for x in j["models"]}
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-	then pass "$2: $4"; else
-		fail "$2: $4"
-		head -c 1500 "$WORK/out"
-	fi
-}
 
 state() {       # what a refusal must leave alone
 	for n in cucm-pub cucm-sub1; do

@@ -10,11 +10,7 @@
 #   test_reset.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
-
-if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-	echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
-	exit 77
-fi
+. "$(dirname "$0")/recovery_lib.sh"
 
 MODELS=8845:10,7975:10
 
@@ -35,23 +31,6 @@ tvs_ready() {
 			--tvs-ca "$DIR/nodes/$name/TVS.pem" --timeout-ms 2000 \
 			"$DIR/nodes/cucm-pub/CallManager.pem" >/dev/null 2>&1 || return 1
 	done
-}
-
-# rehearse WANT DESCRIPTION SNAPSHOT PYTHON-CONDITION: phones holding
-# SNAPSHOT reset; the condition is on rehearse --json (m: models by name).
-rehearse() {
-	expect_rc "$1" "$2" $CTL rehearse $NET --json --models $MODELS \
-		--phones 20 --concurrency 8 --timeout-ms 5000 --installed "$3"
-	if python3 - "$WORK/out" "$4" <<'PY'
-import json, sys
-j = json.load(open(sys.argv[1]))
-m = {x["model"]: x for x in j["models"]}
-sys.exit(0 if eval(sys.argv[2]) else 1)
-PY
-	then pass "$2: $4"; else
-		fail "$2: $4"
-		head -c 1500 "$WORK/out"
-	fi
 }
 
 # The state that must not move on a refusal: the ITL on every node, the
@@ -171,6 +150,10 @@ refused "remotekey with a wrong password" "wrong password" \
 	$CTL itl reset remotekey --p12 "$WORK/rec.p12" --p12-password-file "$WORK/badpw" --yes $NET
 refused "remotekey with a PKCS12 without a key" "no private key" \
 	$CTL itl reset remotekey --p12 "$WORK/nokey.p12" --p12-password-file "$WORK/p12pw" --yes $NET
+openssl pkcs12 -export -nocerts -inkey "$WORK/k1024.key" \
+	-out "$WORK/nocert.p12" -passout "pass:$pw" 2>/dev/null
+refused "remotekey with a PKCS12 without a certificate" "no certificate" \
+	$CTL itl reset remotekey --p12 "$WORK/nocert.p12" --p12-password-file "$WORK/p12pw" --yes $NET
 refused "remotekey with a file that is not PKCS12" "not a PKCS12" \
 	$CTL itl reset remotekey --p12 "$WORK/junk.p12" --p12-password-file "$WORK/p12pw" --yes $NET
 refused "remotekey with a 1024-bit ITLRecovery" "ITLRecovery key is 1024-bit and the CallManager certificates are 2048-bit" \
