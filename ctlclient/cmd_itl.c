@@ -343,6 +343,8 @@ cmd_itl(int argc, char **argv)
 	memset(&ic, 0, sizeof(ic));
 	rc = net_cmd_main(&cmd, &ic, argc, argv);
 	secret_wipe(ic.pw, sizeof(ic.pw));
+	if (ic.p12 != NULL)
+		secret_wipe(ic.p12, ic.p12_len);
 	free(ic.p12);
 	return rc;
 }
