@@ -117,6 +117,10 @@ itl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 
 	if (argc == 1 && strcmp(argv[0], "backup-recovery") == 0) {
 		ic->op = ITL_BACKUP;
+		if (ic->p12_path != NULL)
+			return ctl_diag_set(d, CTL_ERR_USAGE, "itl "
+			    "backup-recovery: --p12 goes with reset remotekey; "
+			    "the backup is written with -o FILE");
 		if (ic->output == NULL || ic->output[0] == '\0')
 			return ctl_diag_set(d, CTL_ERR_USAGE, "itl "
 			    "backup-recovery: -o FILE is required");
@@ -131,6 +135,9 @@ itl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	if (strcmp(argv[1], op_names[ic->op]) != 0)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "itl reset: unknown "
 		    "'%s' (localkey, remotekey, done)", argv[1]);
+	if (ic->output != NULL)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "itl reset: -o goes with "
+		    "backup-recovery");
 	if ((ic->op == ITL_REMOTEKEY) != (ic->p12_path != NULL))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "itl reset: --p12 FILE "
 		    "goes with remotekey, and only with it");
