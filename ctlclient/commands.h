@@ -32,6 +32,8 @@ int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_bulk(int argc, char **argv);
+int cmd_itl(int argc, char **argv);
+int cmd_ctl(int argc, char **argv);
 int cmd_set_mixed_mode(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_set_non_secure(int argc, char **argv);

@@ -21,6 +21,8 @@ static const struct cli_command commands[] = {
 	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },
 	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },
 	{ "trust", cmd_trust, "list, upload, delete trust store certificates" },
+	{ "itl", cmd_itl, "itl reset localkey|remotekey|done, itl backup-recovery: recover phones that lost trust" },
+	{ "ctl", cmd_ctl, "ctl reset localkey: re-sign the CTL with the publisher's CallManager key" },
 	{ "audit", cmd_audit, "show the publisher's audit log" },
 	{ "bulk", cmd_bulk, "bulk certificates between clusters over SFTP: sftp, export, consolidate, import, list" },
 	{ "set-mixed-mode", cmd_set_mixed_mode, "sign a CTL with eTokens and set the cluster to mixed mode" },

@@ -67,6 +67,9 @@ proto_type_name(unsigned type)
 	case PROTO_BULK_CONSOLIDATE: return "BULK_CONSOLIDATE";
 	case PROTO_BULK_IMPORT: return "BULK_IMPORT";
 	case PROTO_BULK_LIST: return "BULK_LIST";
+	case PROTO_ITL_RESET: return "ITL_RESET";
+	case PROTO_CTL_RESET: return "CTL_RESET";
+	case PROTO_ITL_BACKUP: return "ITL_BACKUP";
 	case PROTO_NODE_PUSH: return "NODE_PUSH";
 	case PROTO_NODE_DELETE: return "NODE_DELETE";
 	case PROTO_NODE_STATUS: return "NODE_STATUS";

@@ -30,6 +30,7 @@ enum proto_type {
 	PROTO_TRUST_LIST = 0x08, PROTO_TRUST_UPLOAD = 0x09,
 	PROTO_TRUST_DELETE = 0x0a, PROTO_AUDIT = 0x0b,
 	PROTO_ROLLBACK_PRE8 = 0x0c,
+	PROTO_ITL_RESET = 0x0d, PROTO_CTL_RESET = 0x0e, PROTO_ITL_BACKUP = 0x0f,
 	PROTO_BULK_SFTP = 0x10, PROTO_BULK_EXPORT = 0x11,
 	PROTO_BULK_CONSOLIDATE = 0x12, PROTO_BULK_IMPORT = 0x13,
 	PROTO_BULK_LIST = 0x14,
@@ -57,6 +58,15 @@ enum proto_tag {
 	PT_STORE = 49,
 	PT_MAX_TAG = 49,
 };
+
+/* ACTION of ITL_RESET. */
+enum proto_itl_reset {
+	PROTO_ITL_RESET_LOCALKEY = 1, PROTO_ITL_RESET_REMOTEKEY = 2,
+	PROTO_ITL_RESET_DONE = 3,
+};
+
+/* The shortest password of an ITLRecovery backup (PKCS12). */
+#define PROTO_P12_PASSWORD_MIN 8
 
 /* FORCE carries why the sender overrides the publisher's upload check. */
 #define PROTO_MAX_REASON   200

@@ -319,6 +319,34 @@ itl_in_force(const struct ctl_file *itl)
 	return NULL;
 }
 
+/*
+ * Cisco's ITL documents: the phone checks a new ITL against the TFTP
+ * certificate of the ITL it holds.  So an ITL signed by the very
+ * certificate of a CCM+TFTP record of ITL is taken directly (what a
+ * reset ITL signed by the CallManager key relies on).  MSG gets why.
+ */
+static bool
+itl_tftp_signed(const struct ctl_file *itl, const struct ctl_record *signer,
+    char *msg, size_t msgsz)
+{
+	char who[400];
+	size_t i;
+
+	for (i = 0; itl != NULL && signer->cert != NULL &&
+	    i < itl->nrecords; i++) {
+		const struct ctl_record *r = &itl->records[i];
+
+		if (r->has_role && r->role == CTL_ROLE_CCM_TFTP &&
+		    r->cert != NULL && X509_cmp(r->cert, signer->cert) == 0) {
+			signer_label(signer, who, sizeof(who));
+			snprintf(msg, msgsz, "the ITL's signer %s is the TFTP "
+			    "(CCM+TFTP) certificate of the installed ITL", who);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* Step 2: the ITL, against the installed ITL and the CTL now HELD. */
 static int
 judge_itl(const struct phone *ph, const struct phone_download *dl,
@@ -377,6 +405,13 @@ judge_itl(const struct phone *ph, const struct phone_download *dl,
 		snprintf(msg, sizeof(msg), "the ITL's signer %s is a SAST or "
 		    "CCM+TFTP record of the CTL the phone holds", who);
 		accept_as(v, PHONE_VIA_CTL, msg);
+		goto out;
+	}
+	/* After the CTL, before TVS: a signer both files hold stays
+	 * "via-ctl", as before this rule. */
+	if (t.tvs_could_help && itl_tftp_signed(installed, signer, msg,
+	    sizeof(msg))) {
+		accept_as(v, PHONE_DIRECT, msg);
 		goto out;
 	}
 	ask_tvs(ph, signer, "ITL", ask, arg, v);

@@ -13,6 +13,7 @@
 #include "ctl_verify.h"
 #include "pub_audit.h"
 #include "pub_certgen.h"
+#include "pub_itl_reset.h"
 #include "pub_node.h"
 #include "pub_state.h"
 #include "pub_store.h"
@@ -241,9 +242,13 @@ pub_itl_current(struct pub_state *st, const char *tftp_dir, bool *current,
     struct ctl_diag *d)
 {
 	struct itl_plan p;
+	bool reset = false;
 	int rc;
 
-	*current = false;
+	/* While phones recover, the reset ITL is the one to serve. */
+	if ((rc = pub_itl_reset_current(st, tftp_dir, &reset, current, d)) !=
+	    CTL_OK || reset)
+		return rc;
 	if ((rc = plan_make(st, &p, d)) != CTL_OK)
 		return rc;
 	rc = plan_current(&p, tftp_dir, current, d);
@@ -259,11 +264,12 @@ pub_itl_refresh(struct pub_state *st, const char *actor, const char *tftp_dir,
 	uint8_t *file = NULL;
 	size_t len = 0;
 	char old_sha1[41], new_sha1[41], detail[PUB_AUDIT_DETAIL_MAX];
-	bool current = false;
+	bool current = false, reset = false;
 	int rc;
 
-	if (changed != NULL)
-		*changed = false;
+	if ((rc = pub_itl_reset_refresh(st, actor, tftp_dir, &reset, changed,
+	    d)) != CTL_OK || reset)
+		return rc;
 	if ((rc = plan_make(st, &p, d)) != CTL_OK)
 		return rc;
 	if ((rc = plan_current(&p, tftp_dir, &current, d)) != CTL_OK ||

@@ -43,8 +43,9 @@ int pub_itl_build(struct pub_state *st, uint32_t timestamp, uint8_t **out,
  * Is the ITL stored in TFTP_DIR the one the state calls for: a valid
  * ITL whose signature verifies, signed by the expected certificate, with
  * the records pub_itl_build() would write (roles, certificates, names,
- * addresses, in order)?  The timestamp does not count.  *CURRENT is
- * false when the file is absent or differs.  Fails only when the
+ * addresses, in order)?  While an ITL reset is active, the question is
+ * whether it holds the reset ITL (pub_itl_reset.h).  The timestamp does
+ * not count.  *CURRENT is false when the file is absent or differs.  Fails only when the
  * expected ITL cannot be worked out (errors as pub_itl_build()).
  */
 int pub_itl_current(struct pub_state *st, const char *tftp_dir,
@@ -55,8 +56,9 @@ int pub_itl_current(struct pub_state *st, const char *tftp_dir,
  * not, builds a new one, stores it atomically (mode 0644, the old one
  * kept as ITLFile.tlv.bak) and records ACTOR's "itl-update" in the
  * audit log with the old and new file SHA1s.  *CHANGED (may be NULL)
- * tells whether a new file was written.  Fails as pub_itl_build() and
- * pub_store_write() do.
+ * tells whether a new file was written.  While an ITL reset is active
+ * it writes the kept reset ITL instead, never a new one.  Fails as
+ * pub_itl_build() and pub_store_write() do.
  */
 int pub_itl_refresh(struct pub_state *st, const char *actor,
     const char *tftp_dir, bool *changed, struct ctl_diag *d);

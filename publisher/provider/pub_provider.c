@@ -342,6 +342,12 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 	case PROTO_BULK_CONSOLIDATE: case PROTO_BULK_IMPORT:
 	case PROTO_BULK_LIST:
 		return pub_do_bulk(srv, s, h, fs, reply, d);
+	case PROTO_ITL_RESET:
+		return pub_do_itl_reset(srv, s, fs, reply, d);
+	case PROTO_CTL_RESET:
+		return pub_do_ctl_reset(srv, s, reply, d);
+	case PROTO_ITL_BACKUP:
+		return pub_do_itl_backup(s, fs, reply, d);
 	}
 	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request type 0x%02x is not "
 	    "served here", h->type);

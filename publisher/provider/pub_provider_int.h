@@ -61,4 +61,17 @@ int pub_do_bulk(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_header *h, const struct proto_fields *fs,
     struct proto_out *reply, struct ctl_diag *d);
 
+/*
+ * The recovery requests (pub_reset_req.c): ITL_RESET, CTL_RESET (both
+ * under SRV's change lock, spread to every node before the answer) and
+ * ITL_BACKUP.  Passwords and keys are wiped once used.
+ */
+int pub_do_itl_reset(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+int pub_do_ctl_reset(struct pub_node_srv *srv, struct pub_session *s,
+    struct proto_out *reply, struct ctl_diag *d);
+int pub_do_itl_backup(struct pub_session *s, const struct proto_fields *fs,
+    struct proto_out *reply, struct ctl_diag *d);
+
 #endif

@@ -472,3 +472,49 @@ pub_settings_set_rollback(struct pub_state *st, const char *actor, bool on,
 out:
 	return pub_state_end(st, q, rc, d);
 }
+
+const char *
+pub_itl_reset_name(enum pub_itl_reset r)
+{
+	switch (r) {
+	case PUB_ITL_RESET_NONE: return "none";
+	case PUB_ITL_RESET_LOCALKEY: return "localkey";
+	case PUB_ITL_RESET_REMOTEKEY: return "remotekey";
+	}
+	return "none";
+}
+
+int
+pub_settings_set_itl_reset(struct pub_state *st, const char *actor,
+    enum pub_itl_reset r, const char *sha1, const char *detail,
+    struct ctl_diag *d)
+{
+	struct pub_settings old;
+	sqlite3_stmt *q = NULL;
+	int rc;
+
+	if ((r != PUB_ITL_RESET_NONE && r != PUB_ITL_RESET_LOCALKEY &&
+	    r != PUB_ITL_RESET_REMOTEKEY) ||
+	    (r != PUB_ITL_RESET_NONE) != (sha1 != NULL) ||
+	    (sha1 != NULL && strlen(sha1) != 40))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "ITL reset %d: out of "
+		    "range, or its SHA1 missing", (int)r);
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	if ((rc = pub_settings_get(st, &old, d)) != CTL_OK ||
+	    (rc = pub_sql_prepare(st, "UPDATE settings SET itl_reset = ?1, "
+	    "itl_reset_sha1 = ?2 WHERE id = 1", &q, d)) != CTL_OK)
+		goto out;
+	if (pub_sql_bind_text(q, 1, pub_itl_reset_name(r)) != SQLITE_OK ||
+	    pub_sql_bind_text(q, 2, sha1 != NULL ? sha1 : "") != SQLITE_OK) {
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
+		goto out;
+	}
+	if ((rc = pub_sql_run(st, q, d)) != CTL_OK ||
+	    (rc = pub_audit_add(st, actor, "itl-reset", old.itl_reset_sha1[0] ?
+	    old.itl_reset_sha1 : NULL, sha1, detail, d)) != CTL_OK)
+		goto out;
+	rc = CTL_OK;
+out:
+	return pub_state_end(st, q, rc, d);
+}

@@ -136,4 +136,18 @@ int pub_settings_set_options(struct pub_state *st, const char *actor,
 int pub_settings_set_rollback(struct pub_state *st, const char *actor,
     bool on, struct ctl_diag *d);
 
+/* "none", "localkey", "remotekey" (never NULL). */
+const char *pub_itl_reset_name(enum pub_itl_reset r);
+
+/*
+ * Starts (R localkey or remotekey, with SHA1 the reset ITL's 40 hex
+ * digits) or ends (R none, SHA1 NULL) an ITL reset, and records it in
+ * the audit log as ACTOR's "itl-reset" with DETAIL.  Fails with
+ * CTL_ERR_USAGE for a value out of range or a missing SHA1 (nothing
+ * changed), CTL_ERR_IO.
+ */
+int pub_settings_set_itl_reset(struct pub_state *st, const char *actor,
+    enum pub_itl_reset r, const char *sha1, const char *detail,
+    struct ctl_diag *d);
+
 #endif

@@ -170,6 +170,18 @@ step 2 ctlclient migrate frobnicate $NET
 step 0 ctlclient tokenless update --yes $NET
 step 1 ctlclient tokenless update $NET
 step 2 ctlclient tokenless frobnicate $NET
+step 0 ctlclient ctl reset localkey --yes $NET
+step 1 ctlclient ctl reset localkey --yes $DOWN
+step 2 ctlclient ctl reset sideways --yes $NET
+step 0 ctlclient itl reset localkey --yes $NET
+step 0 ctlclient itl reset done --yes $NET
+step 1 ctlclient itl reset done --yes $NET
+step 2 ctlclient itl reset remotekey --yes $NET
+printf 'a long enough password\n' >p12.pw
+chmod 600 p12.pw
+step 0 ctlclient itl backup-recovery -o rec.p12 --p12-password-file p12.pw $NET
+step 1 ctlclient itl backup-recovery -o rec2.p12 --p12-password-file p12.pw $DOWN
+step 2 ctlclient itl backup-recovery -o rec.p12 --p12-password-file p12.pw $NET
 step 1 ctlclient set-non-secure --token "$T1" --yes $NET
 step 2 ctlclient set-non-secure --token "$T1" --add "role=TFTP,cert=$C/pub.pem" --yes $NET
 expect_rc 0 "back to the tokens" "$CTL" migrate to-tokens --token "$T1" --token "$T2" --yes $NET

@@ -42,6 +42,7 @@ enum file_id {
 	F_ITL_ROLLBACK,  /* rollback ITL: signed by ITLRecovery, SAST only */
 	F_ITL_OTHER,     /* another cluster's ITL: its ITLRecovery, CM new,
 	                  * TVS new */
+	F_ITL_BY_TVS,    /* ITL signed by the TVS certificate: CM, TVS */
 	F_GARBAGE,       /* not a .tlv file */
 	F_TAMPERED,      /* F_CTL_CM with one signature byte flipped */
 	F_N,
@@ -119,7 +120,8 @@ setup(void **state)
 	    make_file(F_ITL_BOTH_NEW, &cm_new, &cm_new, &tvs_new, true) ||
 	    make_file(F_ITL_NO_TVS, &itlrec, &cm, NULL, true) ||
 	    make_rollback_itl(F_ITL_ROLLBACK, &itlrec) ||
-	    make_file(F_ITL_OTHER, &otherrec, &cm_new, &tvs_new, true))
+	    make_file(F_ITL_OTHER, &otherrec, &cm_new, &tvs_new, true) ||
+	    make_file(F_ITL_BY_TVS, &tvs, &cm, &tvs, true))
 		return -1;
 	bytes[F_GARBAGE] = (uint8_t *)strdup("not a trust list");
 	lens[F_GARBAGE] = strlen("not a trust list");
@@ -296,6 +298,18 @@ static const struct row rows[] = {
 	  F_CTL_CM, F_ITL_ROLLBACK, F_CTL_STRANGER, F_ITL_OTHER, false,
 	  T_NONE, 0, 0, PHONE_REJECTED, PHONE_WHY_TVS_NO_PIN, PHONE_FIRST, 0,
 	  0 },
+	{ "reset ITL signed by the installed ITL's CCM+TFTP: direct", "8845",
+	  F_NONE, F_ITL_REC, ABSENT, F_ITL_CM, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_DIRECT, 0, 0 },
+	{ "the same on a 7975", "7975",
+	  F_NONE, F_ITL_REC, ABSENT, F_ITL_CM, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_DIRECT, 0, 0 },
+	{ "signed by a CallManager the installed ITL does not hold", "8845",
+	  F_NONE, F_ITL_REC, ABSENT, F_ITL_CM_NEW, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_REJECTED, PHONE_WHY_TVS_INVALID, 1 },
+	{ "signed by the installed ITL's TVS certificate: not direct", "8845",
+	  F_NONE, F_ITL_REC, ABSENT, F_ITL_BY_TVS, true, T_NONE, 0, 0,
+	  PHONE_KEPT, 0, PHONE_REJECTED, PHONE_WHY_TVS_INVALID, 1 },
 	{ "an ITL served as the CTL", "8845", F_CTL_CM, F_ITL_REC,
 	  F_ITL_REC, F_CTL_CM, false, T_NONE, 0, 0,
 	  PHONE_REJECTED, PHONE_WHY_BAD_FILE, PHONE_REJECTED,
