@@ -51,7 +51,8 @@ pub_tokenless_build(struct pub_state *st, int digest, uint32_t timestamp,
 {
 	struct pub_node *nodes = NULL;
 	struct ctl_entry *entries = NULL;
-	X509 **certs = NULL, *capf = NULL;
+	X509 **certs = NULL, *capf = NULL, *itlrec = NULL;
+	struct pub_settings set;
 	EVP_PKEY *key = NULL;
 	struct ctl_build_opts o;
 	struct ctl_signer s;
@@ -61,7 +62,8 @@ pub_tokenless_build(struct pub_state *st, int digest, uint32_t timestamp,
 
 	*out = NULL;
 	*len = 0;
-	if ((rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+	if ((rc = pub_settings_get(st, &set, d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
 		return rc;
 	if (n == 0 || !nodes[0].publisher) {
 		rc = ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s: the cluster has "
@@ -69,7 +71,7 @@ pub_tokenless_build(struct pub_state *st, int digest, uint32_t timestamp,
 		goto out;
 	}
 	if ((certs = calloc(n, sizeof(*certs))) == NULL ||
-	    (entries = calloc(n + 3, sizeof(*entries))) == NULL) {
+	    (entries = calloc(n + 4, sizeof(*entries))) == NULL) {
 		rc = CTL_ERR_NOMEM;
 		goto out;
 	}
@@ -83,11 +85,20 @@ pub_tokenless_build(struct pub_state *st, int digest, uint32_t timestamp,
 		if ((rc = load_node_cert(st, &nodes[i], PUB_CERT_CALLMANAGER,
 		    &certs[i], NULL, d)) != CTL_OK)
 			goto out;
+	/* A cluster whose ITL the ITLRecovery certificate signs (CUCM 12
+	 * and later) also names it in the CTL, so that a phone holding the
+	 * CTL takes that ITL through it, without asking TVS. */
+	if (set.itl_signer == PUB_ITL_ITLRECOVERY &&
+	    (rc = load_node_cert(st, &nodes[0], PUB_CERT_ITLRECOVERY, &itlrec,
+	    NULL, d)) != CTL_OK)
+		goto out;
 	set_entry(&entries[ne++], CTL_ROLE_SAST, certs[0], &nodes[0]);
 	set_entry(&entries[ne++], CTL_ROLE_CCM_TFTP, certs[0], &nodes[0]);
 	set_entry(&entries[ne++], CTL_ROLE_CAPF, capf, &nodes[0]);
 	for (i = 1; i < n; i++)
 		set_entry(&entries[ne++], CTL_ROLE_CCM_TFTP, certs[i], &nodes[i]);
+	if (itlrec != NULL)
+		set_entry(&entries[ne++], CTL_ROLE_SAST, itlrec, &nodes[0]);
 	snprintf(label, sizeof(label), "%s CallManager", nodes[0].name);
 	ctl_signer_key(&s, key, certs[0], label);
 	o.digest = digest != 0 ? digest : CTL_DIGEST_SHA1;
@@ -100,6 +111,7 @@ out:
 			X509_free(certs[i]);
 	free(certs);
 	X509_free(capf);
+	X509_free(itlrec);
 	EVP_PKEY_free(key);
 	free(entries);
 	free(nodes);

@@ -19,8 +19,9 @@ struct pub_state;
  * state names, in the order of Cisco's tokenless CTL guide: the
  * publisher's CallManager certificate as SAST (the signer) and as
  * CCM+TFTP, the publisher's CAPF, then each subscriber's CallManager
- * certificate as CCM+TFTP; each record carries its node's name and
- * address.  DIGEST is a CTL_DIGEST_*
+ * certificate as CCM+TFTP, and, when the ITLRecovery certificate signs
+ * the ITL (CUCM 12 and later), the publisher's ITLRecovery certificate
+ * as a second SAST; each record carries its node's name and address.  DIGEST is a CTL_DIGEST_*
  * code (0: SHA-1, as CUCM writes it); TIMESTAMP is the file's time
  * (0: now).  On success *OUT (freed by the caller) holds *LEN bytes.
  * Does not store the file nor change the state.  Fails with

@@ -331,15 +331,18 @@ test_tokenless_ctl(void **state)
 {
 	static const uint16_t roles[] = {
 		CTL_ROLE_SAST, CTL_ROLE_CCM_TFTP, CTL_ROLE_CAPF,
-		CTL_ROLE_CCM_TFTP, CTL_ROLE_CCM_TFTP,
+		CTL_ROLE_CCM_TFTP, CTL_ROLE_CCM_TFTP, CTL_ROLE_SAST,
 	};
 	static const char *const dns[] = {
 		"cucm-pub", "cucm-pub", "cucm-pub", "cucm-sub1", "cucm-sub2",
+		"cucm-pub",
 	};
 	static const uint8_t ips[][4] = {
 		{ 127, 0, 0, 2 }, { 127, 0, 0, 2 }, { 127, 0, 0, 2 },
-		{ 127, 0, 0, 3 }, { 127, 0, 0, 4 },
+		{ 127, 0, 0, 3 }, { 127, 0, 0, 4 }, { 127, 0, 0, 2 },
 	};
+	struct pub_settings set;
+	X509 *itlrec;
 	struct ctl_file *f;
 	struct ctl_diag d;
 	X509 *pub_cm, *capf, *sub;
@@ -355,7 +358,10 @@ test_tokenless_ctl(void **state)
 	assert_string_equal(f->hdr.filename, "CTLFile.tlv");
 	assert_int_equal(f->hdr.timestamp, 1425667513);
 	assert_int_equal(f->hdr.digest, CTL_DIGEST_SHA1);
-	assert_int_equal(f->nrecords, 5);
+	/* The ITLRecovery certificate signs the ITL (the default, CUCM 12
+	 * and later): it is the CTL's last record, a SAST that did not
+	 * sign. */
+	assert_int_equal(f->nrecords, 6);
 	for (i = 0; i < f->nrecords; i++) {
 		assert_int_equal(f->records[i].role, roles[i]);
 		assert_string_equal(f->records[i].dns_name, dns[i]);
@@ -381,9 +387,24 @@ test_tokenless_ctl(void **state)
 		assert_true(same_cert(&f->records[2 + i], sub));
 		X509_free(sub);
 	}
+	itlrec = node_cert("cucm-pub", PUB_CERT_ITLRECOVERY);
+	assert_true(same_cert(&f->records[5], itlrec));
+	X509_free(itlrec);
 	X509_free(pub_cm);
 	X509_free(capf);
 	ctl_free(f);
+	/* The CallManager certificate signs the ITL (8.x to 11.5): the CTL
+	 * is the five records Cisco's tokenless CTL guide shows. */
+	assert_int_equal(pub_settings_get(st, &set, &d), CTL_OK);
+	assert_int_equal(pub_settings_set_options(st, "t", set.tvs_tls,
+	    PUB_ITL_CALLMANAGER, &d), CTL_OK);
+	f = build_parsed(1425667513);
+	assert_int_equal(f->nrecords, 5);
+	for (i = 0; i < f->nrecords; i++)
+		assert_int_equal(f->records[i].role, roles[i]);
+	ctl_free(f);
+	assert_int_equal(pub_settings_set_options(st, "t", set.tvs_tls,
+	    set.itl_signer, &d), CTL_OK);
 }
 
 static void
