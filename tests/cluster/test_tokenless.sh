@@ -2,7 +2,8 @@
 # The seed's non-secure to mixed-mode (tokenless) path on a 3-node
 # cluster: afterwards every node serves the same CTL, signed by the
 # publisher's CallManager certificate, holding it as SAST and as CCM+TFTP,
-# plus CAPF and every node's CCM+TFTP record.
+# plus CAPF, every node's CCM+TFTP record and the publisher's ITLRecovery
+# certificate as a second SAST (it signs the ITL).
 #   test_tokenless.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
@@ -26,13 +27,13 @@ pub=$(node_sha1 cucm-pub)
 	pass "every node holds the same CTL ($pub)" || fail "nodes differ"
 
 expect_rc 0 "the CTL verifies" $CTL show --json "$DIR/nodes/cucm-sub2/tftp/CTLFile.tlv"
-python3 - "$WORK/out" "$DIR" <<'PY' && pass "signed by the publisher's CallManager certificate; SAST, CCM+TFTP, CAPF and every node" || fail "CTL content"
+python3 - "$WORK/out" "$DIR" <<'PY' && pass "signed by the publisher's CallManager certificate; SAST, CCM+TFTP, CAPF, every node, ITLRecovery" || fail "CTL content"
 import json, subprocess, sys
 j = json.load(open(sys.argv[1]))
 recs = [(r["role"], r["dns_name"]) for r in j["records"]]
 assert recs == [("SAST", "cucm-pub"), ("CCM+TFTP", "cucm-pub"),
                 ("CAPF", "cucm-pub"), ("CCM+TFTP", "cucm-sub1"),
-                ("CCM+TFTP", "cucm-sub2")], recs
+                ("CCM+TFTP", "cucm-sub2"), ("SAST", "cucm-pub")], recs
 assert j["records"][0]["signer"] and j["signature_valid"]
 fp = subprocess.run(["openssl", "x509", "-in",
                      sys.argv[2] + "/nodes/cucm-pub/CallManager.pem",
@@ -40,6 +41,12 @@ fp = subprocess.run(["openssl", "x509", "-in",
                     capture_output=True, text=True, check=True).stdout
 fp = fp.strip().split("=")[1].replace(":", "").lower()
 assert j["records"][0]["cert_sha1"] == fp == j["records"][1]["cert_sha1"]
+rec = subprocess.run(["openssl", "x509", "-in",
+                      sys.argv[2] + "/nodes/cucm-pub/ITLRecovery.pem",
+                      "-noout", "-fingerprint", "-sha1"],
+                     capture_output=True, text=True, check=True).stdout
+rec = rec.strip().split("=")[1].replace(":", "").lower()
+assert j["records"][5]["cert_sha1"] == rec and not j["records"][5]["signer"]
 PY
 
 expect_rc 0 "status after" $CTL status --json $NET

@@ -94,7 +94,7 @@ expect_in "$LOG" "sha1 $(sha1_of $C/forged.pem): invalid: same issuer and serial
 echo "# the CTL cache"
 expect_rc 0 "tokenless set-mixed-mode" $CTL tokenless set-mixed-mode --yes $NET
 for i in $(seq 40); do grep -q "TVS cache: took CTLFile.tlv" "$SUBLOG" && break; sleep 0.2; done
-expect_in "$SUBLOG" "TVS cache: took CTLFile.tlv \(sha1 $(node_sha1 cucm-sub1), 4 records, signed by CN=cucm-pub;[^)]*\): first CTL, trusted on first use" \
+expect_in "$SUBLOG" "TVS cache: took CTLFile.tlv \(sha1 $(node_sha1 cucm-sub1), 5 records, signed by CN=cucm-pub;[^)]*\): first CTL, trusted on first use" \
 	"the first CTL is taken on first use"
 newcert ctlonly "CTL Only TFTP"
 expect_answer "$PUB" $C/ctlonly.pem "invalid" "a certificate in no CTL yet: invalid"
