@@ -64,6 +64,18 @@ PW=$SFTP_PASSWORD_FILE
 SECRET=$(head -n1 "$PW")
 B_CM=$DIR_B/nodes/cucm-pub/CallManager.pem
 
+# What A's phones hold, and where they would ask: A's TVS servers in the
+# order of their CallManager group.
+"$CTL" rehearse $NET_A --snapshot "$WORK/a-held" >/dev/null 2>&1 ||
+	fail "snapshot of A's files"
+A_TVS=$(node_tvs "$DIR" cucm-pub "$NET_A" | awk '{print $2}'),$(node_tvs "$DIR" cucm-sub1 "$NET_A" | awk '{print $2}')
+move_rehearsal() {   # A's phones pointed at B: B's TFTP, A's TVS
+	"$CTL" rehearse $NET_B --installed "$WORK/a-held" --tvs "$A_TVS" \
+		--phones 100 --models 8845 --timeout-ms 3000 --json
+}
+expect_rc 1 "before the exchange: A's phones moved to B reject B's ITL" move_rehearsal
+expect_in "$WORK/out" '"tvs-invalid"' "... because A's TVS answers invalid"
+
 # Before any import, A's TVS does not know B's CallManager.
 expect_rc 1 "before: TVS of A does not vouch for B's CallManager" \
 	"$CTL" tvs-query $(node_tvs "$DIR" cucm-pub "$NET_A") "$B_CM"
@@ -226,6 +238,12 @@ for n in cucm-pub cucm-sub1; do
 		pass "TVS of A's $n vouches for B's sub1 CallManager" ||
 		fail "TVS of A's $n does not vouch for B's sub1 CallManager"
 done
+expect_rc 0 "after the exchange: A's phones moved to B take B's ITL through A's TVS" move_rehearsal
+python3 - "$WORK/out" <<'PY' && pass "... all 100, via TVS" || fail "... not all via TVS"
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if j["totals"]["itl"]["via_tvs"] == 100 and j["errors"] == 0 else 1)
+PY
 expect_rc 0 "audit log of A" "$CTL" audit $NET_A
 expect_in "$WORK/out" "bulk-import" "... records the bulk import"
 expect_in "$WORK/out" "bulk-sftp" "... and the SFTP setup"
