@@ -20,7 +20,6 @@ TFTP servers and ask A's TVS servers (the --tvs list), in one run:
 Reports phones per second per scenario, the TFTP downloads and TVS
 questions, and the errors (must be zero).  CI does not run it.
 """
-import argparse
 import json
 import os
 import shutil
@@ -29,20 +28,9 @@ import sys
 import tempfile
 import time
 
-from benchlib import free_base, start_cluster, stop_cluster
+from benchlib import free_base, rehearsal_args, start_cluster, stop_cluster
 
-ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-ap.add_argument("--build", default=os.path.join(os.path.dirname(
-    os.path.abspath(__file__)), "..", "build-bench"))
-ap.add_argument("--phones", type=int, default=10000)
-ap.add_argument("--concurrency", type=int, default=64)
-ap.add_argument("--nodes", type=int, default=2)
-args = ap.parse_args()
-CTL = os.path.join(args.build, "ctlclient", "ctlclient")
-PUBD = os.path.join(args.build, "publisher", "ctlpublisherd")
-for exe in (CTL, PUBD):
-    if not os.access(exe, os.X_OK):
-        sys.exit(f"{exe}: not built (cmake --build {args.build})")
+args, CTL, PUBD = rehearsal_args(__doc__, 2)
 
 MIX = "8845:40,7975:30,7960:30"
 

@@ -13,7 +13,6 @@ elapsed time, phones per second, errors (must be zero) and the peak
 memory (VmHWM) of ctlclient, of each ctlpublisherd node and of each
 TFTP server, read from /proc/PID/status before they stop.
 """
-import argparse
 import json
 import os
 import shutil
@@ -23,20 +22,9 @@ import tempfile
 import threading
 import time
 
-from benchlib import free_base, start_cluster, stop_cluster
+from benchlib import free_base, rehearsal_args, start_cluster, stop_cluster
 
-ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-ap.add_argument("--build", default=os.path.join(os.path.dirname(
-    os.path.abspath(__file__)), "..", "build-bench"))
-ap.add_argument("--phones", type=int, default=10000)
-ap.add_argument("--concurrency", type=int, default=64)
-ap.add_argument("--nodes", type=int, default=3)
-args = ap.parse_args()
-CTL = os.path.join(args.build, "ctlclient", "ctlclient")
-PUBD = os.path.join(args.build, "publisher", "ctlpublisherd")
-for exe in (CTL, PUBD):
-    if not os.access(exe, os.X_OK):
-        sys.exit(f"{exe}: not built (cmake --build {args.build})")
+args, CTL, PUBD = rehearsal_args(__doc__, 3)
 
 
 def vm_hwm_kb(pid):

@@ -1,5 +1,6 @@
 """Helpers the benchmark scripts share: free loopback ports, a local
 cluster started and stopped, and the time a command takes."""
+import argparse
 import os
 import random
 import socket
@@ -68,3 +69,23 @@ def build_and_runs(usage, default_runs):
     runs = int(sys.argv[2]) if len(sys.argv) > 2 else default_runs
     return (os.path.join(build, "ctlclient", "ctlclient"),
             os.path.join(build, "publisher", "ctlpublisherd"), runs)
+
+
+def rehearsal_args(doc, nodes):
+    """The options the rehearsal benchmarks share (--build, --phones,
+    --concurrency, --nodes with NODES by default), parsed, and the paths
+    of ctlclient and ctlpublisherd in the build; exits when they are not
+    built."""
+    ap = argparse.ArgumentParser(description=doc.splitlines()[0])
+    ap.add_argument("--build", default=os.path.join(os.path.dirname(
+        os.path.abspath(__file__)), "..", "build-bench"))
+    ap.add_argument("--phones", type=int, default=10000)
+    ap.add_argument("--concurrency", type=int, default=64)
+    ap.add_argument("--nodes", type=int, default=nodes)
+    args = ap.parse_args()
+    ctl = os.path.join(args.build, "ctlclient", "ctlclient")
+    pubd = os.path.join(args.build, "publisher", "ctlpublisherd")
+    for exe in (ctl, pubd):
+        if not os.access(exe, os.X_OK):
+            sys.exit(f"{exe}: not built (cmake --build {args.build})")
+    return args, ctl, pubd
