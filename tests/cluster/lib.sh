@@ -28,6 +28,14 @@ cleanup() {
 trap cleanup EXIT INT TERM
 
 pass() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
+
+# Tests that need the nodes' TFTP servers: skipped (77) without tftpd-hpa.
+need_tftpd() {
+	if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
+		echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
+		exit 77
+	fi
+}
 fail() { FAILS=$((FAILS + 1)); echo "FAIL - $*"; }
 
 expect_rc() {   # WANT DESCRIPTION COMMAND...

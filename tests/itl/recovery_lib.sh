@@ -1,10 +1,7 @@
 # What the recovery tests share (sourced after lib.sh): a rehearsal with
 # a condition on its result, and the skip when there is no TFTP server.
 
-if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-	echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
-	exit 77
-fi
+need_tftpd
 
 # rehearse WANT DESCRIPTION SNAPSHOT PYTHON-CONDITION: 20 phones of
 # $MODELS holding SNAPSHOT reset; the condition is on rehearse --json

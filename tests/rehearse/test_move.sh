@@ -17,10 +17,7 @@ CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
 
-if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-	echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
-	exit 77
-fi
+need_tftpd
 
 CLUSTERS=""
 move_cleanup() {

@@ -11,8 +11,7 @@ CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
 
-[ -x "$(command -v in.tftpd || echo /usr/sbin/in.tftpd)" ] ||
-	{ echo "SKIP: in.tftpd (tftpd-hpa) is not installed"; exit 77; }
+need_tftpd
 
 B=$WORK/lab-b
 base=$(free_base 2 127.0.0 127.0.5)
