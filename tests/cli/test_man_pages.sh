@@ -1,0 +1,109 @@
+#!/bin/bash
+# The man pages and the bash completion cover what --help prints: every
+# command, sub-command and option that a command's (or sub-command's)
+# --help shows is in that command's section of man/ctlclient.1.scd or
+# man/ctlpublisherd.8.scd, and the completion offers them.  The words
+# come from completion/ctl.bash, the functions the completion itself
+# reads --help with.
+#   test_man_pages.sh CTLCLIENT CTLPUBLISHERD SOURCE-DIR
+CTL=$1 PUBD=$2 SRC=$3
+. "$(dirname "$0")/lib.sh"
+. "$SRC/completion/ctl.bash"
+
+# section PAGE TITLE: the lines under the heading "TITLE" ("## show",
+# "# CONNECTION OPTIONS") up to the next heading.
+section() {
+	awk -v t="$2" '/^#/ { on = ($0 == t); next } on' "$1"
+}
+
+# has TEXT WORD: WORD in TEXT as a whole word (not part of a longer option).
+has() {
+	printf '%s\n' "$1" | grep -qE -- "(^|[^[:alnum:]-])$(printf '%s' "$2" |
+	    sed 's/[.]/\\./g')([^[:alnum:]-]|\$)"
+}
+
+# check_page PROG PAGE: every command of PROG has a section "## CMD" in
+# PAGE naming each of its sub-commands and options (an option may be in
+# the page's "# CONNECTION OPTIONS" instead, when it has one).
+check_page() {
+	local prog=$1 page=$2 name=${1##*/} rel=${2#"$SRC"/}
+	local common cmd text sub subs opt missing words
+	common=$(section "$page" "# CONNECTION OPTIONS")
+	for cmd in $(_ctl_commands "$prog"); do
+		text=$(section "$page" "## $cmd")
+		if [ -z "$text" ]; then
+			fail "$rel has no section for \`$name $cmd\` (\`$name --help\` lists it): add a \"## $cmd\" section with its synopsis and options"
+			continue
+		fi
+		# The command and its sub-commands, two levels deep.
+		words=("$cmd")
+		for sub in $(_ctl_subcommands "$prog" "$cmd"); do
+			words+=("$cmd $sub")
+			for subs in $(_ctl_subcommands "$prog" "$cmd" "$sub"); do
+				words+=("$cmd $sub $subs")
+			done
+		done
+		missing=""
+		for w in "${words[@]}"; do
+			[ "$w" = "$cmd" ] || has "$text" "${w##* }" ||
+			    missing+=" ${w##* } (sub-command: \`$name $w --help\`)"
+			# shellcheck disable=SC2086
+			for opt in $(_ctl_options "$prog" $w); do
+				has "$text" "$opt" || has "$common" "$opt" ||
+				    case "$missing" in
+				    *" $opt "*) ;;
+				    *) missing+=" $opt (printed by \`$name $w --help\`)" ;;
+				    esac
+			done
+		done
+		if [ -n "$missing" ]; then
+			fail "$rel, section \"## $cmd\" lacks:$missing; describe each there"
+		else
+			pass "$rel: $name $cmd, its sub-commands and options"
+		fi
+	done
+	if command -v scdoc >/dev/null; then
+		expect_rc 0 "scdoc renders $rel" sh -c 'scdoc < "$1" > /dev/null' sh "$page"
+	fi
+}
+
+check_page "$CTL" "$SRC/man/ctlclient.1.scd"
+check_page "$PUBD" "$SRC/man/ctlpublisherd.8.scd"
+[ "$(_ctl_commands "$CTL" | wc -l)" -ge 20 ] && pass "ctlclient's commands are read from its --help" ||
+    fail "ctlclient --help: the completion finds fewer than 20 commands (has its layout changed? see _ctl_commands in completion/ctl.bash)"
+
+# complete WANT WORD...: the completion of the last WORD (the program is
+# the first) offers WANT (space-separated), in any order, and no more.
+complete_is() {
+	local want=$1 got
+	shift
+	COMP_WORDS=("$@")
+	COMP_CWORD=$(($# - 1))
+	_ctl_complete
+	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
+	want=$(printf '%s\n' $want | sort | tr '\n' ' ')
+	if [ "$got" = "$want" ]; then
+		pass "completion of \`${*:2}\`: $got"
+	else
+		fail "completion of \`${*:2}\`: got '$got', expected '$want'"
+	fi
+}
+
+complete_is "$(_ctl_commands "$CTL" | tr '\n' ' ')" "$CTL" ""
+complete_is "migrate move-check" "$CTL" m
+complete_is "regenerate to-tokenless to-tokens" "$CTL" migrate ""
+complete_is "--single-token" "$CTL" migrate to-tokens --si
+complete_is "--json" "$CTL" show --
+complete_is "--output" "$CTL" build --ou
+complete_is "--signer" "$CTL" build -o out.tlv --sig
+complete_is "done localkey remotekey" "$CTL" itl reset ""
+complete_is "--p12 --p12-password-file" "$CTL" itl reset remotekey --p12
+complete_is "set-mixed-mode set-non-secure update" "$CTL" tokenless ""
+complete_is "--sftp-password-file" "$CTL" bulk sftp --sf
+complete_is "on off" "$CTL" rollback-pre8 ""
+complete_is "--tls1.0" "$CTL" verify --tl
+complete_is "" "$CTL" show CTLFile.tlv
+complete_is "init regenerate run start stop" "$PUBD" ""
+complete_is "--nodes" "$PUBD" init /tmp/c --no
+complete_is "--cert" "$PUBD" regenerate --ce
+finish
