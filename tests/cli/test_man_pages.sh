@@ -72,38 +72,51 @@ check_page "$PUBD" "$SRC/man/ctlpublisherd.8.scd"
 [ "$(_ctl_commands "$CTL" | wc -l)" -ge 20 ] && pass "ctlclient's commands are read from its --help" ||
     fail "ctlclient --help: the completion finds fewer than 20 commands (has its layout changed? see _ctl_commands in completion/ctl.bash)"
 
-# complete WANT WORD...: the completion of the last WORD (the program is
-# the first) offers WANT (space-separated), in any order, and no more.
-complete_is() {
-	local want=$1 got
-	shift
+# complete_is WANT WORD...: the completion of the last WORD (the program
+# is the first) is WANT (space-separated), in any order.  complete_has:
+# it holds WANT, and maybe more (commands others add).
+completion() {
 	COMP_WORDS=("$@")
 	COMP_CWORD=$(($# - 1))
 	_ctl_complete
-	got=$(printf '%s\n' "${COMPREPLY[@]}" | sort | tr '\n' ' ')
-	want=$(printf '%s\n' $want | sort | tr '\n' ' ')
-	if [ "$got" = "$want" ]; then
-		pass "completion of \`${*:2}\`: $got"
-	else
-		fail "completion of \`${*:2}\`: got '$got', expected '$want'"
-	fi
+	printf '%s\n' "${COMPREPLY[@]}" | sed '/^$/d' | sort
+}
+complete_is() {
+	local want got
+	want=$(printf '%s\n' $1 | sed '/^$/d' | sort | tr '\n' ' ')
+	shift
+	got=$(completion "$@" | tr '\n' ' ')
+	[ "$got" = "$want" ] && pass "completion of \`${*:2}\`: $got" ||
+	    fail "completion of \`${*:2}\`: got '$got', expected '$want'"
+}
+complete_has() {
+	local want=$1 got w missing=""
+	shift
+	got=$(completion "$@")
+	for w in $want; do
+		printf '%s\n' "$got" | grep -qxF -- "$w" || missing+=" $w"
+	done
+	[ -z "$missing" ] && pass "completion of \`${*:2}\` offers $want" ||
+	    fail "completion of \`${*:2}\` lacks$missing (got: $(echo $got))"
 }
 
-complete_is "$(_ctl_commands "$CTL" | tr '\n' ' ')" "$CTL" ""
-complete_is "migrate move-check" "$CTL" m
-complete_is "regenerate to-tokenless to-tokens" "$CTL" migrate ""
+complete_is "$(_ctl_commands "$CTL")" "$CTL" ""
+complete_is "$(_ctl_commands "$CTL" | grep '^m')" "$CTL" m
+complete_has "migrate move-check" "$CTL" m
+complete_has "regenerate to-tokenless to-tokens" "$CTL" migrate ""
 complete_is "--single-token" "$CTL" migrate to-tokens --si
 complete_is "--json" "$CTL" show --
 complete_is "--output" "$CTL" build --ou
 complete_is "--signer" "$CTL" build -o out.tlv --sig
-complete_is "done localkey remotekey" "$CTL" itl reset ""
-complete_is "--p12 --p12-password-file" "$CTL" itl reset remotekey --p12
-complete_is "set-mixed-mode set-non-secure update" "$CTL" tokenless ""
+complete_has "done localkey remotekey" "$CTL" itl reset ""
+complete_has "--p12 --p12-password-file" "$CTL" itl reset remotekey --p12
+complete_has "set-mixed-mode set-non-secure update" "$CTL" tokenless ""
 complete_is "--sftp-password-file" "$CTL" bulk sftp --sf
-complete_is "on off" "$CTL" rollback-pre8 ""
+complete_is "off on" "$CTL" rollback-pre8 ""
 complete_is "--tls1.0" "$CTL" verify --tl
 complete_is "" "$CTL" show CTLFile.tlv
-complete_is "init regenerate run start stop" "$PUBD" ""
+complete_is "$(_ctl_commands "$PUBD")" "$PUBD" ""
+complete_has "init regenerate run start stop" "$PUBD" ""
 complete_is "--nodes" "$PUBD" init /tmp/c --no
 complete_is "--cert" "$PUBD" regenerate --ce
 finish
