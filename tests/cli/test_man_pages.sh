@@ -10,6 +10,16 @@ CTL=$1 PUBD=$2 SRC=$3
 . "$(dirname "$0")/lib.sh"
 . "$SRC/completion/ctl.bash"
 
+# Each --help is run once: the checks below ask for the same ones many
+# times, from subshells, hence a file per command line.
+mkdir "$WORK/help"
+_ctl_help() {
+	local f
+	f=$WORK/help/$(printf '%s' "$*" | tr -c 'A-Za-z0-9.-' _)
+	[ -f "$f" ] || "$@" --help >"$f" 2>/dev/null </dev/null
+	cat "$f"
+}
+
 # section PAGE TITLE: the lines under the heading "TITLE" ("## show",
 # "# CONNECTION OPTIONS") up to the next heading.
 section() {
@@ -18,8 +28,8 @@ section() {
 
 # has TEXT WORD: WORD in TEXT as a whole word (not part of a longer option).
 has() {
-	printf '%s\n' "$1" | grep -qE -- "(^|[^[:alnum:]-])$(printf '%s' "$2" |
-	    sed 's/[.]/\\./g')([^[:alnum:]-]|\$)"
+	local re="(^|[^[:alnum:]-])${2//./\\.}([^[:alnum:]-]|\$)"
+	[[ $1 =~ $re ]]
 }
 
 # check_page PROG PAGE: every command of PROG has a section "## CMD" in
@@ -71,6 +81,9 @@ check_page "$CTL" "$SRC/man/ctlclient.1.scd"
 check_page "$PUBD" "$SRC/man/ctlpublisherd.8.scd"
 [ "$(_ctl_commands "$CTL" | wc -l)" -ge 20 ] && pass "ctlclient's commands are read from its --help" ||
     fail "ctlclient --help: the completion finds fewer than 20 commands (has its layout changed? see _ctl_commands in completion/ctl.bash)"
+
+# The completion as installed, reading --help itself.
+. "$SRC/completion/ctl.bash"
 
 # complete_is WANT WORD...: the completion of the last WORD (the program
 # is the first) is WANT (space-separated), in any order.  complete_has:
