@@ -48,7 +48,7 @@ mkdir "$WORK/src"
 (cd "$SRC" && git ls-files -co --exclude-standard -z | grep -zv '^build' |
     xargs -0 cp --parents -t "$WORK/src") || { echo "cannot copy $SRC"; exit 1; }
 start=$SECONDS
-if (cd "$WORK/src" && DEB_BUILD_OPTIONS="nocheck noddebs" timeout 200 dpkg-buildpackage -us -uc -b -j2) \
+if (cd "$WORK/src" && DEB_BUILD_OPTIONS="nocheck noddebs" timeout 240 dpkg-buildpackage -us -uc -b -j2) \
     >"$WORK/build.log" 2>&1; then
 	pass "dpkg-buildpackage ($((SECONDS - start)) s)"
 else
