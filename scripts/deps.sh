@@ -19,6 +19,8 @@ PACKAGES=(
 	libevent-dev libcurl4-openssl-dev tftpd-hpa
 	# bulk certificates: SFTP client (libssh) and a test SFTP server
 	libssh-dev openssh-server openssh-client
+	# the Debian packages, their man pages and bash completion
+	dpkg-dev debhelper lintian scdoc bash-completion
 )
 
 missing=()
