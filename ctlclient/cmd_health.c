@@ -15,7 +15,6 @@
 #include "json_out.h"
 #include "net_cmd.h"
 
-#define HEALTH_MAX_DAYS     3650
 #define HEALTH_TIMEOUT_MS   3000
 
 enum { OPT_DAYS = 0x2000 };
@@ -140,20 +139,12 @@ static int
 health_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 {
 	struct health_cmd *hc = ctx;
-	char *end;
-	long v;
 
 	if (c == 'j') {
 		hc->json = 1;
 		return CTL_OK;
 	}
-	v = strtol(arg, &end, 10);
-	if (*arg < '0' || *arg > '9' || *end != '\0' || v < 1 ||
-	    v > HEALTH_MAX_DAYS)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "--days %s: a number of "
-		    "days, 1 to %d", arg, HEALTH_MAX_DAYS);
-	hc->days = (int)v;
-	return CTL_OK;
+	return cert_days_parse("--days", arg, &hc->days, d);
 }
 
 /* A cluster that cannot be checked is not known to be healthy. */

@@ -26,7 +26,6 @@
 
 #define CERT_FILE_MAX  (64u * 1024)   /* one certificate, PEM or DER */
 #define TRUST_MAX_CERT (64u * 1024)   /* CERT in an answer */
-#define EXPIRING_MAX_DAYS 3650
 
 enum { OPT_PURPOSE = 0x2000, OPT_EXPIRED, OPT_EXPIRING };
 
@@ -95,7 +94,7 @@ sha1_hex(const uint8_t *p, size_t n, char out[41])
 enum list_filter { LIST_ALL, LIST_EXPIRED, LIST_EXPIRING };
 
 static bool
-shown(const struct cert_info *c, enum list_filter f, long days, time_t now)
+shown(const struct cert_info *c, enum list_filter f, int days, time_t now)
 {
 	if (f == LIST_EXPIRED)
 		return c->not_after <= now;
@@ -107,7 +106,7 @@ shown(const struct cert_info *c, enum list_filter f, long days, time_t now)
 
 static void
 list_print(const struct cert_set *set, const char *purpose,
-    enum list_filter f, long days, time_t now)
+    enum list_filter f, int days, time_t now)
 {
 	const struct cert_item *e;
 	size_t i, shown_n = 0;
@@ -141,7 +140,7 @@ list_print(const struct cert_set *set, const char *purpose,
 }
 
 static void
-list_json(const struct cert_set *set, enum list_filter f, long days,
+list_json(const struct cert_set *set, enum list_filter f, int days,
     time_t now)
 {
 	const struct cert_item *e;
@@ -169,7 +168,7 @@ list_json(const struct cert_set *set, enum list_filter f, long days,
 
 static int
 trust_list(struct net_session *s, const char *purpose, int json,
-    enum list_filter f, long days, struct ctl_diag *d)
+    enum list_filter f, int days, struct ctl_diag *d)
 {
 	struct cert_set set = { NULL, 0 };
 	time_t now = time(NULL);
@@ -411,7 +410,7 @@ struct trust_cmd {
 	const char *purpose, *sub, *arg;
 	int json;
 	enum list_filter filter;
-	long days;
+	int days;
 	uint8_t *der, sha1[20];
 	size_t derlen;
 	X509 *x;
@@ -421,8 +420,6 @@ static int
 trust_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 {
 	struct trust_cmd *tc = ctx;
-
-	char *end;
 
 	if (c == 'j') {
 		tc->json = 1;
@@ -435,13 +432,7 @@ trust_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 		tc->filter = c == OPT_EXPIRED ? LIST_EXPIRED : LIST_EXPIRING;
 		if (c == OPT_EXPIRED)
 			return CTL_OK;
-		tc->days = strtol(arg, &end, 10);
-		if (*arg < '0' || *arg > '9' || *end != '\0' || tc->days < 1 ||
-		    tc->days > EXPIRING_MAX_DAYS)
-			return ctl_diag_set(d, CTL_ERR_USAGE, "--expiring %s: "
-			    "a number of days, 1 to %d", arg,
-			    EXPIRING_MAX_DAYS);
-		return CTL_OK;
+		return cert_days_parse("--expiring", arg, &tc->days, d);
 	}
 	if ((tc->purpose = purpose_parse(arg)) == NULL)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--purpose %s: one of "

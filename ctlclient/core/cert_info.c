@@ -119,6 +119,22 @@ cert_info_days_left(const struct cert_info *c, time_t now)
 	return (long)(s >= 0 ? s / 86400 : -((-s + 86399) / 86400));
 }
 
+int
+cert_days_parse(const char *option, const char *arg, int *out,
+    struct ctl_diag *d)
+{
+	char *end;
+	long v;
+
+	v = strtol(arg, &end, 10);
+	if (*arg < '0' || *arg > '9' || *end != '\0' || v < 1 ||
+	    v > CERT_DAYS_MAX)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s %s: a number of "
+		    "days, 1 to %d", option, arg, CERT_DAYS_MAX);
+	*out = (int)v;
+	return CTL_OK;
+}
+
 void
 cert_info_json(struct json_out *j, const struct cert_info *c, time_t now)
 {

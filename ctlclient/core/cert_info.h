@@ -46,6 +46,14 @@ struct json_out;
 void cert_info_json(struct json_out *j, const struct cert_info *c,
     time_t now);
 
+/* The most days an option about validity takes (ten years). */
+#define CERT_DAYS_MAX 3650
+
+/* Parses the value ARG of OPTION ("--days"): 1 to CERT_DAYS_MAX days,
+ * into *OUT.  CTL_ERR_USAGE with why in D. */
+int cert_days_parse(const char *option, const char *arg, int *out,
+    struct ctl_diag *d);
+
 /* One certificate of the cluster. */
 struct cert_item {
 	char node[65];          /* the node it belongs to; "" in a store */

@@ -212,25 +212,25 @@ check_itl_size(const struct health_input *in, struct health_report *r)
 	size_t i;
 	int rc;
 
+	char why[96];
+
 	for (i = 0; i < in->nnodes; i++) {
 		n = &in->nodes[i];
 		if (n->itl.state != HEALTH_FILE_PRESENT)
 			continue;
-		if (n->itl.len > HEALTH_ITL_MAX_BYTES &&
-		    (rc = add(r, HEALTH_PROBLEM, "itl-size", n->name,
+		if (n->itl.len > HEALTH_ITL_MAX_BYTES)
+			snprintf(why, sizeof(why), "%zu bytes, above the %d "
+			    "bytes", n->itl.len, HEALTH_ITL_MAX_BYTES);
+		else if (n->itl.parsed && n->itl.ncerts > HEALTH_ITL_MAX_CERTS)
+			snprintf(why, sizeof(why), "%zu certificates, above "
+			    "the %d", n->itl.ncerts, HEALTH_ITL_MAX_CERTS);
+		else
+			continue;
+		if ((rc = add(r, HEALTH_PROBLEM, "itl-size", n->name,
 		    "ITLFile.tlv", "remove certificates the phones do not need "
 		    "from the ITL (TVS and CAPF of retired nodes)",
-		    "node %s serves an ITL of %zu bytes, above the %d bytes "
-		    "phones accept", n->name, n->itl.len,
-		    HEALTH_ITL_MAX_BYTES)) != CTL_OK)
-			return rc;
-		if (n->itl.parsed && n->itl.ncerts > HEALTH_ITL_MAX_CERTS &&
-		    (rc = add(r, HEALTH_PROBLEM, "itl-size", n->name,
-		    "ITLFile.tlv", "remove certificates the phones do not need "
-		    "from the ITL (TVS and CAPF of retired nodes)",
-		    "node %s serves an ITL of %zu certificates, above the %d "
-		    "phones accept", n->name, n->itl.ncerts,
-		    HEALTH_ITL_MAX_CERTS)) != CTL_OK)
+		    "node %s serves an ITL of %s phones accept", n->name,
+		    why)) != CTL_OK)
 			return rc;
 	}
 	return CTL_OK;

@@ -15,7 +15,7 @@ mkdir -p "$C"
 "$MK" "$C/old.pem" "$C/old.key" "Old Web CA" -400 -10 &&
 "$MK" "$C/soon.pem" "$C/soon.key" "Soon Peer" -10 10 &&
 "$MK" "$C/ca.pem" "$C/ca.key" "Lab Root CA" -10 1000 &&
-"$MK" "$C/leaf.pem" "$C/leaf.key" "Lab Leaf" -1 500 "$C/ca.pem" "$C/ca.key" ||
+"$MK" "$C/leaf.pem" "$C/leaf.key" "Lab Leaf" -1 500 "$C/ca.key" ||
 	{ echo "cannot make the test certificates"; exit 1; }
 sha_of() { openssl x509 -in "$1" -outform DER | sha1sum | cut -c1-40; }
 
