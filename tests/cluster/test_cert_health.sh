@@ -1,6 +1,6 @@
 #!/bin/bash
 # cert list, trust list --expired/--expiring, the rules of trust delete
-# and ctlclient health, on a real three-node cluster: certificates
+# and ctlclient health, on a real two-node cluster: certificates
 # already expired or ending soon in the trust stores, a system
 # certificate the cluster refuses to delete, a broken chain, and a node
 # serving another ITL.
@@ -9,7 +9,7 @@ CTL=$1 PUBD=$2 MK=$3
 . "$(dirname "$0")/lib.sh"
 need_tftpd
 
-make_cluster 3
+make_cluster 2
 C="$WORK/certs"
 mkdir -p "$C"
 "$MK" "$C/old.pem" "$C/old.key" "Old Web CA" -400 -10 &&
@@ -21,7 +21,7 @@ sha_of() { openssl x509 -in "$1" -outform DER | sha1sum | cut -c1-40; }
 
 # A fresh cluster is healthy.
 expect_rc 0 "a fresh cluster is healthy" $CTL health $NET
-expect_in "$WORK/out" "Checked 3 nodes and 18 certificates: healthy" \
+expect_in "$WORK/out" "Checked 2 nodes and 12 certificates: healthy" \
 	"health counts every node and certificate"
 expect_rc 0 "health --json on a fresh cluster" $CTL health $NET --json
 expect_in "$WORK/out" '"status": "ok"' "health --json says ok"
@@ -29,15 +29,15 @@ expect_in "$WORK/out" '"status": "ok"' "health --json says ok"
 # cert list: every node's own certificates, every type.
 expect_rc 0 "cert list --json" $CTL cert list $NET --json
 n=$(grep -c '"node": "cucm-' "$WORK/out")
-[ "$n" -eq 18 ] && pass "cert list has 6 certificates of each of 3 nodes" ||
-	fail "cert list has $n node certificates, not 18"
+[ "$n" -eq 12 ] && pass "cert list has 6 certificates of each of 2 nodes" ||
+	fail "cert list has $n node certificates, not 12"
 expect_in "$WORK/out" '"type": "ITLRecovery"' "cert list shows ITLRecovery"
 expect_in "$WORK/out" '"key": "RSA 2048"' "cert list shows the key size"
 expect_in "$WORK/out" '"key": "EC P-256"' "cert list shows EC keys by curve"
 expect_in "$WORK/out" '"self_signed": false' "cert list tells CA-signed apart"
 expect_in "$WORK/out" '"sha256": "[0-9a-f]{64}"' "cert list has SHA-256"
 expect_rc 0 "cert list (text)" $CTL cert list $NET
-expect_in "$WORK/out" "cucm-sub2 +TVS" "cert list text names node and type"
+expect_in "$WORK/out" "cucm-sub1 +TVS" "cert list text names node and type"
 
 # An expired and an ending certificate in the stores.
 expect_rc 0 "upload an expired certificate" \
@@ -106,14 +106,14 @@ expect_in "$WORK/out" "$(sha_of "$PUBCM")" "the refused certificate is still the
 
 # A node serving another ITL: its node process stopped (so that the
 # publisher cannot bring it back in line), its TFTP file changed.
-pid=$(cat "$DIR/nodes/cucm-sub2/node.pid")
+pid=$(cat "$DIR/nodes/cucm-sub1/node.pid")
 kill "$pid" 2>/dev/null
 for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-printf 'x' >>"$DIR/nodes/cucm-sub2/tftp/ITLFile.tlv"
+printf 'x' >>"$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv"
 expect_rc 2 "health: a node serving another ITL is a problem" \
 	$CTL health $NET --json --days 5
 expect_in "$WORK/out" '"check": "files-differ"' "the files-differ finding"
-expect_in "$WORK/out" '"node": "cucm-sub2"' "the finding names the node"
+expect_in "$WORK/out" '"node": "cucm-sub1"' "the finding names the node"
 expect_in "$WORK/out" '"check": "tvs"' "the stopped node's TVS is reported"
 
 finish
