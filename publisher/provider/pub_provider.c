@@ -20,7 +20,6 @@
 #include "pub_ratelimit.h"
 #include "pub_state.h"
 #include "pub_store.h"
-#include "pub_trust.h"
 #include "pub_user.h"
 #include "secret.h"
 
@@ -188,63 +187,6 @@ do_info(struct pub_node_srv *srv, struct pub_session *s,
 }
 
 static int
-do_trust(struct pub_session *s, const struct proto_header *h,
-    const struct proto_fields *fs, struct proto_out *reply,
-    struct ctl_diag *d)
-{
-	struct pub_state *st = s->data;
-	enum pub_trust_purpose p = PUB_TRUST_PHONE_SAST;
-	struct pub_trust_entry *v = NULL;
-	char purpose[65], sha[41];
-	const uint8_t *der, *raw;
-	size_t n, len, i;
-	bool all;
-	int rc;
-
-	rc = proto_get_str(fs, PT_PURPOSE, h->type != PROTO_TRUST_LIST,
-	    purpose, 64, d);
-	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
-		return rc;
-	all = rc == CTL_ERR_NOT_FOUND;
-	if (!all && pub_trust_purpose_parse(purpose, &p) != CTL_OK)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown trust store %s "
-		    "(Phone-SAST-trust, CallManager-trust, tomcat-trust, "
-		    "CAPF-trust)", purpose);
-	switch (h->type) {
-	case PROTO_TRUST_LIST:
-		if ((rc = pub_trust_list(st, all, p, &v, &n, d)) != CTL_OK)
-			return rc;
-		for (i = 0; i < n; i++) {
-			proto_group_begin(reply, PT_TRUST);
-			proto_put_str(reply, PT_PURPOSE,
-			    pub_trust_purpose_name(v[i].purpose));
-			proto_put_bytes(reply, PT_CERT, v[i].der, v[i].der_len);
-			pub_put_sha1_hex(reply, PT_SHA1, v[i].sha1);
-			proto_group_end(reply);
-		}
-		pub_trust_list_free(v, n);
-		return CTL_OK;
-	case PROTO_TRUST_UPLOAD:
-		if ((rc = proto_get_bytes(fs, PT_CERT, true,
-		    PUB_TRUST_CERT_MAX, &der, &len, d)) != CTL_OK ||
-		    (rc = pub_trust_add(st, s->user, p, der, len, sha, d)) !=
-		    CTL_OK)
-			return rc;
-		pub_put_sha1_hex(reply, PT_SHA1, sha);
-		return CTL_OK;
-	default:
-		if ((rc = proto_get_bytes(fs, PT_SHA1, true, 20, &raw, &len,
-		    d)) != CTL_OK)
-			return rc;
-		if (len != 20)
-			return ctl_diag_set(d, CTL_ERR_PROTOCOL, "SHA1 is %zu "
-			    "bytes, not 20", len);
-		hex_format(sha, sizeof(sha), raw, 20, '\0', 0);
-		return pub_trust_delete(st, s->user, p, sha, d);
-	}
-}
-
-static int
 do_audit(struct pub_session *s, const struct proto_fields *fs,
     struct proto_out *reply, struct ctl_diag *d)
 {
@@ -333,7 +275,9 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 	case PROTO_TRUST_LIST:
 	case PROTO_TRUST_UPLOAD:
 	case PROTO_TRUST_DELETE:
-		return do_trust(s, h, fs, reply, d);
+		return pub_do_trust(s, h, fs, reply, d);
+	case PROTO_CERT_LIST:
+		return pub_do_cert_list(s, reply, d);
 	case PROTO_AUDIT:
 		return do_audit(s, fs, reply, d);
 	case PROTO_ROLLBACK_PRE8:

@@ -9,6 +9,7 @@
 #include <stdint.h>
 
 #include "proto_frame.h"
+#include "pub_node.h"
 #include "pub_provider.h"
 #include "pub_tokenless.h"
 
@@ -73,5 +74,39 @@ int pub_do_ctl_reset(struct pub_node_srv *srv, struct pub_session *s,
     struct proto_out *reply, struct ctl_diag *d);
 int pub_do_itl_backup(struct pub_session *s, const struct proto_fields *fs,
     struct proto_out *reply, struct ctl_diag *d);
+
+/*
+ * The trust store requests (pub_trust_req.c): TRUST_LIST, TRUST_UPLOAD
+ * (with a WARNING for a certificate outside its validity) and
+ * TRUST_DELETE, which refuses a node's own certificate and answers with
+ * the deleted CERT, the SERVICES of its store and a WARNING for each
+ * certificate it issued.
+ */
+int pub_do_trust(struct pub_session *s, const struct proto_header *h,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+
+/* One certificate of one node (pub_certlist_req.c). */
+struct pub_node_cert {
+	char node[PUB_NODE_NAME_MAX];
+	enum pub_cert_purpose purpose;
+	uint8_t *der;           /* owned (OPENSSL_free) */
+	size_t der_len;
+	char sha1[41];          /* of DER, lowercase hex */
+};
+
+/*
+ * Every certificate of every node, of every type the state records, in
+ * *OUT (*N entries, freed with pub_node_certs_free()).  A certificate
+ * whose file cannot be read is left out.  Fails with CTL_ERR_IO,
+ * CTL_ERR_NOMEM.
+ */
+int pub_node_certs_collect(struct pub_state *st, struct pub_node_cert **out,
+    size_t *n, struct ctl_diag *d);
+void pub_node_certs_free(struct pub_node_cert *v, size_t n);
+
+/* CERT_LIST: one NODE_CERT (NAME, PURPOSE, CERT) per certificate. */
+int pub_do_cert_list(struct pub_session *s, struct proto_out *reply,
+    struct ctl_diag *d);
 
 #endif

@@ -6,8 +6,12 @@
 #include <string.h>
 #include <strings.h>
 
+#include <time.h>
+
+#include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
+#include <openssl/x509v3.h>
 
 #include "ctl_cert.h"
 #include "ctl_err.h"
@@ -254,13 +258,128 @@ out:
 	return rc;
 }
 
+/*
+ * The services that rely on each trust store, and so must be restarted
+ * when it changes (docs/health.md has the same table for people).
+ */
+static const struct {
+	const char *store, *services;
+} store_services[] = {
+	{ "Phone-SAST-trust", "TVS: phones that meet a trust list signed by "
+	  "another cluster's SAST" },
+	{ "CallManager-trust", "CallManager: SIP trunks, TLS to phones and "
+	  "media resources" },
+	{ "tomcat-trust", "Tomcat: the web pages and the phones' HTTPS "
+	  "services" },
+	{ "CAPF-trust", "CAPF: the phones' locally significant certificates "
+	  "(LSC)" },
+	{ "IPsec-trust", "IPsec: tunnels and disaster recovery (DRS)" },
+};
+
+const char *
+pub_trust_services(const char *store)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(store_services) / sizeof(store_services[0]);
+	    i++)
+		if (strcasecmp(store, store_services[i].store) == 0)
+			return store_services[i].services;
+	return NULL;
+}
+
+void
+pub_trust_notes_free(struct pub_trust_notes *n)
+{
+	size_t i;
+
+	if (n == NULL)
+		return;
+	for (i = 0; i < n->nwarn; i++)
+		free(n->warn[i]);
+	free(n->der);
+	memset(n, 0, sizeof(*n));
+}
+
+static X509 *
+der_cert(const uint8_t *der, size_t len)
+{
+	const unsigned char *p = der;
+
+	return d2i_X509(NULL, &p, (long)len);
+}
+
+static void
+note_add(struct pub_trust_notes *n, const char *text)
+{
+	if (n == NULL || n->nwarn >= PUB_TRUST_NOTES_MAX)
+		return;
+	if ((n->warn[n->nwarn] = strdup(text)) != NULL)
+		n->nwarn++;
+}
+
+/*
+ * Warns of every certificate in any store that TARGET (row T of V)
+ * issued: its issuer is TARGET's subject and TARGET's key signed it.
+ */
+static void
+note_children(const struct pub_trust_entry *v, size_t nv, size_t t,
+    struct pub_trust_notes *notes)
+{
+	char text[PUB_AUDIT_DETAIL_MAX];
+	X509 *parent, *child;
+	EVP_PKEY *key;
+	size_t i, more = 0;
+
+	if ((parent = der_cert(v[t].der, v[t].der_len)) == NULL)
+		return;
+	key = X509_get0_pubkey(parent);
+	for (i = 0; i < nv; i++) {
+		if (i == t || strcmp(v[i].sha1, v[t].sha1) == 0 ||
+		    (child = der_cert(v[i].der, v[i].der_len)) == NULL)
+			continue;
+		if (key != NULL && X509_check_issued(parent, child) ==
+		    X509_V_OK && X509_verify(child, key) == 1) {
+			if (notes != NULL &&
+			    notes->nwarn + 1 < PUB_TRUST_NOTES_MAX) {
+				snprintf(text, sizeof(text), "%s in %s was "
+				    "issued by this certificate: its chain is "
+				    "now broken (upload its issuer again, or "
+				    "delete it too)", v[i].subject,
+				    pub_trust_purpose_name(v[i].purpose));
+				note_add(notes, text);
+			} else {
+				more++;
+			}
+		}
+		X509_free(child);
+	}
+	if (more > 0) {
+		snprintf(text, sizeof(text), "and %zu more certificates issued "
+		    "by this one", more);
+		note_add(notes, text);
+	}
+	ERR_clear_error();
+	X509_free(parent);
+}
+
 int
 pub_trust_delete(struct pub_state *st, const char *actor,
     enum pub_trust_purpose p, const char *sha1, struct ctl_diag *d)
 {
+	return pub_trust_delete_checked(st, actor, p, sha1, NULL, 0, NULL, d);
+}
+
+int
+pub_trust_delete_checked(struct pub_state *st, const char *actor,
+    enum pub_trust_purpose p, const char *sha1,
+    const struct pub_trust_system *sys, size_t nsys,
+    struct pub_trust_notes *notes, struct ctl_diag *d)
+{
 	char lower[41], detail[PUB_AUDIT_DETAIL_MAX];
+	struct pub_trust_entry *v = NULL;
 	sqlite3_stmt *q = NULL;
-	size_t i;
+	size_t i, nv = 0, t;
 	int rc;
 
 	if ((rc = purpose_check(p, d)) != CTL_OK)
@@ -274,6 +393,29 @@ pub_trust_delete(struct pub_state *st, const char *actor,
 	lower[40] = '\0';
 	if ((rc = pub_state_begin(st, d)) != CTL_OK)
 		return rc;
+	if ((rc = pub_trust_list(st, 1, p, &v, &nv, d)) != CTL_OK)
+		goto out;
+	for (t = 0; t < nv; t++)
+		if (v[t].purpose == p && strcmp(v[t].sha1, lower) == 0)
+			break;
+	if (t == nv) {
+		rc = ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s holds no certificate "
+		    "with SHA1 %s", pub_trust_purpose_name(p), lower);
+		goto out;
+	}
+	/* The rule holds here, on the server, whatever the client is. */
+	for (i = 0; i < nsys; i++)
+		if (strcmp(sys[i].sha1, lower) == 0) {
+			rc = ctl_diag_set(d, CTL_ERR_NOT_ALLOWED, "%s: %s is "
+			    "node %s's own %s certificate, a system "
+			    "certificate the cluster relies on: it is not "
+			    "deleted (to replace it, regenerate that node's "
+			    "%s certificate)", pub_trust_purpose_name(p),
+			    v[t].subject, sys[i].node, sys[i].type,
+			    sys[i].type);
+			goto out;
+		}
+	note_children(v, nv, t, notes);
 	if ((rc = pub_sql_prepare(st, "DELETE FROM trust WHERE purpose = ?1 "
 	    "AND sha1 = ?2", &q, d)) != CTL_OK)
 		goto out;
@@ -284,16 +426,53 @@ pub_trust_delete(struct pub_state *st, const char *actor,
 	}
 	if ((rc = pub_sql_run(st, q, d)) != CTL_OK)
 		goto out;
-	if (sqlite3_changes(st->db) == 0) {
-		rc = ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s holds no certificate "
-		    "with SHA1 %s", pub_trust_purpose_name(p), lower);
-		goto out;
-	}
-	snprintf(detail, sizeof(detail), "%s", pub_trust_purpose_name(p));
+	snprintf(detail, sizeof(detail), "%s: %s", pub_trust_purpose_name(p),
+	    v[t].subject);
 	if ((rc = pub_audit_add(st, actor, "trust-delete", lower, NULL, detail,
 	    d)) != CTL_OK)
 		goto out;
+	if (notes != NULL) {
+		notes->der = v[t].der;
+		notes->der_len = v[t].der_len;
+		v[t].der = NULL;        /* transferred */
+	}
 	rc = CTL_OK;
 out:
-	return pub_state_end(st, q, rc, d);
+	pub_trust_list_free(v, nv);
+	rc = pub_state_end(st, q, rc, d);
+	if (rc != CTL_OK)
+		pub_trust_notes_free(notes);
+	return rc;
+}
+
+int
+pub_trust_validity_note(const uint8_t *der, size_t len, int64_t now,
+    char *out, size_t outsz)
+{
+	X509 *x = der_cert(der, len);
+	const ASN1_TIME *t;
+	char when[64];
+	struct tm tm;
+	time_t at = (time_t)now;
+	int before, r = 0;
+
+	out[0] = '\0';
+	if (x == NULL)
+		return 0;
+	before = X509_cmp_time(X509_get0_notBefore(x), &at) > 0;
+	if (before || X509_cmp_time(X509_get0_notAfter(x), &at) < 0) {
+		t = before ? X509_get0_notBefore(x) : X509_get0_notAfter(x);
+		if (ASN1_TIME_to_tm(t, &tm) != 1 ||
+		    strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC",
+		    &tm) == 0)
+			snprintf(when, sizeof(when), "an unreadable date");
+		snprintf(out, outsz, before ? "the certificate is not valid "
+		    "before %s: services and phones refuse it until then" :
+		    "the certificate expired on %s: services and phones "
+		    "refuse it; upload its renewed certificate", when);
+		r = 1;
+	}
+	ERR_clear_error();
+	X509_free(x);
+	return r;
 }

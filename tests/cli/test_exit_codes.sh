@@ -128,6 +128,15 @@ step 2 ctlclient audit $NET extra
 step 0 ctlclient trust list $NET
 step 1 ctlclient trust delete --purpose Phone-SAST-trust 0000000000000000000000000000000000000000 $NET
 step 2 ctlclient trust frobnicate $NET
+step 0 ctlclient cert list $NET
+step 1 ctlclient cert list $DOWN
+step 2 ctlclient cert frobnicate $NET
+# health: a fresh cluster is healthy; its node certificates end within
+# ten years (a warning); a cluster that cannot be reached is not healthy.
+step 0 ctlclient health $NET
+step 1 ctlclient health --days 3650 $NET
+step 2 ctlclient health $DOWN
+step 2 ctlclient health --days 0 $NET
 # bulk: stored SFTP settings are shown without reaching the server; the
 # server they name (port 1) cannot be reached.
 mkdir -p -m 700 "$DIR/bulk"
