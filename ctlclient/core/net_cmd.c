@@ -53,7 +53,7 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	struct net_session *s = NULL;
 	struct ctl_diag d;
 	char shortopts[32];
-	int ch, rc;
+	int ch, rc, offline;
 
 	if (options_table(c, opts, sizeof(opts) / sizeof(opts[0])) != CTL_OK) {
 		cli_error("%s: too many options", c->name);
@@ -100,13 +100,14 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 			    "%s --help)", c->name, c->name);
 		return EXIT_INVALID;
 	}
-	if ((rc = net_opts_check(&no, &d)) != CTL_OK) {
+	offline = c->offline != NULL && c->offline(ctx);
+	if (!offline && (rc = net_opts_check(&no, &d)) != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		return EXIT_INVALID;
 	}
 	if (c->before != NULL)
 		rc = c->before(ctx, &d);
-	if (rc == CTL_OK && c->run != NULL &&
+	if (rc == CTL_OK && c->run != NULL && !offline &&
 	    (rc = net_open(&no, &s, &d)) == CTL_OK)
 		rc = c->run(s, ctx, &d);
 	net_close(s);

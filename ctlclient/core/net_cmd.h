@@ -39,6 +39,9 @@ struct net_cmd {
 	/* What is done once the session is closed, after RUN went well;
 	 * NULL for nothing. */
 	int (*after)(void *ctx, struct ctl_diag *d);
+	/* Whether this run needs no publisher (after the options): then
+	 * no server is looked for and RUN is skipped.  NULL: it does. */
+	int (*offline)(void *ctx);
 	/* The exit status for the result RC; NULL: net_exit_status(). */
 	int (*status)(void *ctx, int rc);
 };
