@@ -214,9 +214,9 @@ net_opts_check(struct net_opts *o, struct ctl_diag *d)
 	    name[0] != '\0')
 		what = "$" NET_SERVER_ENV;
 	if (name == NULL || name[0] == '\0')
-		return ctl_diag_set(d, CTL_ERR_USAGE, "--server HOST[:PORT] or "
-		    "a Host NAME of the configuration is required (or set $%s)",
-		    NET_SERVER_ENV);
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--server HOST[:PORT] is "
+		    "required (or a Host NAME of the configuration file, or "
+		    "$%s)", NET_SERVER_ENV);
 	if ((h = calloc(1, sizeof(*h))) == NULL)
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	target = name;
