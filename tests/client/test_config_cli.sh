@@ -60,6 +60,7 @@ expect_rc 0 "Host names are case-insensitive" $CTL status --server LABA
 expect_rc 0 "--server NAME before the command" $CTL --server labA status
 expect_rc 0 "a Host match wins over the host of that name" $CTL status --server 127.0.0.9
 expect_rc 1 "the configuration's User is used" $CTL status --server wronguser
+expect_in "$WORK/err" "[Ll]ogin|password|auth" "the login as that user is refused"
 expect_rc 0 "--user overrides the configuration" $CTL status --server wronguser --user admin
 expect_rc 0 "--user before the command overrides it too" $CTL --user admin status --server wronguser
 expect_rc 1 "--password-file overrides the configuration" $CTL status --server labA --password-file /nonexistent
