@@ -125,6 +125,20 @@ json_null(struct json_out *j, const char *key)
 }
 
 void
+json_error(struct json_out *j, const char *key, int code,
+    const char *message)
+{
+	if (code == 0) {
+		json_null(j, key);
+		return;
+	}
+	json_object_begin(j, key);
+	json_int(j, "code", code);
+	json_string(j, "message", message);
+	json_object_end(j);
+}
+
+void
 json_finish(struct json_out *j)
 {
 	fputc('\n', j->f);

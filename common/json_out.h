@@ -27,6 +27,10 @@ void json_string(struct json_out *j, const char *key, const char *v);
 void json_int(struct json_out *j, const char *key, long long v);
 void json_bool(struct json_out *j, const char *key, int v);
 void json_null(struct json_out *j, const char *key);
+/* The outcome of an operation: null for CODE 0 (CTL_OK), else
+ * {"code": CODE, "message": MESSAGE}, CODE a negative CTL_ERR_*. */
+void json_error(struct json_out *j, const char *key, int code,
+    const char *message);
 /* Ends the document with a newline. */
 void json_finish(struct json_out *j);
 

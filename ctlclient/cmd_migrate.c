@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "change_json.h"
 #include "commands.h"
 #include "ctl_cert.h"
 #include "ctl_err.h"
@@ -21,7 +22,7 @@
 #include "preflight.h"
 #include "tty.h"
 
-enum { OPT_YES = 0x2000, OPT_FORCE };
+enum { OPT_YES = 0x2000, OPT_FORCE, OPT_JSON };
 
 /* What every migration checks before pushing (docs/migrations.md). */
 #define MIGRATE_PREFLIGHT_HELP \
@@ -37,14 +38,15 @@ enum { OPT_YES = 0x2000, OPT_FORCE };
 /* The options of the migrations the publisher signs. */
 #define MIGRATE_TOKENLESS_OPTIONS_HELP \
 	"  --force   go on although phones with TVS would reject the CTL\n" \
-	"  --yes     do not ask for confirmation (scripts)\n\n"
+	"  --yes     do not ask for confirmation (scripts)\n" \
+	"  --json    the result as one JSON object (needs --yes)\n\n"
 
 static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes]\n"
-	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI] [--force] [--yes]\n"
+	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes] [--json]\n"
+	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI] [--force] [--yes] [--json]\n"
 	    "       ctlclient migrate to-tokens --server HOST[:PORT] [--token URI]... [options]\n\n"
 	    "The migrations between token-based and tokenless mixed mode, in\n"
 	    "the order of Cisco's tokenless CTL guide (docs/migrations.md):\n\n"
@@ -67,7 +69,7 @@ static void
 usage_to_tokenless(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes]\n\n"
+	    "usage: ctlclient migrate to-tokenless --server HOST[:PORT] [--force] [--yes] [--json]\n\n"
 	    "From eTokens to tokenless mixed mode, as Cisco's tokenless CTL\n"
 	    "guide describes it: the publisher signs a new CTL with its\n"
 	    "CallManager key (utils ctl update CTLFile) and the tokens'\n"
@@ -89,7 +91,7 @@ usage_to_tokens(FILE *out)
 	    "         [--token URI]... [--single-token]\n"
 	    "         [--add role=ROLE,cert=CERT[,dns=N][,ip=A]]...\n"
 	    "         [--digest D] [--module PATH] [--allow-final-try]\n"
-	    "         [--force] [--yes]\n\n"
+	    "         [--force] [--yes] [--json]\n\n"
 	    "From tokenless mixed mode back to eTokens, in the four steps of\n"
 	    "Cisco's tokenless CTL guide: uploads the tokens' certificates as\n"
 	    "Phone-SAST-trust (so that phones holding the tokenless CTL can\n"
@@ -111,10 +113,10 @@ static void
 usage_regenerate(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient migrate regenerate --server HOST[:PORT] [--force] [--yes]\n"
+	    "usage: ctlclient migrate regenerate --server HOST[:PORT] [--force] [--yes] [--json]\n"
 	    "       ctlclient migrate regenerate --server HOST[:PORT] [--token URI]\n"
 	    "         [--digest D] [--module PATH] [--allow-final-try]\n"
-	    "         [--force] [--yes]\n\n"
+	    "         [--force] [--yes] [--json]\n\n"
 	    "After a node's certificate was regenerated (same subject, new\n"
 	    "key; ctlpublisherd regenerate, or CUCM's Regenerate button):\n\n"
 	    "without --token (tokenless mode): the publisher signs a new CTL\n"
@@ -211,6 +213,7 @@ to_tokens_run(struct signflow *f, struct net_session *s,
  * says. */
 struct tokenless_migration {
 	bool regenerate, force, yes;
+	const char *name;       /* "migrate to-tokenless", for --json */
 };
 
 /* to-tokenless and regenerate: a tokenless CTL, after preflight. */
@@ -272,12 +275,24 @@ tokenless_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	struct tokenless_migration *m = ctx;
 
 	(void)arg;
-	(void)d;
+	if (c == OPT_JSON)
+		return change_json_start(m->name, d);
 	if (c == OPT_FORCE)
 		m->force = true;
 	else
 		m->yes = true;
 	return CTL_OK;
+}
+
+static int
+tokenless_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
+{
+	const struct tokenless_migration *m = ctx;
+
+	(void)argv;
+	if (argc != 0)
+		return CTL_ERR_USAGE;
+	return change_json_need_yes(m->yes, d);
 }
 
 /* Does ARGV name --token?  In token mode a token signs the regenerated
@@ -346,11 +361,13 @@ cmd_migrate(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct tokenless_migration m = { false, false, false };
+	struct tokenless_migration m = { false, false, false, NULL };
 	struct net_cmd cmd = {
-		.opts = opts, .option = tokenless_option, .run = tokenless,
+		.opts = opts, .option = tokenless_option,
+		.operands = tokenless_operands, .run = tokenless,
 	};
 
 	if (argc < 2)
@@ -361,11 +378,11 @@ cmd_migrate(int argc, char **argv)
 	if (m.regenerate && names_token(argc - 1, argv + 1))
 		return signflow_main(&regenerate, argc - 1, argv + 1);
 	if (m.regenerate) {
-		cmd.name = "migrate regenerate";
+		cmd.name = m.name = "migrate regenerate";
 		cmd.prefix = "migrate regenerate: ";
 		cmd.usage = usage_regenerate;
 	} else if (strcmp(argv[1], "to-tokenless") == 0) {
-		cmd.name = "migrate to-tokenless";
+		cmd.name = m.name = "migrate to-tokenless";
 		cmd.prefix = "migrate to-tokenless: ";
 		cmd.usage = usage_to_tokenless;
 	} else {

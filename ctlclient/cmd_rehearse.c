@@ -1,5 +1,6 @@
-/* ctlclient rehearse --server ...: would the cluster's phones, reset now,
- * accept the trust lists TFTP serves?  Also --snapshot DIR. */
+/* ctlclient rehearse --server ... | --tftp ...: would the cluster's
+ * phones, reset now, accept the trust lists TFTP serves?  Also
+ * --snapshot DIR. */
 #include <errno.h>
 #include <signal.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "net_cmd.h"
 #include "phone.h"
 #include "rehearse.h"
+#include "sources.h"
 #include "tvs_ask.h"
 
 #define DEFAULT_PHONES       1000
@@ -35,7 +37,10 @@ usage(FILE *out)
 	    "           [--tvs HOST[:PORT][,HOST[:PORT]...]]\n"
 	    "           [--timeout-ms MS] [--json]\n"
 	    "       ctlclient rehearse --server HOST[:PORT] [options] "
-	    "--snapshot DIR\n\n"
+	    "--snapshot DIR\n"
+	    "       ctlclient rehearse --tftp HOST[:PORT][,HOST[:PORT]...]\n"
+	    "           [--tvs HOST[:PORT][,...]] [--non-secure] [options]\n"
+	    "           [--snapshot DIR]\n\n"
 	    "Rehearses a phone reset before you reset the phones: N simulated\n"
 	    "phones, phone i on node i %% nodes, each download CTLFile.tlv and\n"
 	    "ITLFile.tlv from their node over TFTP and judge them as their model\n"
@@ -66,6 +71,18 @@ usage(FILE *out)
 	    "                      move to another cluster, give that cluster\n"
 	    "                      as --server and the old cluster's TVS\n"
 	    "                      servers here\n"
+	    "  --tftp LIST         any cluster, without its publisher: the\n"
+	    "                      phones download from these TFTP servers\n"
+	    "                      (HOST[:PORT], port %d by default,\n"
+	    "                      comma-separated, at most %d), phone i from\n"
+	    "                      server i %% n; the first one serves what\n"
+	    "                      phones hold now and --snapshot.  Each\n"
+	    "                      server's TVS is its host at port %d unless\n"
+	    "                      --tvs says otherwise.  No --server, no login:\n"
+	    "                      the connection options are not used\n"
+	    "  --non-secure        with --tftp: the cluster is in non-secure\n"
+	    "                      mode (a phone holding a CTL drops it when\n"
+	    "                      TFTP serves none); without it, secure\n"
 	    "  --timeout-ms MS     each TFTP download and each TVS step (connect,\n"
 	    "                      handshake, answer) gives up after MS (default\n"
 	    "                      %d)\n"
@@ -79,6 +96,7 @@ usage(FILE *out)
 	    ".tlv file.\n\n"
 	    NET_OPTIONS_HELP, DEFAULT_PHONES, DEFAULT_MODELS,
 	    DEFAULT_CONCURRENCY, TVS_DEFAULT_PORT, REHEARSE_MAX_TVS,
+	    CLI_TFTP_DEFAULT_PORT, CLI_MAX_TFTP, TVS_DEFAULT_PORT,
 	    TVS_DEFAULT_TIMEOUT_MS);
 }
 
@@ -390,7 +408,7 @@ print_text(const struct rehearse_result *r, const struct rehearse_opts *o,
 }
 
 enum { O_PHONES = 0x100, O_MODELS, O_CONC, O_INSTALLED, O_TVS, O_TIMEOUT,
-    O_JSON, O_SNAPSHOT };
+    O_JSON, O_SNAPSHOT, O_TFTP, O_NONSECURE };
 
 /* The command line, the cluster, and the verdict. */
 struct rehearse_cmd {
@@ -399,6 +417,9 @@ struct rehearse_cmd {
 	const char *models, *inst, *snap;
 	struct tvs_target tvs[REHEARSE_MAX_TVS];
 	size_t ntvs;                /* --tvs: 0 for each node's own */
+	struct cli_endpoint tftp[CLI_MAX_TFTP];
+	size_t ntftp;               /* --tftp: 0 for the publisher's nodes */
+	bool nonsecure;             /* --non-secure */
 	bool json;
 	bool bad_input;             /* an --installed file is not valid */
 	int timeout_ms, status;
@@ -427,6 +448,10 @@ rehearse_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 		return tvs_timeout_parse(arg, "--timeout-ms", &rc->timeout_ms);
 	case O_JSON: rc->json = true; break;
 	case O_SNAPSHOT: rc->snap = arg; break;
+	case O_TFTP:
+		return cli_endpoints_parse(arg, "--tftp", CLI_TFTP_DEFAULT_PORT,
+		    rc->tftp, CLI_MAX_TFTP, &rc->ntftp, d);
+	case O_NONSECURE: rc->nonsecure = true; break;
 	}
 	return CTL_OK;
 }
@@ -443,6 +468,9 @@ rehearse_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--snapshot saves what "
 		    "phones hold; --installed rehearses with it: one at a "
 		    "time");
+	if (rc->nonsecure && rc->ntftp == 0)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--non-secure goes with "
+		    "--tftp: with --server the publisher says the mode");
 	return rehearse_mix_parse(rc->models, rc->mix, &rc->nmix, d);
 }
 
@@ -473,6 +501,27 @@ rehearse_cluster(struct net_session *s, void *ctx, struct ctl_diag *d)
 	return net_cluster_info(s, &rc->cl, d);
 }
 
+/* With --tftp the publisher is never asked. */
+static int
+rehearse_offline(void *ctx)
+{
+	const struct rehearse_cmd *rc = ctx;
+
+	return rc->ntftp > 0;
+}
+
+/* The nodes of --tftp: named for their TFTP server; TVS on the same
+ * host at the TVS port, as on a CUCM node. */
+static void
+tftp_endpoints(const struct cli_endpoint *t, struct rehearse_node *r)
+{
+	cli_endpoint_format(t, r->name, sizeof(r->name));
+	snprintf(r->tftp_host, sizeof(r->tftp_host), "%s", t->host);
+	snprintf(r->tvs_host, sizeof(r->tvs_host), "%s", t->host);
+	r->tftp_port = t->port;
+	r->tvs_port = TVS_DEFAULT_PORT;
+}
+
 static int
 rehearse_phones(void *ctx, struct ctl_diag *d)
 {
@@ -482,15 +531,19 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	struct rehearse_result *res = NULL;
 	struct rehearse_opts ro;
 	char holds[4200];
-	size_t i;
+	size_t i, nnodes = rc->ntftp > 0 ? rc->ntftp : rc->cl.nnodes;
 	int r;
 
-	if ((nodes = calloc(rc->cl.nnodes, sizeof(*nodes))) == NULL) {
+	if ((nodes = calloc(nnodes, sizeof(*nodes))) == NULL) {
 		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for %zu "
-		    "nodes", rc->cl.nnodes);
+		    "nodes", nnodes);
 		goto out;
 	}
-	for (i = 0; i < rc->cl.nnodes; i++) {
+	for (i = 0; i < rc->ntftp; i++)
+		tftp_endpoints(&rc->tftp[i], &nodes[i]);
+	if (rc->ntftp > 0)
+		pub = &nodes[0];
+	for (i = 0; rc->ntftp == 0 && i < rc->cl.nnodes; i++) {
 		node_endpoints(&rc->cl.nodes[i], &nodes[i]);
 		if (rc->cl.nodes[i].publisher)
 			pub = &nodes[i];
@@ -513,7 +566,7 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 		snprintf(holds, sizeof(holds), "what %s serves now", pub->name);
 	memset(&ro, 0, sizeof(ro));
 	ro.nodes = nodes;
-	ro.nnodes = rc->cl.nnodes;
+	ro.nnodes = nnodes;
 	ro.mix = rc->mix;
 	ro.nmix = rc->nmix;
 	ro.phones = rc->phones;
@@ -521,7 +574,8 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	ro.timeout_ms = rc->timeout_ms;
 	ro.ctl = rc->held[0];
 	ro.itl = rc->held[1];
-	ro.nonsecure = rc->cl.security_mode == 0;
+	ro.nonsecure = rc->ntftp > 0 ? rc->nonsecure :
+	    rc->cl.security_mode == 0;
 	ro.tvs = rc->tvs;
 	ro.ntvs = rc->ntvs;
 	if ((res = calloc(1, sizeof(*res))) == NULL) {
@@ -565,13 +619,16 @@ cmd_rehearse(int argc, char **argv)
 		{ "timeout-ms", required_argument, NULL, O_TIMEOUT },
 		{ "json", no_argument, NULL, O_JSON },
 		{ "snapshot", required_argument, NULL, O_SNAPSHOT },
+		{ "tftp", required_argument, NULL, O_TFTP },
+		{ "non-secure", no_argument, NULL, O_NONSECURE },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct net_cmd cmd = {
 		.name = "rehearse", .opts = opts, .usage = usage,
 		.option = rehearse_option, .operands = rehearse_operands,
 		.before = rehearse_before, .run = rehearse_cluster,
-		.after = rehearse_phones, .status = rehearse_status,
+		.after = rehearse_phones, .offline = rehearse_offline,
+		.status = rehearse_status,
 	};
 	struct rehearse_cmd rc;
 	int status;

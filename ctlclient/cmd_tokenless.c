@@ -1,10 +1,12 @@
-/* ctlclient tokenless set-mixed-mode|update|set-non-secure [--yes] */
+/* ctlclient tokenless set-mixed-mode|update|set-non-secure [--yes]
+ *                    [--json] */
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "net_cmd.h"
+#include "change_json.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "ctl_render.h"
@@ -12,7 +14,7 @@
 #include "net_reply.h"
 #include "tty.h"
 
-enum { OPT_YES = 0x2000 };
+enum { OPT_YES = 0x2000, OPT_JSON };
 
 static const struct {
 	const char *name;
@@ -37,7 +39,8 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlclient tokenless ACTION --server HOST[:PORT] [--yes]\n\n"
+	    "usage: ctlclient tokenless ACTION --server HOST[:PORT] [--yes] "
+	    "[--json]\n\n"
 	    "Tokenless CTL operations, as CUCM's `utils ctl` CLI runs them: the\n"
 	    "publisher signs the CTL with its own CallManager (CCM+TFTP) key,\n"
 	    "no eToken needed, and writes it to every node.\n\n"
@@ -45,7 +48,8 @@ usage(FILE *out)
 	    "  set-mixed-mode   utils ctl set-cluster mixed-mode\n"
 	    "  update           utils ctl update CTLFile\n"
 	    "  set-non-secure   utils ctl set-cluster non-secure-mode\n\n"
-	    "  --yes   do not ask for confirmation at the terminal (scripts)\n\n"
+	    "  --yes   do not ask for confirmation at the terminal (scripts)\n"
+	    "  --json  the result as one JSON object (needs --yes)\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 every node took the new CTL, 1 refused, not\n"
 	    "confirmed, or any node failed, 2 bad usage.\n");
@@ -99,7 +103,10 @@ run(struct net_session *s, size_t ai, struct ctl_diag *d)
 		    "%s", s->peer, ctl_diag_msg(&pd, rc));
 		goto out;
 	}
-	failed = net_results_print(stdout, res, nres);
+	failed = change_json_results("tokenless", res, nres);
+	if (actions[ai].action != 2)
+		change_json_security_mode(actions[ai].action == 1);
+	change_json_ctl_sha1(sha1);
 	print_checksums(s, sha1);
 	if (failed == 0)
 		printf("%s\n", actions[ai].done);
@@ -124,6 +131,7 @@ tokenless_update(struct net_session *s, struct ctl_diag *d)
 struct tokenless_cmd {
 	bool yes;
 	size_t ai;
+	char operation[32];     /* "tokenless ACTION", for --json */
 };
 
 static int
@@ -131,9 +139,9 @@ tokenless_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 {
 	struct tokenless_cmd *tc = ctx;
 
-	(void)c;
 	(void)arg;
-	(void)d;
+	if (c == OPT_JSON)
+		return change_json_start(tc->operation, d);
 	tc->yes = true;
 	return CTL_OK;
 }
@@ -146,8 +154,11 @@ tokenless_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	if (argc != 1)
 		return CTL_ERR_USAGE;
 	for (tc->ai = 0; tc->ai < NACTIONS; tc->ai++)
-		if (strcmp(argv[0], actions[tc->ai].name) == 0)
-			return CTL_OK;
+		if (strcmp(argv[0], actions[tc->ai].name) == 0) {
+			snprintf(tc->operation, sizeof(tc->operation),
+			    "tokenless %s", argv[0]);
+			return change_json_need_yes(tc->yes, d);
+		}
 	return ctl_diag_set(d, CTL_ERR_USAGE, "tokenless: unknown action '%s' "
 	    "(set-mixed-mode, update, set-non-secure)", argv[0]);
 }
@@ -175,6 +186,7 @@ cmd_tokenless(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "yes", no_argument, NULL, OPT_YES },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct net_cmd cmd = {
@@ -182,7 +194,7 @@ cmd_tokenless(int argc, char **argv)
 		.option = tokenless_option, .operands = tokenless_operands,
 		.before = tokenless_confirm, .run = tokenless_run,
 	};
-	struct tokenless_cmd tc = { false, 0 };
+	struct tokenless_cmd tc = { false, 0, "tokenless" };
 
 	return net_cmd_main(&cmd, &tc, argc, argv);
 }

@@ -1,9 +1,10 @@
 /* ctlclient upload --server HOST[:PORT] FILE [--base-sha1 HEX|--base-none]
- *                  [--force] [--reason TEXT] */
+ *                  [--force] [--reason TEXT] [--json] */
 #include <stdio.h>
 #include <string.h>
 
 #include "net_cmd.h"
+#include "change_json.h"
 #include "commands.h"
 #include "ctl.h"
 #include "ctl_err.h"
@@ -12,7 +13,8 @@
 #include "net_upload.h"
 #include "proto_frame.h"
 
-enum { OPT_BASE_SHA1 = 0x2000, OPT_BASE_NONE, OPT_FORCE, OPT_REASON };
+enum { OPT_BASE_SHA1 = 0x2000, OPT_BASE_NONE, OPT_FORCE, OPT_REASON,
+    OPT_JSON };
 
 /* What the audit log says of a forced upload when --reason is not given. */
 #define DEFAULT_REASON "forced from ctlclient upload --force"
@@ -23,7 +25,7 @@ usage(FILE *out)
 	fprintf(out,
 	    "usage: ctlclient upload --server HOST[:PORT] FILE\n"
 	    "                        [--base-sha1 HEX | --base-none]\n"
-	    "                        [--force] [--reason TEXT]\n\n"
+	    "                        [--force] [--reason TEXT] [--json]\n\n"
 	    "Uploads a signed CTLFile.tlv to the publisher, which checks it and\n"
 	    "writes it to every node.  FILE is parsed and its signature\n"
 	    "checked here first.  The upload names the CTL it replaces: by\n"
@@ -39,7 +41,9 @@ usage(FILE *out)
 	    "                    which checks the same, takes it and audits the\n"
 	    "                    upload as forced, by you, with the reason\n"
 	    "  --reason TEXT     with --force: why, for the audit log (1 to 200\n"
-	    "                    bytes; default \"" DEFAULT_REASON "\")\n\n"
+	    "                    bytes; default \"" DEFAULT_REASON "\")\n"
+	    "  --json            the result as one JSON object; what is\n"
+	    "                    printed for people goes to standard error\n\n"
 	    "upload runs preflight first (see `ctlclient preflight --help`):\n"
 	    "it says what the cluster's phones would make of FILE, and a file\n"
 	    "that phones with TVS would reject is refused unless --force.  The\n"
@@ -98,6 +102,7 @@ upload_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 		uc->base_sha1 = 1;
 		break;
 	case OPT_BASE_NONE: uc->base_none = 1; break;
+	case OPT_JSON: return change_json_start("upload", d);
 	case OPT_REASON:
 		if (arg[0] == '\0' || strlen(arg) > PROTO_MAX_REASON)
 			return ctl_diag_set(d, CTL_ERR_USAGE, "--reason: 1 to %d "
@@ -166,6 +171,7 @@ cmd_upload(int argc, char **argv)
 		{ "base-none", no_argument, NULL, OPT_BASE_NONE },
 		{ "force", no_argument, NULL, OPT_FORCE },
 		{ "reason", required_argument, NULL, OPT_REASON },
+		{ "json", no_argument, NULL, OPT_JSON },
 		{ NULL, 0, NULL, 0 },
 	};
 	static const struct net_cmd cmd = {

@@ -1,7 +1,12 @@
 /* ctlclient: sign, show and verify phone trust lists, with eTokens. */
 
+#include <stdio.h>
+#include <string.h>
+
 #include "cli.h"
 #include "commands.h"
+#include "ctl_err.h"
+#include "net_opts.h"
 
 static const struct cli_command commands[] = {
 	{ "show", cmd_show, "show a CTL or ITL file the way CUCM's show ctl does" },
@@ -33,9 +38,43 @@ static const struct cli_command commands[] = {
 	{ "set-non-secure", cmd_set_non_secure, "sign the CTL with an eToken and set the cluster to non-secure mode" },
 };
 
+/* The commands that never connect to a publisher: connection options
+ * before them are a mistake worth saying. */
+static const char *const offline[] = {
+	"show", "build", "verify", "tvs-query", "tokens", "export-cert",
+	"wait-token",
+};
+
 int
 main(int argc, char **argv)
 {
+	struct ctl_diag d;
+	size_t i;
+	int used, r;
+
+	ctl_diag_clear(&d);
+	if ((r = net_opts_leading(argc, argv, &used, &d)) != CTL_OK) {
+		fprintf(stderr, "ctlclient: %s\n", ctl_diag_msg(&d, r));
+		return EXIT_INVALID;
+	}
+	if (used > 1) {
+		if (used == argc) {
+			fprintf(stderr, "ctlclient: connection options without "
+			    "a command (ctlclient --help lists them)\n");
+			return EXIT_INVALID;
+		}
+		for (i = 0; i < sizeof(offline) / sizeof(offline[0]); i++)
+			if (strcmp(argv[used], offline[i]) == 0) {
+				fprintf(stderr, "ctlclient: %s does not connect "
+				    "to a publisher: the connection options "
+				    "before it do not apply\n", offline[i]);
+				return EXIT_INVALID;
+			}
+		/* The command then sees its own words only. */
+		argv[used - 1] = argv[0];
+		argc -= used - 1;
+		argv += used - 1;
+	}
 	return cli_main("ctlclient", CTL_VERSION, commands,
 	    sizeof(commands) / sizeof(commands[0]), argc, argv);
 }

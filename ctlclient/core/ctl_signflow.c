@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "change_json.h"
 #include "ctl.h"
 #include "ctl_build.h"
 #include "ctl_cert.h"
@@ -97,6 +98,7 @@ signflow_option(struct signflow *f, int c, const char *arg,
 	case SIGNFLOW_OPT_FINAL_TRY: f->src.login.allow_final_try = 1; break;
 	case SIGNFLOW_OPT_FORCE: f->force = true; break;
 	case SIGNFLOW_OPT_YES: f->yes = true; break;
+	case SIGNFLOW_OPT_JSON: return change_json_start(f->name, d);
 	default:
 		return ctl_diag_set(d, CTL_ERR_USAGE, "see --help for the "
 		    "options");
@@ -107,6 +109,13 @@ signflow_option(struct signflow *f, int c, const char *arg,
 int
 signflow_check(const struct signflow *f, struct ctl_diag *d)
 {
+	int rc;
+
+	if ((rc = change_json_need_yes(f->yes, d)) != CTL_OK)
+		return rc;
+	if (f->ntoken == 0 && change_json_on())
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--json never asks for a "
+		    "token at the terminal: give --token URI");
 	/* No --token: the tokens are asked for at the terminal. */
 	if (f->ntoken == 0)
 		return CTL_OK;

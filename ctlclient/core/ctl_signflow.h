@@ -37,6 +37,7 @@ enum {
 	SIGNFLOW_OPT_TOKEN = 0x2000, SIGNFLOW_OPT_SINGLE, SIGNFLOW_OPT_ADD,
 	SIGNFLOW_OPT_DELETE, SIGNFLOW_OPT_DIGEST, SIGNFLOW_OPT_MODULE,
 	SIGNFLOW_OPT_FINAL_TRY, SIGNFLOW_OPT_FORCE, SIGNFLOW_OPT_YES,
+	SIGNFLOW_OPT_JSON,
 };
 
 /* The flow's options, for a command's struct option table. */
@@ -49,7 +50,8 @@ enum {
 	{ "module", required_argument, NULL, SIGNFLOW_OPT_MODULE }, \
 	{ "allow-final-try", no_argument, NULL, SIGNFLOW_OPT_FINAL_TRY }, \
 	{ "force", no_argument, NULL, SIGNFLOW_OPT_FORCE }, \
-	{ "yes", no_argument, NULL, SIGNFLOW_OPT_YES }
+	{ "yes", no_argument, NULL, SIGNFLOW_OPT_YES }, \
+	{ "json", no_argument, NULL, SIGNFLOW_OPT_JSON }
 
 /* The help of the options every command of the flow takes. */
 #define SIGNFLOW_OPTIONS_HELP \
@@ -62,7 +64,10 @@ enum {
 	"                     token for good\n" \
 	"  --force            upload even when the preflight says phones with\n" \
 	"                     TVS would reject the new CTL\n" \
-	"  --yes              do not ask for confirmation (scripts)\n\n"
+	"  --yes              do not ask for confirmation (scripts)\n" \
+	"  --json             the result as one JSON object (needs --yes\n" \
+	"                     and --token); what is printed for people\n" \
+	"                     goes to standard error\n\n"
 
 /* The help of the token prompt, for the commands whose --token may be
  * left out (token_pick.h). */

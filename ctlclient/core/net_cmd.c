@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "change_json.h"
 #include "cli.h"
 #include "ctl_err.h"
 
@@ -53,7 +54,7 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	struct net_session *s = NULL;
 	struct ctl_diag d;
 	char shortopts[32];
-	int ch, rc;
+	int ch, rc, offline;
 
 	if (options_table(c, opts, sizeof(opts) / sizeof(opts[0])) != CTL_OK) {
 		cli_error("%s: too many options", c->name);
@@ -67,8 +68,12 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 	while ((ch = cli_getopt_named(c->name, argc, argv, shortopts, opts)) !=
 	    -1) {
 		/* cli_getopt_named() has said in one line what was wrong. */
-		if (ch == '?')
+		if (ch == '?') {
+			ctl_diag_set(&d, CTL_ERR_USAGE, "%s: bad option (see "
+			    "ctlclient %s --help)", c->name, c->name);
+			change_json_finish(CTL_ERR_USAGE, &d);
 			return EXIT_INVALID;
+		}
 		if (ch == 'h') {
 			c->usage(stdout);
 			return EXIT_OK;
@@ -81,6 +86,7 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 			/* Nothing in D: the option's parser has said why. */
 			if (d.msg[0] != '\0')
 				cli_error("%s: %s", c->name, d.msg);
+			change_json_finish(CTL_ERR_USAGE, &d);
 			return EXIT_INVALID;
 		}
 	}
@@ -98,22 +104,28 @@ net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv)
 		else
 			cli_error("%s: arguments missing or extra (see ctlclient "
 			    "%s --help)", c->name, c->name);
+		change_json_finish(CTL_ERR_USAGE, &d);
 		return EXIT_INVALID;
 	}
-	if ((rc = net_opts_check(&no, &d)) != CTL_OK) {
+	offline = c->offline != NULL && c->offline(ctx);
+	if (!offline && (rc = net_opts_check(&no, &d)) != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
+		change_json_finish(rc, &d);
 		return EXIT_INVALID;
 	}
 	if (c->before != NULL)
 		rc = c->before(ctx, &d);
-	if (rc == CTL_OK && c->run != NULL &&
-	    (rc = net_open(&no, &s, &d)) == CTL_OK)
+	if (rc == CTL_OK && c->run != NULL && !offline &&
+	    (rc = net_open(&no, &s, &d)) == CTL_OK) {
+		change_json_server(s->peer);
 		rc = c->run(s, ctx, &d);
+	}
 	net_close(s);
 	if (rc == CTL_OK && c->after != NULL)
 		rc = c->after(ctx, &d);
 	if (rc != CTL_OK)
 		cli_error("%s%s", c->prefix != NULL ? c->prefix : "",
 		    ctl_diag_msg(&d, rc));
+	change_json_finish(rc, &d);
 	return c->status != NULL ? c->status(ctx, rc) : net_exit_status(rc);
 }

@@ -39,6 +39,9 @@ struct net_cmd {
 	/* What is done once the session is closed, after RUN went well;
 	 * NULL for nothing. */
 	int (*after)(void *ctx, struct ctl_diag *d);
+	/* Whether this run needs no publisher (after the options): then
+	 * no server is looked for and RUN is skipped.  NULL: it does. */
+	int (*offline)(void *ctx);
 	/* The exit status for the result RC; NULL: net_exit_status(). */
 	int (*status)(void *ctx, int rc);
 };
@@ -48,8 +51,9 @@ struct net_cmd {
  * each part: --help prints the usage; a bad option exits EXIT_INVALID
  * with one line naming it and C's --help (cli_getopt_named()), bad
  * operands or a missing --server with why; then BEFORE, the session, RUN,
- * AFTER, and the message of a failure on standard error.  Returns the
- * exit status.
+ * AFTER, and the message of a failure on standard error.  When an option
+ * turned --json on (change_json.h), the object is written as it ends,
+ * whatever the outcome.  Returns the exit status.
  */
 int net_cmd_main(const struct net_cmd *c, void *ctx, int argc, char **argv);
 

@@ -5,6 +5,7 @@
 
 #include <openssl/evp.h>
 
+#include "change_json.h"
 #include "ctl_err.h"
 #include "hex.h"
 #include "net_mode.h"
@@ -34,6 +35,8 @@ net_set_security_mode(struct net_session *s, int mode, struct ctl_diag *d)
 		rc = ctl_diag_set(d, rc, "%s: setting the security mode to %s "
 		    "failed: %s", s->peer, mode ? "mixed" : "non-secure",
 		    pd.msg);
+	} else {
+		change_json_security_mode(mode);
 	}
 	net_reply_free(&a);
 	return rc;
@@ -160,7 +163,7 @@ net_delete_ctl(struct net_session *s, struct ctl_diag *d)
 		    "%s", s->peer, ctl_diag_msg(&pd, rc));
 		goto out;
 	}
-	failed = net_results_print(stdout, res, nres);
+	failed = change_json_results("delete_ctl", res, nres);
 	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
 	    "%zu of %zu nodes still hold CTLFile.tlv", failed, nres);
 out:

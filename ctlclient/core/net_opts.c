@@ -7,8 +7,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "client_config.h"
 #include "ctl_err.h"
 #include "hex.h"
+#include "log_escape.h"
+
+/* The connection options given before the command (net_opts_leading()). */
+static struct net_opts leading;
+static int have_leading;
 
 static int
 host_char_ok(int c)
@@ -76,13 +82,73 @@ bad_host:
 	    "(HOST[:PORT], [IPV6]:PORT)");
 }
 
-void
-net_opts_init(struct net_opts *o)
+static void
+opts_defaults(struct net_opts *o)
 {
 	memset(o, 0, sizeof(*o));
 	o->port = NET_DEFAULT_PORT;
 	o->user = NET_DEFAULT_USER;
 	o->timeout_s = NET_DEFAULT_TIMEOUT;
+}
+
+void
+net_opts_init(struct net_opts *o)
+{
+	if (have_leading)
+		*o = leading;
+	else
+		opts_defaults(o);
+}
+
+int
+net_opts_leading(int argc, char **argv, int *used, struct ctl_diag *d)
+{
+	static const struct option shared[] = { NET_LONG_OPTIONS };
+	char esc[LOG_ESCAPE_SIZE(40)];
+	const char *w, *eq, *arg;
+	size_t i, n;
+	int k = 1, r;
+
+	opts_defaults(&leading);
+	have_leading = 0;
+	while (k < argc && argv[k][0] == '-' && strcmp(argv[k], "--help") != 0 &&
+	    strcmp(argv[k], "-h") != 0 && strcmp(argv[k], "--version") != 0) {
+		w = argv[k];
+		eq = strchr(w, '=');
+		n = eq != NULL ? (size_t)(eq - w) : strlen(w);
+		for (i = 0; i < sizeof(shared) / sizeof(shared[0]); i++)
+			if (strncmp(w, "--", 2) == 0 && n - 2 ==
+			    strlen(shared[i].name) &&
+			    strncmp(w + 2, shared[i].name, n - 2) == 0)
+				break;
+		if (i == sizeof(shared) / sizeof(shared[0])) {
+			log_escape(esc, sizeof(esc), w, n);
+			return ctl_diag_set(d, CTL_ERR_USAGE, "option '%s' before "
+			    "the command: only the connection options (--server, "
+			    "--user, --password-file, --cafile, --accept-new, "
+			    "--timeout) go there; give it after the command",
+			    esc);
+		}
+		if (shared[i].has_arg == no_argument) {
+			if (eq != NULL)
+				return ctl_diag_set(d, CTL_ERR_USAGE, "option "
+				    "'--%s' takes no value", shared[i].name);
+			arg = NULL;
+		} else if (eq != NULL) {
+			arg = eq + 1;
+		} else if (k + 1 < argc) {
+			arg = argv[++k];
+		} else {
+			return ctl_diag_set(d, CTL_ERR_USAGE, "option '--%s' "
+			    "needs a value", shared[i].name);
+		}
+		if ((r = net_opt(&leading, shared[i].val, arg, d)) != CTL_OK)
+			return r;
+		have_leading = 1;
+		k++;
+	}
+	*used = k;
+	return CTL_OK;
 }
 
 int
@@ -95,18 +161,21 @@ net_opt(struct net_opts *o, int c, const char *arg, struct ctl_diag *d)
 
 	switch (c) {
 	case NET_OPT_SERVER:
+		/* A Host name is also a host name: checked now, looked up in
+		 * net_opts_check(). */
 		ctl_diag_clear(&hd);
 		if ((r = net_host_port_parse(arg, NET_DEFAULT_PORT, o->host,
 		    sizeof(o->host), &o->port, &hd)) != CTL_OK)
 			return ctl_diag_set(d, r, "--server %s: %s", arg,
 			    ctl_diag_msg(&hd, r));
-		o->have_server = 1;
+		o->server = arg;
 		return CTL_OK;
 	case NET_OPT_USER:
 		if (arg[0] == '\0' || strlen(arg) > NET_MAX_USER)
 			return ctl_diag_set(d, CTL_ERR_USAGE, "--user: a name of "
 			    "1 to %d bytes", NET_MAX_USER);
 		o->user = arg;
+		o->user_set = 1;
 		return CTL_OK;
 	case NET_OPT_PASSWORD_FILE:
 		o->password_file = arg;
@@ -133,12 +202,57 @@ net_opt(struct net_opts *o, int c, const char *arg, struct ctl_diag *d)
 }
 
 int
-net_opts_check(const struct net_opts *o, struct ctl_diag *d)
+net_opts_check(struct net_opts *o, struct ctl_diag *d)
 {
-	if (!o->have_server)
+	struct client_host *h = NULL;
+	struct ctl_diag hd;
+	char from[NET_MAX_PATH], esc[LOG_ESCAPE_SIZE(64)];
+	const char *name = o->server, *what = "--server", *target;
+	int found = 0, r;
+
+	if (name == NULL && (name = getenv(NET_SERVER_ENV)) != NULL &&
+	    name[0] != '\0')
+		what = "$" NET_SERVER_ENV;
+	if (name == NULL || name[0] == '\0')
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--server HOST[:PORT] is "
-		    "required");
-	return CTL_OK;
+		    "required (or a Host NAME of the configuration file, or "
+		    "$%s)", NET_SERVER_ENV);
+	if ((h = calloc(1, sizeof(*h))) == NULL)
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
+	target = name;
+	/* HOST:PORT and [IPV6] are never Host names. */
+	if (strpbrk(name, ":[") == NULL) {
+		if ((r = client_config_lookup(name, h, &found, from,
+		    sizeof(from), d)) != CTL_OK)
+			goto out;
+		if (found && h->server[0] != '\0')
+			target = h->server;
+	}
+	ctl_diag_clear(&hd);
+	if ((r = net_host_port_parse(target, NET_DEFAULT_PORT, o->host,
+	    sizeof(o->host), &o->port, &hd)) != CTL_OK) {
+		r = ctl_diag_set(d, CTL_ERR_USAGE, "%s %s: %s", what,
+		    log_escape_str(esc, sizeof(esc), target),
+		    ctl_diag_msg(&hd, r));
+		goto out;
+	}
+	if (found) {
+		memcpy(o->cfg_user, h->user, sizeof(o->cfg_user));
+		memcpy(o->cfg_password_file, h->password_file,
+		    sizeof(o->cfg_password_file));
+		memcpy(o->cfg_cafile, h->cafile, sizeof(o->cfg_cafile));
+		if (!o->user_set && o->cfg_user[0] != '\0')
+			o->user = o->cfg_user;
+		if (o->password_file == NULL && o->cfg_password_file[0] != '\0')
+			o->password_file = o->cfg_password_file;
+		if (o->cafile == NULL && o->cfg_cafile[0] != '\0')
+			o->cafile = o->cfg_cafile;
+	}
+	o->have_server = 1;
+	r = CTL_OK;
+out:
+	free(h);
+	return r;
 }
 
 int

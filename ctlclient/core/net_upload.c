@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "change_json.h"
 #include "ctl_err.h"
 #include "ctl_render.h"
 #include "hex.h"
@@ -77,7 +78,7 @@ net_upload_ctl(struct net_session *s, const char *name, const uint8_t *file,
 		    "%s", s->peer, ctl_diag_msg(&pd, rc));
 		goto out;
 	}
-	failed = net_results_print(stdout, res, nres);
+	failed = change_json_results("upload_ctl", res, nres);
 	if (strcmp(stored, sha1) != 0) {
 		rc = ctl_diag_set(d, CTL_ERR_PROTOCOL, "%s: the publisher "
 		    "reports storing a CTL with SHA1 %s, not the one sent "
@@ -85,6 +86,7 @@ net_upload_ctl(struct net_session *s, const char *name, const uint8_t *file,
 		goto out;
 	}
 	printf("CTL SHA1: %s\n", stored);
+	change_json_ctl_sha1(stored);
 	if (failed > 0) {
 		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "%zu of %zu nodes did not "
 		    "take the new CTL; they are brought up to date when they "
