@@ -7,6 +7,7 @@
 #ifndef PUB_LAYOUT_H
 #define PUB_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -54,6 +55,15 @@ void pub_layout_node_name(const char *prefix, unsigned index, char *out);
  * for the publisher, then .3, .4, ...  SUBNET passed
  * pub_layout_check_subnet().  OUT has PUB_IP_MAX bytes. */
 void pub_layout_node_ip(const char *subnet, unsigned index, char *out);
+
+/*
+ * The second address the node at IP answers on besides IP, NULL for
+ * none: 127.0.0.1 for the publisher at 127.0.0.2 (the lab default),
+ * since 127.0.0.1 is the address a client on this machine tries first.
+ * Its TLS certificate names the address and the node listens there:
+ * both follow this one rule.
+ */
+const char *pub_layout_loopback_alias(bool publisher, const char *ip);
 
 /*
  * Is PREFIX usable as the start of node names: a DNS label of 1 to
