@@ -31,6 +31,9 @@ struct ctl_diag;
 #define PUB_FILE_CA        "cluster-ca.pem"
 #define PUB_FILE_CA_KEY    "cluster-ca.key"
 #define PUB_DIR_NODES      "nodes"
+/* In a node's bundle (ctlpublisherd bundle): the name of its node, one
+ * line, so that `run --dir DIR` knows which node it is. */
+#define PUB_FILE_BUNDLE_NODE "bundle.node"
 
 /* The four ports of a node. */
 struct pub_ports {
