@@ -43,9 +43,8 @@ rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
 	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Removes the tree at PATH (the half-made cluster). */
-static void
-remove_tree(const char *path)
+void
+pub_remove_tree(const char *path)
 {
 	(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -417,7 +416,7 @@ pub_init(const char *dir_in, const struct pub_init_opts *o,
 	rc = CTL_OK;
 out:
 	if (tmp != NULL) {
-		remove_tree(tmp);
+		pub_remove_tree(tmp);
 		free(tmp);
 	}
 	free(dir);

@@ -40,4 +40,8 @@ struct pub_init_opts {
 int pub_init(const char *dir, const struct pub_init_opts *o,
     struct ctl_diag *d);
 
+/* Removes the tree at PATH, symbolic links not followed (a half-made
+ * cluster or bundle).  Errors are ignored: it is cleanup. */
+void pub_remove_tree(const char *path);
+
 #endif
