@@ -152,13 +152,30 @@ copy_top(const char *dir, const char *stage, const char *name, bool is_dir,
 	return rc;
 }
 
+/* Copies what P picks of node NODE's directory SUB ("" for the node's
+ * own) from the cluster in DIR to STAGE, making it with MODE. */
+static int
+copy_node_dir(const char *dir, const char *stage, const char *node,
+    const char *sub, mode_t mode, enum pick p, struct ctl_diag *d)
+{
+	char *s = NULL, *t = NULL;
+	int rc;
+
+	if ((rc = pub_layout_path(dir, node, sub, &s)) == CTL_OK &&
+	    (rc = pub_layout_path(stage, node, sub, &t)) == CTL_OK)
+		rc = copy_dir(s, t, mode, p, false, d);
+	free(s);
+	free(t);
+	return rc;
+}
+
 /* The node directories: every node's certificates, SELF's keys and
  * TFTP files. */
 static int
 copy_nodes(const char *dir, const char *stage, const struct pub_node *nodes,
     size_t n, const char *self, struct ctl_diag *d)
 {
-	char *s = NULL, *t = NULL;
+	char *t = NULL;
 	size_t i;
 	bool own;
 	int rc;
@@ -168,30 +185,13 @@ copy_nodes(const char *dir, const char *stage, const struct pub_node *nodes,
 		goto out;
 	for (i = 0; i < n; i++) {
 		own = strcmp(nodes[i].name, self) == 0;
-		free(s);
-		free(t);
-		s = t = NULL;
-		if ((rc = pub_layout_path(dir, nodes[i].name, "", &s)) !=
-		    CTL_OK ||
-		    (rc = pub_layout_path(stage, nodes[i].name, "", &t)) !=
-		    CTL_OK ||
-		    (rc = copy_dir(s, t, 0700, own ? PICK_KEYS : PICK_CERTS,
-		    false, d)) != CTL_OK)
-			goto out;
-		if (!own)
-			continue;
-		free(s);
-		free(t);
-		s = t = NULL;
-		if ((rc = pub_layout_path(dir, nodes[i].name, "tftp", &s)) !=
-		    CTL_OK ||
-		    (rc = pub_layout_path(stage, nodes[i].name, "tftp", &t)) !=
-		    CTL_OK ||
-		    (rc = copy_dir(s, t, 0755, PICK_ALL, false, d)) != CTL_OK)
+		if ((rc = copy_node_dir(dir, stage, nodes[i].name, "", 0700,
+		    own ? PICK_KEYS : PICK_CERTS, d)) != CTL_OK ||
+		    (own && (rc = copy_node_dir(dir, stage, nodes[i].name,
+		    "tftp", 0755, PICK_ALL, d)) != CTL_OK))
 			goto out;
 	}
 out:
-	free(s);
 	free(t);
 	return rc;
 }
