@@ -90,7 +90,8 @@ port_key(const char *s, size_t len)
 	return -1;
 }
 
-/* Is S a DNS label: 1 to 63 letters, digits and '-', no '-' at an end? */
+/* Is S a DNS label of 1 to PUB_DEF_LABEL_MAX letters, digits and '-',
+ * no '-' at an end? */
 static bool
 is_label(const char *s)
 {
@@ -181,9 +182,9 @@ node_line(struct parse *p, char **w, size_t nw)
 	if (p->def.n == PUB_NODES_MAX)
 		return bad(p, "a cluster has at most %d nodes", PUB_NODES_MAX);
 	if (!is_label(w[1]))
-		return bad(p, "node name %s: a name is a DNS label, 1 to 63 "
+		return bad(p, "node name %s: a name is a DNS label, 1 to %d "
 		    "letters, digits and '-', not starting or ending with '-'",
-		    esc(e, sizeof(e), w[1]));
+		    esc(e, sizeof(e), w[1]), PUB_DEF_LABEL_MAX);
 	if (!is_host_ip(w[2]))
 		return bad(p, "node %s: %s is not an IPv4 address a host can "
 		    "have (dotted decimal, as 10.1.2.3)", w[1],

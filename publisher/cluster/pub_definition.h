@@ -20,7 +20,9 @@ struct ctl_diag;
 
 #define PUB_DEF_MAX_SIZE   (64 * 1024) /* bytes of a definition file */
 #define PUB_DEF_LINE_MAX   512         /* bytes of one line, without its end */
-#define PUB_DEF_LABEL_MAX  63          /* characters of a node name */
+/* Characters of a node name: a DNS label has up to 63, but the
+ * certificates' CN "ITLRECOVERY_NAME" must fit X.509's 64. */
+#define PUB_DEF_LABEL_MAX  52
 
 /* The standard ports of a node on its own host. */
 #define PUB_STD_PORT_CTL   2444  /* the CTL Provider, as on CUCM */

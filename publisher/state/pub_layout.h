@@ -1,8 +1,9 @@
 /*
  * How a cluster made by `ctlpublisherd init` is laid out: node names,
  * addresses, ports, and where each file lives under the cluster
- * directory.  All nodes share one machine, so each gets its own
- * loopback address and its own ports.
+ * directory.  The nodes of a lab cluster share one machine, so each
+ * gets its own loopback address and its own ports; a cluster made from
+ * a definition (pub_definition.h) takes them from there.
  */
 #ifndef PUB_LAYOUT_H
 #define PUB_LAYOUT_H

@@ -37,8 +37,9 @@ static const struct bad_row bad_rows[] = {
 	{ "node -a 10.0.0.1 publisher\n", { "line 1", "DNS label" } },
 	{ "node a- 10.0.0.1 publisher\n", { "line 1", "DNS label" } },
 	{ "node a_b 10.0.0.1 publisher\n", { "line 1", "DNS label" } },
-	{ "node aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
-	    "10.0.0.1 publisher\n", { "line 1", "DNS label" } },
+	/* 53 characters: ITLRECOVERY_ and the name would not fit a CN */
+	{ "node aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa "
+	    "10.0.0.1 publisher\n", { "line 1", "1 to 52 letters" } },
 	{ "node a 10.0.0.01 publisher\n", { "line 1", "not an IPv4 address" } },
 	{ "node a 10.0.0 publisher\n", { "line 1", "not an IPv4 address" } },
 	{ "node a 10.0.0.256 publisher\n", { "line 1", "not an IPv4" } },
@@ -193,6 +194,20 @@ test_standard_ports(void **state)
 	assert_int_equal(out.nodes[0].ports.tftp, 69);
 }
 
+static void
+test_longest_name(void **state)
+{
+	static const char text[] = "node "
+	    "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa 10.0.0.1 "
+	    "publisher\n";
+	struct pub_definition out;
+
+	(void)state;
+	assert_int_equal(pub_definition_parse(text, sizeof(text) - 1, "def",
+	    &out, NULL), CTL_OK);
+	assert_int_equal(strlen(out.nodes[0].name), PUB_DEF_LABEL_MAX);
+}
+
 int
 main(void)
 {
@@ -201,6 +216,7 @@ main(void)
 		cmocka_unit_test(test_line_limits),
 		cmocka_unit_test(test_good),
 		cmocka_unit_test(test_standard_ports),
+		cmocka_unit_test(test_longest_name),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
