@@ -67,6 +67,16 @@ bad=$(find "$WORK"/host-* -name '*.key' ! -perm 600; find "$WORK"/host-* -name s
 [ "$(find "$WORK/host-sub1" -name '*.key' | grep -vc '/nodes/sub1/')" = 0 ] &&
 	[ ! -e "$WORK/host-sub1/cluster-ca.key" ] && [ ! -e "$WORK/host-pub/admin.password" ] &&
 	pass "a bundle holds its own node's keys only" || fail "foreign keys in a bundle"
+python3 -c '
+import sqlite3, sys
+users = lambda d: sqlite3.connect(d + "/state.db").execute("SELECT count(*) FROM users").fetchone()[0]
+assert users(sys.argv[1]) == 0 and users(sys.argv[2]) == 1
+' "$WORK/host-sub1" "$WORK/host-pub" && pass "only the publisher's bundle holds the accounts" ||
+	fail "accounts in a subscriber's bundle"
+expect_rc 2 "bundle refuses to replace a file" "$PUBD" bundle "$DIR" --node sub1 -o "$WORK/sub1.tar"
+expect_rc 2 "bundle of an unknown node" "$PUBD" bundle "$DIR" --node sub9 -o "$WORK/sub9.tar"
+[ ! -e "$WORK/sub9.tar" ] && [ -z "$(ls "$WORK" | grep -E '\.(tmp|d)-')" ] &&
+	pass "a refused bundle leaves nothing" || fail "a refused bundle left files"
 
 # Each node from its own directory, with its TFTP server on port 69.
 for n in $NAMES; do
