@@ -40,6 +40,7 @@ struct listener {
 	volatile sig_atomic_t *stop;
 	int rc;
 	struct ctl_diag d;
+	bool extra;       /* the loopback alias: the node runs without it */
 };
 
 static void *
@@ -49,7 +50,13 @@ listen_thread(void *arg)
 
 	l->rc = pub_server_run(l->ip, l->port, l->tls, &l->svc, l->stop,
 	    &l->d);
-	if (l->rc != CTL_OK) {
+	if (l->rc != CTL_OK && l->extra) {
+		/* Another program (or a client's own end of a connection)
+		 * may hold that port on 127.0.0.1; the node's own address
+		 * still serves. */
+		pub_log("%s; serving on the node's own address only", l->d.msg);
+		l->rc = CTL_OK;
+	} else if (l->rc != CTL_OK) {
 		pub_log("%s", l->d.msg);
 		*l->stop = 1;   /* a node that cannot listen is no node */
 	}
@@ -152,7 +159,8 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 	pub_log("node %s (%s) starting, %s", srv.self.name, srv.self.ip,
 	    srv.self.publisher ? "publisher" : "subscriber");
 	dist = (struct listener){ srv.self.ip, srv.self.ports.dist, dist_tls,
-	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" } };
+	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" },
+	    false };
 	if (pthread_create(&td, NULL, listen_thread, &dist) == 0)
 		have_td = true;
 	/* every node serves TVS (docs/tvs.md); one server per address */
@@ -166,7 +174,8 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 	}
 	for (i = 0; srv.self.publisher && i < naddr; i++) {
 		ctl[i] = (struct listener){ addr[i], srv.self.ports.ctl,
-		    ctl_tls, pub_provider_service, stop, CTL_OK, { "" } };
+		    ctl_tls, pub_provider_service, stop, CTL_OK, { "" },
+		    i >= ntvs };
 		ctl[i].svc.ctx = &srv;
 		have_tc[i] = pthread_create(&tc[i], NULL, listen_thread,
 		    &ctl[i]) == 0;

@@ -21,7 +21,8 @@ struct ctl_diag;
  * addresses in LISTEN (at most PUB_LISTEN_MAX; "0.0.0.0" is every
  * address of the host) instead of the node's own; with none, on the
  * node's own address, and the CTL Provider also on the address
- * pub_layout_loopback_alias() names.  Distribution always listens on the
+ * pub_layout_loopback_alias() names when it can (a port taken there is
+ * logged, and the node runs without it).  Distribution always listens on the
  * node's own address, where the other nodes reach it.  Fails with
  * CTL_ERR_USAGE (a bad or repeated listen address), CTL_ERR_NOT_FOUND
  * (no such node or cluster), CTL_ERR_TLS (certificates that cannot be
