@@ -19,6 +19,8 @@ PACKAGES=(
 	libevent-dev libcurl4-openssl-dev tftpd-hpa
 	# bulk certificates: SFTP client (libssh) and a test SFTP server
 	libssh-dev openssh-server openssh-client
+	# a cluster on hosts of its own: network namespaces, TFTP fetches
+	iproute2 curl
 )
 
 missing=()

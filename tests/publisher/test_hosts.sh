@@ -12,6 +12,8 @@ CTL=$1 PUBD=$2
 . "$(dirname "$0")/../cluster/lib.sh"
 
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: network namespaces need root"; exit 77; fi
+need_tftpd
+TFTPD=$(command -v in.tftpd || echo /usr/sbin/in.tftpd)
 TAG=ctlh$$
 HUB=$TAG-hub
 NAMES="pub sub1 sub2"
@@ -83,7 +85,7 @@ for n in $NAMES; do
 	ip netns exec "$TAG-$n" "$PUBD" run --dir "$WORK/host-$n" >"$WORK/$n.log" 2>&1 &
 	BG_PIDS="$BG_PIDS $!"
 	if [ "$n" != pub ]; then
-		ip netns exec "$TAG-$n" /usr/sbin/in.tftpd --foreground --listen \
+		ip netns exec "$TAG-$n" "$TFTPD" --foreground --listen \
 			--address "$(ip_of "$n"):69" --secure "$WORK/host-$n/nodes/$n/tftp" \
 			>/dev/null 2>&1 &
 		BG_PIDS="$BG_PIDS $!"
