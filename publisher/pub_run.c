@@ -86,7 +86,7 @@ check_listen(const char *const *listen, size_t n, struct ctl_diag *d)
 	return CTL_OK;
 }
 
-/* The first failure among the N listeners L, or CTL_OK. */
+/* The first of the N listeners L that failed, or NULL. */
 static const struct listener *
 failed_listener(const struct listener *l, size_t n)
 {
