@@ -20,7 +20,19 @@ usage(FILE *out)
 	    "usage: ctlpublisherd init DIR [--nodes N] [--port P]\n"
 	    "           [--prefix NAME] [--subnet 127.A.B]\n"
 	    "           [--tvs-tls 1.2|1.0] [--itl-signer ITLRecovery|CallManager]\n"
+	    "       ctlpublisherd init DIR --definition FILE\n"
+	    "           [--tvs-tls 1.2|1.0] [--itl-signer ITLRecovery|CallManager]\n"
 	    "\n"
+	    "--definition FILE makes a cluster whose nodes run on their own\n"
+	    "hosts, named and addressed as FILE says, one line per node:\n"
+	    "  node NAME ADDRESS [publisher] [ctl-port=P] [tvs-port=P]\n"
+	    "                    [dist-port=P] [tftp-port=P]\n"
+	    "and optional defaults for every node ('ctl-port P', ...).  The\n"
+	    "ports default to %d (CTL Provider), %d (TVS), %d (distribution)\n"
+	    "and %d (TFTP).  Exactly one node is the publisher.  Then make each\n"
+	    "host's bundle with 'ctlpublisherd bundle' (docs/publisher.md).\n"
+	    "\n"
+	    "Without it:\n"
 	    "Makes a cluster of N nodes (%d to %d, default %d) on this machine:\n"
 	    "node 0 is the publisher NAME-pub on 127.A.B.2, node I the\n"
 	    "subscriber NAME-subI on 127.A.B.(2+I).  Node I listens on\n"
@@ -42,7 +54,8 @@ usage(FILE *out)
 	    "\n"
 	    "The administrator is 'admin'; the password is in DIR/%s.\n"
 	    "Clients trust DIR/%s.  DIR must not exist, or be empty.\n",
-	    PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
+	    PUB_STD_PORT_CTL, PUB_STD_PORT_TVS, PUB_STD_PORT_DIST,
+	    PUB_STD_PORT_TFTP, PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
 	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT,
 	    PUB_DEFAULT_PREFIX, PUB_PREFIX_MAX, PUB_DEFAULT_SUBNET,
 	    PUB_FILE_PASSWORD, PUB_FILE_TRUST);
@@ -105,17 +118,21 @@ cmd_init(int argc, char **argv)
 		{ "itl-signer", required_argument, NULL, 'i' },
 		{ "prefix", required_argument, NULL, 'P' },
 		{ "subnet", required_argument, NULL, 's' },
+		{ "definition", required_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct pub_init_opts o = { PUB_DEFAULT_NODES, PUB_DEFAULT_PORT,
-	    PUB_TVS_TLS12, PUB_ITL_ITLRECOVERY, NULL, NULL };
+	    PUB_TVS_TLS12, PUB_ITL_ITLRECOVERY, NULL, NULL, NULL };
 	struct ctl_diag d = { "" };
+	struct pub_definition *def = NULL;
+	const char *def_file = NULL, *lab_opt = NULL;
 	int c, rc;
 
 	while ((c = cli_getopt(argc, argv, "h", opts)) != -1) {
 		switch (c) {
 		case 'n':
+			lab_opt = "--nodes";
 			if (parse_uint(optarg, PUB_NODES_MIN, PUB_NODES_MAX,
 			    &o.nodes) != 0) {
 				cli_error("--nodes %s: a cluster has %d to %d "
@@ -125,6 +142,7 @@ cmd_init(int argc, char **argv)
 			}
 			break;
 		case 'p':
+			lab_opt = "--port";
 			if (parse_uint(optarg, 1, PUB_PORT_MAX, &o.port) != 0) {
 				cli_error("--port %s: the base port is 1 to %d "
 				    "(node I uses it + %d*I, + 1, + 2, + 3)", optarg,
@@ -154,10 +172,15 @@ cmd_init(int argc, char **argv)
 			}
 			break;
 		case 'P':
+			lab_opt = "--prefix";
 			o.prefix = optarg;      /* checked by pub_init() */
 			break;
 		case 's':
+			lab_opt = "--subnet";
 			o.subnet = optarg;
+			break;
+		case 'D':
+			def_file = optarg;
 			break;
 		case 'h':
 			usage(stdout);
@@ -170,7 +193,24 @@ cmd_init(int argc, char **argv)
 		cli_error("init needs one DIR (see ctlpublisherd init --help)");
 		return EXIT_INVALID;
 	}
-	if ((rc = pub_init(argv[optind], &o, &d)) != CTL_OK) {
+	if (def_file != NULL && lab_opt != NULL) {
+		cli_error("%s: the nodes come from --definition; drop %s, or "
+		    "write the nodes in the definition", lab_opt, lab_opt);
+		return EXIT_INVALID;
+	}
+	if (def_file != NULL) {
+		if ((def = calloc(1, sizeof(*def))) == NULL) {
+			cli_error("out of memory");
+			return EXIT_FAIL;
+		}
+		if ((rc = pub_definition_load(def_file, def, &d)) != CTL_OK)
+			goto out;
+		o.def = def;
+	}
+	rc = pub_init(argv[optind], &o, &d);
+out:
+	free(def);
+	if (rc != CTL_OK) {
 		cli_error("%s", ctl_diag_msg(&d, rc));
 		return rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
 	}

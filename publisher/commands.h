@@ -7,7 +7,11 @@
 /* `ctlpublisherd init DIR [--nodes N] [--port P]` */
 int cmd_init(int argc, char **argv);
 
-/* `ctlpublisherd run DIR --node NAME`: one node in the foreground. */
+/* `ctlpublisherd bundle DIR --node NAME -o FILE` */
+int cmd_bundle(int argc, char **argv);
+
+/* `ctlpublisherd run DIR --node NAME` or `run --dir DIR`: one node in
+ * the foreground. */
 int cmd_run(int argc, char **argv);
 
 /* `ctlpublisherd start DIR` / `stop DIR`: every node in the background. */

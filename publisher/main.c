@@ -5,6 +5,7 @@
 
 static const struct cli_command commands[] = {
 	{ "init", cmd_init, "make a self-contained cluster in a directory" },
+	{ "bundle", cmd_bundle, "write what one host needs to run one node" },
 	{ "run", cmd_run, "run one node of a cluster in the foreground" },
 	{ "start", cmd_start, "start every node of a cluster in the background" },
 	{ "regenerate", cmd_regenerate, "regenerate a node's certificate (new key and serial)" },

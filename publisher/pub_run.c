@@ -1,6 +1,7 @@
 /* One node in the foreground. */
 #include "pub_run.h"
 
+#include <arpa/inet.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -39,6 +40,7 @@ struct listener {
 	volatile sig_atomic_t *stop;
 	int rc;
 	struct ctl_diag d;
+	bool extra;       /* the loopback alias: the node runs without it */
 };
 
 static void *
@@ -48,32 +50,80 @@ listen_thread(void *arg)
 
 	l->rc = pub_server_run(l->ip, l->port, l->tls, &l->svc, l->stop,
 	    &l->d);
-	if (l->rc != CTL_OK) {
+	if (l->rc != CTL_OK && l->extra) {
+		/* Another program (or a client's own end of a connection)
+		 * may hold that port on 127.0.0.1; the node's own address
+		 * still serves. */
+		pub_log("%s; serving on the node's own address only", l->d.msg);
+		l->rc = CTL_OK;
+	} else if (l->rc != CTL_OK) {
 		pub_log("%s", l->d.msg);
 		*l->stop = 1;   /* a node that cannot listen is no node */
 	}
 	return NULL;
 }
 
+/* The listen addresses: each a dotted IPv4 address, none twice. */
+static int
+check_listen(const char *const *listen, size_t n, struct ctl_diag *d)
+{
+	struct in_addr a;
+	size_t i, j;
+
+	if (n > PUB_LISTEN_MAX)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--listen: at most %d "
+		    "addresses", PUB_LISTEN_MAX);
+	for (i = 0; i < n; i++) {
+		if (inet_pton(AF_INET, listen[i], &a) != 1)
+			return ctl_diag_set(d, CTL_ERR_USAGE, "--listen: address "
+			    "%zu is not a dotted IPv4 address (as 10.1.2.3, or "
+			    "0.0.0.0 for every address)", i + 1);
+		for (j = 0; j < i; j++)
+			if (strcmp(listen[i], listen[j]) == 0)
+				return ctl_diag_set(d, CTL_ERR_USAGE, "--listen: "
+				    "%s is given twice", listen[i]);
+	}
+	return CTL_OK;
+}
+
+/* The first of the N listeners L that failed, or NULL. */
+static const struct listener *
+failed_listener(const struct listener *l, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (l[i].rc != CTL_OK)
+			return &l[i];
+	return NULL;
+}
+
 int
-pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
-    struct ctl_diag *d)
+pub_run_node(const char *dir, const char *node, const char *const *listen,
+    size_t nlisten, volatile sig_atomic_t *stop, struct ctl_diag *d)
 {
 	struct pub_node_srv srv;
 	struct pub_state *st = NULL;
-	struct listener dist, ctl;
-	pthread_t td, tc, tt;
-	bool have_td = false, have_tc = false, have_tt = false;
-	struct pub_tvs_job tvs;
+	struct listener dist, ctl[PUB_LISTEN_MAX];
+	pthread_t td, tc[PUB_LISTEN_MAX], tt[PUB_LISTEN_MAX];
+	bool have_td = false, have_tc[PUB_LISTEN_MAX] = { false },
+	    have_tt[PUB_LISTEN_MAX] = { false };
+	struct pub_tvs_job tvs[PUB_LISTEN_MAX];
+	struct pub_node tvs_self[PUB_LISTEN_MAX];
+	const char *addr[PUB_LISTEN_MAX];
+	const struct listener *bad;
 	char *ca = NULL, *tc_cert = NULL, *tc_key = NULL, *cl_cert = NULL,
 	    *cl_key = NULL;
 	SSL_CTX *ctl_tls = NULL, *dist_tls = NULL;
+	size_t i, naddr = 0, ntvs;
 	int rc, waited;
 
 	memset(&srv, 0, sizeof(srv));
 	memset(&dist, 0, sizeof(dist));
-	memset(&ctl, 0, sizeof(ctl));
-	memset(&tvs, 0, sizeof(tvs));
+	memset(ctl, 0, sizeof(ctl));
+	memset(tvs, 0, sizeof(tvs));
+	if ((rc = check_listen(listen, nlisten, d)) != CTL_OK)
+		return rc;
 	pthread_mutex_init(&srv.change, NULL);
 	snprintf(srv.dir, sizeof(srv.dir), "%s", dir);
 	if ((rc = pub_state_open(dir, &st, d)) != CTL_OK ||
@@ -96,22 +146,39 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	    d)) != CTL_OK)
 		goto out;
 
+	for (i = 0; i < nlisten; i++)
+		addr[naddr++] = listen[i];
+	if (naddr == 0)
+		addr[naddr++] = srv.self.ip;
+	/* TVS listens where asked, or on the node's own address only: the
+	 * loopback alias is the CTL Provider's (its certificate names it). */
+	ntvs = naddr;
+	if (nlisten == 0 && (addr[naddr] = pub_layout_loopback_alias(
+	    srv.self.publisher, srv.self.ip)) != NULL)
+		naddr++;
 	pub_log("node %s (%s) starting, %s", srv.self.name, srv.self.ip,
 	    srv.self.publisher ? "publisher" : "subscriber");
 	dist = (struct listener){ srv.self.ip, srv.self.ports.dist, dist_tls,
-	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" } };
+	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" },
+	    false };
 	if (pthread_create(&td, NULL, listen_thread, &dist) == 0)
 		have_td = true;
-	/* every node serves TVS on its own address (docs/tvs.md) */
-	tvs = (struct pub_tvs_job){ dir, &srv.self, stop, CTL_OK, { "" } };
-	if (pthread_create(&tt, NULL, pub_tvs_thread, &tvs) == 0)
-		have_tt = true;
-	if (srv.self.publisher) {
-		ctl = (struct listener){ srv.self.ip, srv.self.ports.ctl,
-		    ctl_tls, pub_provider_service, stop, CTL_OK, { "" } };
-		ctl.svc.ctx = &srv;
-		if (pthread_create(&tc, NULL, listen_thread, &ctl) == 0)
-			have_tc = true;
+	/* every node serves TVS (docs/tvs.md); one server per address */
+	for (i = 0; i < ntvs; i++) {
+		tvs_self[i] = srv.self;
+		snprintf(tvs_self[i].ip, sizeof(tvs_self[i].ip), "%s", addr[i]);
+		tvs[i] = (struct pub_tvs_job){ dir, &tvs_self[i], stop, CTL_OK,
+		    { "" } };
+		have_tt[i] = pthread_create(&tt[i], NULL, pub_tvs_thread,
+		    &tvs[i]) == 0;
+	}
+	for (i = 0; srv.self.publisher && i < naddr; i++) {
+		ctl[i] = (struct listener){ addr[i], srv.self.ports.ctl,
+		    ctl_tls, pub_provider_service, stop, CTL_OK, { "" },
+		    i >= ntvs };
+		ctl[i].svc.ctx = &srv;
+		have_tc[i] = pthread_create(&tc[i], NULL, listen_thread,
+		    &ctl[i]) == 0;
 	}
 	while (!*stop) {
 		for (waited = 0; waited < PUB_CATCH_UP_MS && !*stop;
@@ -122,14 +189,19 @@ pub_run_node(const char *dir, const char *node, volatile sig_atomic_t *stop,
 	}
 	if (have_td)
 		pthread_join(td, NULL);
-	if (have_tc)
-		pthread_join(tc, NULL);
-	if (have_tt)
-		pthread_join(tt, NULL);
-	rc = dist.rc != CTL_OK ? dist.rc : ctl.rc != CTL_OK ? ctl.rc : tvs.rc;
-	if (rc != CTL_OK)
-		ctl_diag_set(d, rc, "%s", dist.rc != CTL_OK ? dist.d.msg :
-		    ctl.rc != CTL_OK ? ctl.d.msg : tvs.d.msg);
+	for (i = 0; i < PUB_LISTEN_MAX; i++) {
+		if (have_tc[i])
+			pthread_join(tc[i], NULL);
+		if (have_tt[i])
+			pthread_join(tt[i], NULL);
+	}
+	rc = CTL_OK;
+	if ((bad = failed_listener(&dist, 1)) != NULL ||
+	    (bad = failed_listener(ctl, PUB_LISTEN_MAX)) != NULL)
+		rc = ctl_diag_set(d, bad->rc, "%s", bad->d.msg);
+	for (i = 0; rc == CTL_OK && i < ntvs; i++)
+		if (tvs[i].rc != CTL_OK)
+			rc = ctl_diag_set(d, tvs[i].rc, "%s", tvs[i].d.msg);
 	pub_log("node %s stopped", srv.self.name);
 out:
 	pub_state_close(st);

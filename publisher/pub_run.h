@@ -10,14 +10,26 @@
 
 struct ctl_diag;
 
+#include <stddef.h>
+
 #define PUB_CATCH_UP_MS 2000    /* how often stale nodes are retried */
+#define PUB_LISTEN_MAX  4       /* addresses given to --listen */
 
 /*
- * Runs node NODE of the cluster in DIR until *STOP is set.  Fails with
- * CTL_ERR_NOT_FOUND (no such node or cluster), CTL_ERR_TLS (certificates
- * that cannot be loaded), CTL_ERR_NETWORK (a port in use).
+ * Runs node NODE of the cluster in DIR until *STOP is set.  The CTL
+ * Provider (on the publisher) and TVS listen on the NLISTEN IPv4
+ * addresses in LISTEN (at most PUB_LISTEN_MAX; "0.0.0.0" is every
+ * address of the host) instead of the node's own; with none, on the
+ * node's own address, and the CTL Provider also on the address
+ * pub_layout_loopback_alias() names when it can (a port taken there is
+ * logged, and the node runs without it).  Distribution always listens on the
+ * node's own address, where the other nodes reach it.  Fails with
+ * CTL_ERR_USAGE (a bad or repeated listen address), CTL_ERR_NOT_FOUND
+ * (no such node or cluster), CTL_ERR_TLS (certificates that cannot be
+ * loaded), CTL_ERR_NETWORK (a port in use).
  */
 int pub_run_node(const char *dir, const char *node,
-    volatile sig_atomic_t *stop, struct ctl_diag *d);
+    const char *const *listen, size_t nlisten, volatile sig_atomic_t *stop,
+    struct ctl_diag *d);
 
 #endif

@@ -21,6 +21,8 @@ PACKAGES=(
 	libssh-dev openssh-server openssh-client
 	# the Debian packages, their man pages and bash completion
 	dpkg-dev debhelper lintian scdoc bash-completion
+	# a cluster on hosts of its own: network namespaces, TFTP fetches
+	iproute2 curl
 )
 
 missing=()

@@ -43,9 +43,8 @@ rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
 	return type == FTW_DP ? rmdir(path) : unlink(path);
 }
 
-/* Removes the tree at PATH (the half-made cluster). */
-static void
-remove_tree(const char *path)
+void
+pub_remove_tree(const char *path)
 {
 	(void)nftw(path, rm_entry, 16, FTW_DEPTH | FTW_PHYS);
 }
@@ -147,13 +146,9 @@ make_cert(struct pub_state *st, const char *top, const struct pub_node *n,
 		g.san_ip[0] = n->ip;
 		if (p == PUB_CERT_TOMCAT) {
 			g.san_dns[1] = "localhost";
-			/* The publisher of the default cluster also
-			 * answers on 127.0.0.1, the address a client on
-			 * this machine tries first; a second cluster
-			 * beside it cannot claim that address too. */
-			if (n->publisher && strcmp(n->ip, PUB_DEFAULT_SUBNET
-			    ".2") == 0)
-				g.san_ip[1] = "127.0.0.1";
+			/* named here only when the node listens there too */
+			g.san_ip[1] = pub_layout_loopback_alias(n->publisher,
+			    n->ip);
 		}
 		break;
 	}
@@ -175,6 +170,26 @@ out:
 	return rc;
 }
 
+/* Node INDEX: from the definition, or the lab layout (one machine). */
+static int
+node_at(unsigned index, const struct pub_init_opts *o, struct pub_node *n,
+    struct ctl_diag *d)
+{
+	memset(n, 0, sizeof(*n));
+	n->index = index;
+	n->publisher = index == 0;
+	if (o->def != NULL) {
+		/* pub_definition_parse() put the publisher first */
+		snprintf(n->name, sizeof(n->name), "%s", o->def->nodes[index].name);
+		snprintf(n->ip, sizeof(n->ip), "%s", o->def->nodes[index].ip);
+		n->ports = o->def->nodes[index].ports;
+		return CTL_OK;
+	}
+	pub_layout_node_name(o->prefix, index, n->name);
+	pub_layout_node_ip(o->subnet, index, n->ip);
+	return pub_layout_ports(o->port, index, &n->ports, d);
+}
+
 static int
 make_node(struct pub_state *st, const char *top, unsigned index,
     const struct pub_init_opts *o, const struct ca *ca, struct ctl_diag *d)
@@ -184,12 +199,7 @@ make_node(struct pub_state *st, const char *top, unsigned index,
 	unsigned p;
 	int rc;
 
-	memset(&n, 0, sizeof(n));
-	n.index = index;
-	n.publisher = index == 0;
-	pub_layout_node_name(o->prefix, index, n.name);
-	pub_layout_node_ip(o->subnet, index, n.ip);
-	if ((rc = pub_layout_ports(o->port, index, &n.ports, d)) != CTL_OK ||
+	if ((rc = node_at(index, o, &n, d)) != CTL_OK ||
 	    (rc = pub_layout_path(top, n.name, "", &path)) != CTL_OK ||
 	    (rc = make_dir(path, 0700, d)) != CTL_OK)
 		goto out;
@@ -287,22 +297,28 @@ make_cluster(const char *top, const struct pub_init_opts *o,
 	struct pub_state *st = NULL;
 	struct ca ca = { NULL, NULL };
 	char *path = NULL, detail[160];
-	unsigned i;
+	unsigned i, nodes = o->def != NULL ? (unsigned)o->def->n : o->nodes;
+	unsigned port = o->def != NULL ? o->def->nodes[0].ports.ctl : o->port;
 	int rc, committed = 0;
 
 	if ((rc = make_ca(top, &ca, d)) != CTL_OK ||
 	    (rc = pub_layout_path(top, NULL, PUB_DIR_NODES, &path)) != CTL_OK ||
 	    (rc = make_dir(path, 0700, d)) != CTL_OK ||
-	    (rc = pub_state_create(top, o->port, &st, d)) != CTL_OK ||
+	    (rc = pub_state_create(top, port, &st, d)) != CTL_OK ||
 	    (rc = pub_state_begin(st, d)) != CTL_OK)
 		goto out;
-	for (i = 0; i < o->nodes; i++)
+	for (i = 0; i < nodes; i++)
 		if ((rc = make_node(st, top, i, o, &ca, d)) != CTL_OK)
 			goto out;
-	snprintf(detail, sizeof(detail), "%u nodes, base port %u, names %s-*, "
-	    "addresses %s.*", o->nodes, o->port, o->prefix != NULL ?
-	    o->prefix : PUB_DEFAULT_PREFIX, o->subnet != NULL ? o->subnet :
-	    PUB_DEFAULT_SUBNET);
+	if (o->def != NULL)
+		snprintf(detail, sizeof(detail), "%u nodes from a cluster "
+		    "definition, publisher %s on %s", nodes,
+		    o->def->nodes[0].name, o->def->nodes[0].ip);
+	else
+		snprintf(detail, sizeof(detail), "%u nodes, base port %u, names "
+		    "%s-*, addresses %s.*", nodes, port, o->prefix != NULL ?
+		    o->prefix : PUB_DEFAULT_PREFIX, o->subnet != NULL ?
+		    o->subnet : PUB_DEFAULT_SUBNET);
 	if ((rc = pub_audit_add(st, INIT_ACTOR, "init", NULL, NULL, detail,
 	    d)) != CTL_OK ||
 	    (rc = make_admin(st, top, d)) != CTL_OK ||
@@ -348,11 +364,17 @@ pub_init(const char *dir_in, const struct pub_init_opts *o,
 	size_t n;
 	int rc;
 
-	if (o->nodes < PUB_NODES_MIN || o->nodes > PUB_NODES_MAX)
+	if (o->def != NULL && (o->def->n < PUB_NODES_MIN ||
+	    o->def->n > PUB_NODES_MAX))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "a cluster definition "
+		    "has %d to %d nodes", PUB_NODES_MIN, PUB_NODES_MAX);
+	if (o->def == NULL && (o->nodes < PUB_NODES_MIN ||
+	    o->nodes > PUB_NODES_MAX))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--nodes %u: a cluster has "
 		    "%d to %d nodes", o->nodes, PUB_NODES_MIN, PUB_NODES_MAX);
-	if ((rc = pub_layout_ports(o->port, o->nodes - 1, &last, d)) !=
-	    CTL_OK ||
+	if ((o->def == NULL &&
+	    (rc = pub_layout_ports(o->port, o->nodes - 1, &last, d)) !=
+	    CTL_OK) ||
 	    (o->prefix != NULL &&
 	    (rc = pub_layout_check_prefix(o->prefix, d)) != CTL_OK) ||
 	    (o->subnet != NULL &&
@@ -394,7 +416,7 @@ pub_init(const char *dir_in, const struct pub_init_opts *o,
 	rc = CTL_OK;
 out:
 	if (tmp != NULL) {
-		remove_tree(tmp);
+		pub_remove_tree(tmp);
 		free(tmp);
 	}
 	free(dir);

@@ -4,6 +4,7 @@
 #ifndef PUB_INIT_H
 #define PUB_INIT_H
 
+#include "pub_definition.h"
 #include "pub_state.h"
 
 struct ctl_diag;
@@ -17,10 +18,13 @@ struct pub_init_opts {
 	                      * NULL: PUB_DEFAULT_PREFIX */
 	const char *subnet;  /* node I on SUBNET.(2+I), SUBNET "127.A.B";
 	                      * NULL: PUB_DEFAULT_SUBNET */
+	const struct pub_definition *def; /* not NULL: the nodes, their
+	                      * names, addresses and ports come from it, and
+	                      * nodes, port, prefix and subnet are ignored */
 };
 
 /*
- * Makes a cluster of O->nodes nodes in DIR (see docs/publisher.md for
+ * Makes a cluster of O->nodes nodes (or O->def's) in DIR (see docs/publisher.md for
  * the layout): per node the CallManager, CAPF, TVS and ITLRecovery
  * certificates and keys, a TLS server and a TLS client certificate from
  * the cluster CA, a TFTP directory; the state database; the `admin`
@@ -35,5 +39,9 @@ struct pub_init_opts {
  */
 int pub_init(const char *dir, const struct pub_init_opts *o,
     struct ctl_diag *d);
+
+/* Removes the tree at PATH, symbolic links not followed (a half-made
+ * cluster or bundle).  Errors are ignored: it is cleanup. */
+void pub_remove_tree(const char *path);
 
 #endif

@@ -25,6 +25,13 @@ pub_layout_node_ip(const char *subnet, unsigned index, char *out)
 	    PUB_DEFAULT_SUBNET, 2 + index);
 }
 
+const char *
+pub_layout_loopback_alias(bool publisher, const char *ip)
+{
+	return publisher && strcmp(ip, PUB_DEFAULT_SUBNET ".2") == 0 ?
+	    "127.0.0.1" : NULL;
+}
+
 static bool
 is_alnum(char c)
 {

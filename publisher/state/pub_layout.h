@@ -1,12 +1,14 @@
 /*
  * How a cluster made by `ctlpublisherd init` is laid out: node names,
  * addresses, ports, and where each file lives under the cluster
- * directory.  All nodes share one machine, so each gets its own
- * loopback address and its own ports.
+ * directory.  The nodes of a lab cluster share one machine, so each
+ * gets its own loopback address and its own ports; a cluster made from
+ * a definition (pub_definition.h) takes them from there.
  */
 #ifndef PUB_LAYOUT_H
 #define PUB_LAYOUT_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -30,6 +32,9 @@ struct ctl_diag;
 #define PUB_FILE_CA        "cluster-ca.pem"
 #define PUB_FILE_CA_KEY    "cluster-ca.key"
 #define PUB_DIR_NODES      "nodes"
+/* In a node's bundle (ctlpublisherd bundle): the name of its node, one
+ * line, so that `run --dir DIR` knows which node it is. */
+#define PUB_FILE_BUNDLE_NODE "bundle.node"
 
 /* The four ports of a node. */
 struct pub_ports {
@@ -54,6 +59,15 @@ void pub_layout_node_name(const char *prefix, unsigned index, char *out);
  * for the publisher, then .3, .4, ...  SUBNET passed
  * pub_layout_check_subnet().  OUT has PUB_IP_MAX bytes. */
 void pub_layout_node_ip(const char *subnet, unsigned index, char *out);
+
+/*
+ * The second address the node at IP answers on besides IP, NULL for
+ * none: 127.0.0.1 for the publisher at 127.0.0.2 (the lab default),
+ * since 127.0.0.1 is the address a client on this machine tries first.
+ * Its TLS certificate names the address and the node listens there:
+ * both follow this one rule.
+ */
+const char *pub_layout_loopback_alias(bool publisher, const char *ip);
 
 /*
  * Is PREFIX usable as the start of node names: a DNS label of 1 to

@@ -518,3 +518,50 @@ pub_settings_set_itl_reset(struct pub_state *st, const char *actor,
 out:
 	return pub_state_end(st, q, rc, d);
 }
+
+/* Leaves the administrator accounts out of the copy at PATH: their rows
+ * overwritten in place (secure_delete), then the file rebuilt. */
+static int
+drop_users(const char *path, struct ctl_diag *d)
+{
+	sqlite3 *db = NULL;
+	char *err = NULL;
+	int rc = CTL_OK;
+
+	if (sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE, NULL) !=
+	    SQLITE_OK || sqlite3_exec(db, "PRAGMA secure_delete = ON; "
+	    "DELETE FROM users; VACUUM;", NULL, NULL, &err) != SQLITE_OK)
+		rc = ctl_diag_set(d, CTL_ERR_IO, "%s: cannot remove the "
+		    "accounts from the copy: %s", path, err != NULL ? err :
+		    db != NULL ? sqlite3_errmsg(db) : "out of memory");
+	sqlite3_free(err);
+	sqlite3_close(db);
+	return rc;
+}
+
+int
+pub_state_copy(struct pub_state *st, const char *path, bool with_users,
+    struct ctl_diag *d)
+{
+	sqlite3_stmt *q = NULL;
+	int fd, rc;
+
+	/* VACUUM INTO fills an empty file and keeps its mode. */
+	if ((fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600)) < 0)
+		return ctl_diag_set(d, CTL_ERR_IO, "%s: cannot create: %s", path,
+		    strerror(errno));
+	close(fd);
+	if ((rc = pub_sql_prepare(st, "VACUUM INTO ?1", &q, d)) != CTL_OK)
+		goto out;
+	if (pub_sql_bind_text(q, 1, path) != SQLITE_OK)
+		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
+	else
+		rc = pub_sql_run(st, q, d);
+	if (rc == CTL_OK && !with_users)
+		rc = drop_users(path, d);
+out:
+	sqlite3_finalize(q);
+	if (rc != CTL_OK)
+		(void)unlink(path);
+	return rc;
+}

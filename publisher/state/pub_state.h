@@ -36,6 +36,15 @@ int pub_state_open(const char *dir, struct pub_state **st, struct ctl_diag *d);
 int pub_state_create(const char *dir, unsigned base_port,
     struct pub_state **st, struct ctl_diag *d);
 
+/*
+ * Writes a copy of the state to PATH, a file that must not exist
+ * (created 0600).  WITH_USERS false leaves the administrator accounts
+ * out, their hashes overwritten (a subscriber's copy).  Fails with
+ * CTL_ERR_IO, after removing what it wrote.
+ */
+int pub_state_copy(struct pub_state *st, const char *path, bool with_users,
+    struct ctl_diag *d);
+
 /* Closes ST (NULL is allowed). */
 void pub_state_close(struct pub_state *st);
 

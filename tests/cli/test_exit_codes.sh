@@ -90,6 +90,9 @@ step 2 ctlpublisherd init "$WORK/c3" --nodes 99
 step 0 ctlpublisherd regenerate "$WORK/c2" --node cucm-pub --cert CAPF
 step 1 ctlpublisherd regenerate "$WORK/not-a-cluster" --node cucm-pub
 step 2 ctlpublisherd regenerate "$WORK/c2" --node cucm-pub --cert Bogus
+step 0 ctlpublisherd bundle "$WORK/c2" --node cucm-pub -o "$WORK/c2-pub.tar"
+step 2 ctlpublisherd bundle "$WORK/c2" --node cucm-pub -o "$WORK/c2-pub.tar"
+step 1 ctlpublisherd bundle "$WORK/c2" --node cucm-pub -o /proc/no-such-dir/pub.tar
 step 2 ctlpublisherd run "$WORK/c2"
 step 1 ctlpublisherd run "$WORK/not-a-cluster" --node cucm-pub
 # run: stops with 0 on SIGTERM.

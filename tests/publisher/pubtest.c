@@ -92,7 +92,7 @@ int
 pt_cluster_make(const char *tag, unsigned nodes, struct pt_cluster *c)
 {
 	struct pub_init_opts o = { nodes, 2444, PUB_TVS_TLS12,
-	    PUB_ITL_ITLRECOVERY, NULL, NULL };
+	    PUB_ITL_ITLRECOVERY, NULL, NULL, NULL };
 	struct ctl_diag d = { "" };
 
 	memset(c, 0, sizeof(*c));
