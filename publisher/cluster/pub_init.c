@@ -24,6 +24,7 @@
 #include "pub_password.h"
 #include "pub_state.h"
 #include "pub_store.h"
+#include "pub_tftp.h"
 #include "pub_user.h"
 #include "secret.h"
 
@@ -189,8 +190,12 @@ make_node(struct pub_state *st, const char *top, unsigned index,
 	n.publisher = index == 0;
 	pub_layout_node_name(o->prefix, index, n.name);
 	pub_layout_node_ip(o->subnet, index, n.ip);
-	if ((rc = pub_layout_ports(o->port, index, &n.ports, d)) != CTL_OK ||
-	    (rc = pub_layout_path(top, n.name, "", &path)) != CTL_OK ||
+	if ((rc = pub_layout_ports(o->port, index, &n.ports, d)) != CTL_OK)
+		goto out;
+	/* The node's TFTP server (dnsmasq) listens on the standard port
+	 * only; each node has its own address for it. */
+	n.ports.tftp = PUB_TFTP_PORT;
+	if ((rc = pub_layout_path(top, n.name, "", &path)) != CTL_OK ||
 	    (rc = make_dir(path, 0700, d)) != CTL_OK)
 		goto out;
 	free(path);
