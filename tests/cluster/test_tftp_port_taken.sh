@@ -1,0 +1,50 @@
+#!/bin/bash
+# `ctlpublisherd start` when a node's TFTP port (UDP 69 on its address)
+# is held by another program: it names the address and says what to do,
+# exits 1 and starts nothing, not even the nodes whose port is free;
+# once the port is free, start works.
+#   test_tftp_port_taken.sh CTLCLIENT CTLPUBLISHERD
+# Exits 77 (skipped) when dnsmasq is missing.
+CTL=$1 PUBD=$2
+here=$(cd "$(dirname "$0")" && pwd)
+. "$here/lib.sh"
+
+need_tftpd
+
+base=$(free_base 2)
+expect_rc 0 "init a 2-node cluster on $SUBNET" \
+	"$PUBD" init "$DIR" --nodes 2 --port "$base" --subnet "$SUBNET"
+
+# Another program holds cucm-sub1's TFTP port.
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind((sys.argv[1], 69))
+open(sys.argv[2], "w").close()
+time.sleep(60)' "$SUBNET.3" "$WORK/held" &
+holder=$!
+BG_PIDS="$BG_PIDS $holder"
+for _ in $(seq 50); do [ -e "$WORK/held" ] && break; sleep 0.1; done
+
+expect_rc 1 "start fails while $SUBNET.3:69/udp is taken" "$PUBD" start "$DIR"
+expect_in "$WORK/err" "cannot start the TFTP server of node cucm-sub1: TFTP port ${SUBNET//./\\.}\.3:69/udp is in use by another program" \
+	"the error names the node, the address and the port"
+expect_in "$WORK/err" "ss -ulpn 'sport = :69'" "... says how to find the program"
+expect_in "$WORK/err" "init --subnet" "... and how to move the cluster away"
+if ls "$DIR"/nodes/*/node.pid "$DIR"/nodes/*/tftp.pid >/dev/null 2>&1 ||
+	curl -s --max-time 2 -o /dev/null "tftp://$SUBNET.2/ITLFile.tlv" ||
+	python3 -c 'import socket,sys; socket.create_connection((sys.argv[1], int(sys.argv[2])), 0.5)' \
+		"$SUBNET.2" "$base" 2>/dev/null; then
+	fail "start left something running or a pid file behind"
+else
+	pass "start started nothing, not even cucm-pub whose port is free"
+fi
+
+kill "$holder"
+wait "$holder" 2>/dev/null
+expect_rc 0 "start once the port is free" "$PUBD" start "$DIR"
+curl -s --max-time 5 -o "$WORK/itl" "tftp://$SUBNET.3/ITLFile.tlv" &&
+	cmp -s "$WORK/itl" "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv" &&
+	pass "cucm-sub1 serves its ITL on $SUBNET.3:69" || fail "no TFTP on $SUBNET.3 after start"
+expect_rc 0 "stop" "$PUBD" stop "$DIR"
+finish
