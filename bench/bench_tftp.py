@@ -13,38 +13,19 @@ curl.  Both servers are stopped at the end, pass or fail.
 """
 import argparse
 import os
-import random
 import shutil
 import signal
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 
+from benchlib import free_subnet
+
 ITL_SIZE = 14 * 1024
 ROUND_TIMEOUT_S = 120   # one round of transfers, at most
 BLKSIZES = (512, 1428)
-
-
-def free_subnet():
-    """A loopback 127.R.S on which UDP port 69 is free at .2 and .3."""
-    for _ in range(200):
-        net = f"127.{random.randrange(1, 255)}.{random.randrange(0, 256)}"
-        socks = []
-        try:
-            for host in (2, 3):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind((f"{net}.{host}", 69))
-            return net
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no loopback subnet with UDP port 69 free")
 
 
 def program(name, fixed):

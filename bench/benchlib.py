@@ -2,56 +2,32 @@
 a local cluster started and stopped, and the time a command takes."""
 import argparse
 import os
-import random
-import socket
 import subprocess
 import sys
 import time
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "cluster"))
+import freeports  # noqa: E402  (shared with the tests' lib.sh)
+
 
 def free_subnet():
-    """A loopback subnet 127.R.S on whose node addresses (.2 to .17) UDP
-    port 69, where every node serves TFTP, is free.  Exits when none is
-    found."""
-    for _ in range(200):
-        net = f"127.{random.randrange(1, 255)}.{random.randrange(256)}"
-        socks = []
-        try:
-            for host in range(2, 18):
-                s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-                socks.append(s)
-                s.bind((f"{net}.{host}", 69))
-            return net
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no loopback subnet with UDP port 69 free")
+    """A loopback subnet 127.R.S on whose node addresses UDP port 69,
+    where every node serves TFTP, is free.  Exits when none is found."""
+    net = freeports.free_subnet()
+    if net is None:
+        raise SystemExit("no loopback subnet with UDP port 69 free")
+    return net
 
 
 def free_base(nodes=1, tcp=3, subnet="127.0.0"):
     """A port base at which node I (SUBNET.(2+I)) can bind the TCP ports
     base + 10*I + K for K below TCP, and its TFTP port, UDP 69.  Exits
     when none is found."""
-    for _ in range(200):
-        base = random.randrange(20000, 60000, 10)
-        socks = []
-        try:
-            for i in range(nodes):
-                for k in range(tcp + 1):
-                    kind = socket.SOCK_STREAM if k < tcp else socket.SOCK_DGRAM
-                    s = socket.socket(socket.AF_INET, kind)
-                    socks.append(s)
-                    s.bind((f"{subnet}.{2 + i}",
-                            base + 10 * i + k if k < tcp else 69))
-            return base
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit(f"no free port range on {subnet}.x")
+    base = freeports.free_base(nodes, (subnet,), tcp)
+    if base is None:
+        raise SystemExit(f"no free port range on {subnet}.x")
+    return base
 
 
 def start_cluster(pubd, directory, nodes, base, *init_args,

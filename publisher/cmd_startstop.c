@@ -247,8 +247,10 @@ spawn(const char *dir, const struct pub_node *node)
 static pid_t
 spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
 {
-	char *log = node_file(dir, n->name, "tftp.log"), *root = tftp_root(n);
-	char *pidf = node_file(dir, n->name, "tftp.pid");
+	/* dnsmasq works from "/": every path it gets is absolute. */
+	char *top = realpath(dir, NULL), *root = tftp_root(n);
+	char *log = top != NULL ? node_file(top, n->name, "tftp.log") : NULL;
+	char *pidf = top != NULL ? node_file(top, n->name, "tftp.pid") : NULL;
 	char a_root[PATH_MAX + 16], a_addr[PUB_IP_MAX + 24], a_log[PATH_MAX + 24],
 	    a_pid[PATH_MAX + 16], a_max[32], line[512];
 	struct rlimit rl;
@@ -299,6 +301,7 @@ spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
 	    geteuid() == 0 ? "--user=root" : (char *)NULL, (char *)NULL);
 	_exit(127);
 out:
+	free(top);
 	free(log);
 	free(root);
 	free(pidf);

@@ -18,6 +18,24 @@ enum { TFTP_RRQ = 1, TFTP_DATA = 3, TFTP_ERROR = 5 };
 
 #define TFTP_MAX_PACKET 1024    /* enough for the 512-byte default block */
 
+/* IP:PORT into SA, and a new UDP socket into *FD; a negative code (D
+ * set) when IP is not IPv4 or there is no socket. */
+static int
+udp_to(const char *ip, uint16_t port, struct sockaddr_in *sa, int *fd,
+    struct ctl_diag *d)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(port);
+	if (inet_pton(AF_INET, ip, &sa->sin_addr) != 1)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: not an IPv4 address",
+		    ip);
+	if ((*fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot make a UDP "
+		    "socket: %s", strerror(errno));
+	return CTL_OK;
+}
+
 static int
 executable(const char *path)
 {
@@ -69,17 +87,10 @@ int
 pub_tftp_port_free(const char *ip, uint16_t port, struct ctl_diag *d)
 {
 	struct sockaddr_in sa;
-	int fd, rc = CTL_OK;
+	int fd, rc;
 
-	memset(&sa, 0, sizeof(sa));
-	sa.sin_family = AF_INET;
-	sa.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &sa.sin_addr) != 1)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: not an IPv4 address",
-		    ip);
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot make a UDP "
-		    "socket: %s", strerror(errno));
+	if ((rc = udp_to(ip, port, &sa, &fd, d)) != CTL_OK)
+		return rc;
 	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
 	    errno == EADDRINUSE)
 		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TFTP port %s:%u/udp is in "
@@ -107,24 +118,17 @@ pub_tftp_probe(const char *ip, uint16_t port, const char *file,
 	ssize_t got;
 	int fd, rc, left;
 
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &to.sin_addr) != 1)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: not an IPv4 address",
-		    ip);
 	if (flen == 0 || flen > TFTP_MAX_PACKET - 16)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "'%s': not a file name "
 		    "for a TFTP request", file);
+	if ((rc = udp_to(ip, port, &to, &fd, d)) != CTL_OK)
+		return rc;
 	/* RRQ: opcode, file name, NUL, mode, NUL. */
 	pkt[0] = 0;
 	pkt[1] = TFTP_RRQ;
 	memcpy(pkt + 2, file, flen + 1);
 	memcpy(pkt + 2 + flen + 1, "octet", 6);
 	n = 2 + flen + 1 + 6;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot make a UDP "
-		    "socket: %s", strerror(errno));
 	if (sendto(fd, pkt, n, 0, (struct sockaddr *)&to, sizeof(to)) !=
 	    (ssize_t)n) {
 		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TFTP %s:%u: cannot send "

@@ -61,30 +61,10 @@ expect_in() {   # FILE REGEX DESCRIPTION
 	fi
 }
 
-# free_subnet [AVOID]: a loopback subnet 127.R.S (R not 0, not AVOID) on
-# whose node addresses .2 to .17 (the most nodes a cluster has) UDP port
-# 69 is free.
+# free_subnet [AVOID]: a loopback subnet 127.R.S (not AVOID) on whose
+# node addresses UDP port 69 is free.
 free_subnet() {
-	python3 - "${1:-}" <<'PY'
-import random, socket, sys
-for _ in range(200):
-    net = f"127.{random.randrange(1, 255)}.{random.randrange(256)}"
-    if net == sys.argv[1]:
-        continue
-    socks = []
-    try:
-        for host in range(2, 18):
-            s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-            socks.append(s)
-            s.bind((f"{net}.{host}", 69))
-        print(net)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-PY
+	python3 "$(dirname "${BASH_SOURCE[0]}")/freeports.py" subnet "$@"
 }
 SUBNET=$(free_subnet)
 SUBNET2=$(free_subnet "$SUBNET")
@@ -96,31 +76,7 @@ SUBNET2=$(free_subnet "$SUBNET")
 # base + 10*I + 0, 1, 2, and TFTP on UDP port 69.
 free_base() {
 	[ $# -eq 1 ] && set -- "$1" "$SUBNET"
-	python3 - "$@" <<'PY'
-import random, socket, sys
-nodes = int(sys.argv[1])
-subnets = sys.argv[2:]
-for _ in range(200):
-    base = random.randrange(20000, 60000, 10)
-    socks = []
-    try:
-        for net in subnets:
-          for i in range(nodes):
-            # ctl, tvs, dist over TCP; tftp over UDP, port 69
-            for k, port in enumerate((base + 10 * i, base + 10 * i + 1,
-                                      base + 10 * i + 2, 69)):
-                kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
-                s = socket.socket(socket.AF_INET, kind)
-                socks.append(s)
-                s.bind((f"{net}.{2 + i}", port))
-        print(base)
-        break
-    except OSError:
-        pass
-    finally:
-        for s in socks:
-            s.close()
-PY
+	python3 "$(dirname "${BASH_SOURCE[0]}")/freeports.py" base "$@"
 }
 
 # start_cluster CDIR NODES BASE [INIT OPTIONS...]: init and start a

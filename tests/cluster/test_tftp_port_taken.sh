@@ -42,7 +42,9 @@ fi
 
 kill "$holder"
 wait "$holder" 2>/dev/null
-expect_rc 0 "start once the port is free" "$PUBD" start "$DIR"
+# DIR relative: dnsmasq runs from "/", so start hands it absolute paths.
+expect_rc 0 "start once the port is free (DIR given relative)" \
+	sh -c 'cd "$1" && exec "$2" start "$3"' sh "$(dirname "$DIR")" "$PUBD" "$(basename "$DIR")"
 curl -s --max-time 5 -o "$WORK/itl" "tftp://$SUBNET.3/ITLFile.tlv" &&
 	cmp -s "$WORK/itl" "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv" &&
 	pass "cucm-sub1 serves its ITL on $SUBNET.3:69" || fail "no TFTP on $SUBNET.3 after start"
