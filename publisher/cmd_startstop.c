@@ -349,6 +349,17 @@ write_pid(const char *dir, const char *node, const char *pidname, pid_t pid)
 	return rc;
 }
 
+/* Removes nodes/NODE/PIDNAME, once its process is gone. */
+static void
+remove_pid(const char *dir, const char *node, const char *pidname)
+{
+	char *pidf = node_file(dir, node, pidname);
+
+	if (pidf != NULL)
+		unlink(pidf);
+	free(pidf);
+}
+
 static void
 stop_pid(pid_t pid)
 {
@@ -489,6 +500,7 @@ cmd_start(int argc, char **argv)
 				    "%s/nodes/%s/node.log", nodes[i].name, dir,
 				    nodes[i].name);
 				pids[i] = 0;
+				remove_pid(dir, nodes[i].name, "node.pid");
 				goto fail;
 			}
 			if (tpids[i] > 0 &&
@@ -511,6 +523,7 @@ cmd_start(int argc, char **argv)
 				    why, last, nodes[i].ip, nodes[i].ports.tftp,
 				    tftpd, dir, nodes[i].name);
 				tpids[i] = 0;
+				remove_pid(dir, nodes[i].name, "tftp.pid");
 				goto fail;
 			}
 			/* A read request proves more than a bound port: the
@@ -549,11 +562,16 @@ cmd_start(int argc, char **argv)
 	status = EXIT_OK;
 	goto out;
 fail:
+	/* What this start began ends, with its pid files. */
 	for (i = 0; i < n; i++) {
-		if (pids[i] > 0)
+		if (pids[i] > 0) {
 			stop_pid(pids[i]);
-		if (tpids != NULL && tpids[i] > 0)
+			remove_pid(dir, nodes[i].name, "node.pid");
+		}
+		if (tpids != NULL && tpids[i] > 0) {
 			stop_group(tpids[i]);
+			remove_pid(dir, nodes[i].name, "tftp.pid");
+		}
 	}
 out:
 	free(pids);
@@ -569,7 +587,6 @@ cmd_stop(int argc, char **argv)
 {
 	struct pub_node *nodes = NULL;
 	const char *dir;
-	char *pidf;
 	size_t n = 0, i, stopped = 0;
 	pid_t pid;
 	int rc;
@@ -585,18 +602,14 @@ cmd_stop(int argc, char **argv)
 			    (long)pid);
 			stopped++;
 		}
-		if ((pidf = node_file(dir, nodes[i].name, "node.pid")) != NULL)
-			unlink(pidf);
-		free(pidf);
+		remove_pid(dir, nodes[i].name, "node.pid");
 		if ((pid = running_tftp(dir, &nodes[i])) != 0) {
 			stop_group(pid);
 			printf("stopped the TFTP server of %s (pid %ld)\n",
 			    nodes[i].name, (long)pid);
 			stopped++;
 		}
-		if ((pidf = node_file(dir, nodes[i].name, "tftp.pid")) != NULL)
-			unlink(pidf);
-		free(pidf);
+		remove_pid(dir, nodes[i].name, "tftp.pid");
 	}
 	if (stopped == 0)
 		printf("no node of %s was running\n", dir);

@@ -1,8 +1,10 @@
 #!/bin/bash
 # `ctlpublisherd start` when a node's TFTP port (UDP 69 on its address)
 # is held by another program: it names the address and says what to do,
-# exits 1 and starts nothing, not even the nodes whose port is free;
-# once the port is free, start works.
+# exits 1 and starts nothing, not even the nodes whose port is free.
+# Run by a user who may not bind port 69, start says to run it as root
+# or to give dnsmasq CAP_NET_BIND_SERVICE, and leaves nothing running.
+# Once the port is free, start as root works.
 #   test_tftp_port_taken.sh CTLCLIENT CTLPUBLISHERD
 # Exits 77 (skipped) when dnsmasq is missing.
 CTL=$1 PUBD=$2
@@ -42,6 +44,26 @@ fi
 
 kill "$holder"
 wait "$holder" 2>/dev/null
+
+nothing_left() {   # no node, no TFTP server, no pid file of this cluster
+	! pgrep -f "$DIR/nodes/" >/dev/null &&
+		! ls "$DIR"/nodes/*/node.pid "$DIR"/nodes/*/tftp.pid >/dev/null 2>&1
+}
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$WORK"
+	chown -R nobody "$DIR"
+	expect_rc 1 "start as nobody fails: port 69 needs a privilege" \
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$PUBD" start "$DIR"
+	expect_in "$WORK/err" "TFTP server of node cucm-(pub|sub1) exited while starting .*Permission denied" \
+		"the error names the node and dnsmasq's reason"
+	expect_in "$WORK/err" "run \`ctlpublisherd start\` as root, or \`setcap cap_net_bind_service=\+ep [^\`]*dnsmasq\`" \
+		"... and says to run start as root or give dnsmasq the capability"
+	nothing_left && pass "start as nobody left nothing running and no pid file" ||
+		fail "start as nobody left: $(pgrep -af "$DIR/nodes/"; ls "$DIR"/nodes/*/*.pid 2>&1)"
+	chown -R root "$DIR"
+else
+	echo "# not root, or no setpriv: the unprivileged start is not checked"
+fi
 # DIR relative: dnsmasq runs from "/", so start hands it absolute paths.
 expect_rc 0 "start once the port is free (DIR given relative)" \
 	sh -c 'cd "$1" && exec "$2" start "$3"' sh "$(dirname "$DIR")" "$PUBD" "$(basename "$DIR")"
