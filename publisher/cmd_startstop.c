@@ -396,7 +396,7 @@ find_tftpd(char *buf, size_t len)
 }
 
 /* 0 when every node whose TFTP server is not running yet can have it
- * (its port is free), else -1, the taken port named: checked before
+ * (its port is 69, and free), else -1, the port named: checked before
  * anything starts, so that a failure changes nothing. */
 static int
 tftp_ports_free(const char *dir, const struct pub_node *nodes, size_t n)
@@ -405,6 +405,15 @@ tftp_ports_free(const char *dir, const struct pub_node *nodes, size_t n)
 	size_t i;
 
 	for (i = 0; i < n; i++) {
+		/* A cluster made before the nodes served TFTP on port 69. */
+		if (nodes[i].ports.tftp != PUB_TFTP_PORT) {
+			cli_error("node %s: its TFTP port is %u in %s, but its "
+			    "TFTP server (dnsmasq) serves port %d only: make "
+			    "the cluster again with `ctlpublisherd init`",
+			    nodes[i].name, nodes[i].ports.tftp, dir,
+			    PUB_TFTP_PORT);
+			return -1;
+		}
 		ctl_diag_clear(&d);
 		if (running_tftp(dir, &nodes[i]) == 0 &&
 		    pub_tftp_port_free(nodes[i].ip, nodes[i].ports.tftp, &d) !=

@@ -4,7 +4,9 @@
 # exits 1 and starts nothing, not even the nodes whose port is free.
 # Run by a user who may not bind port 69, start says to run it as root
 # or to give dnsmasq CAP_NET_BIND_SERVICE, and leaves nothing running.
-# Once the port is free, start as root works.
+# Once the port is free, start as root works.  A cluster whose state
+# still holds another TFTP port (made before TFTP moved to port 69) is
+# refused with what to do.
 #   test_tftp_port_taken.sh CTLCLIENT CTLPUBLISHERD
 # Exits 77 (skipped) when dnsmasq is missing.
 CTL=$1 PUBD=$2
@@ -71,4 +73,13 @@ curl -s --max-time 5 -o "$WORK/itl" "tftp://$SUBNET.3/ITLFile.tlv" &&
 	cmp -s "$WORK/itl" "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv" &&
 	pass "cucm-sub1 serves its ITL on $SUBNET.3:69" || fail "no TFTP on $SUBNET.3 after start"
 expect_rc 0 "stop" "$PUBD" stop "$DIR"
+
+python3 -c 'import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("UPDATE nodes SET port_tftp = port_ctl + 3 WHERE name = ?", ("cucm-sub1",))
+db.commit()' "$DIR/state.db"
+expect_rc 1 "start refuses a TFTP port other than 69" "$PUBD" start "$DIR"
+expect_in "$WORK/err" "node cucm-sub1: its TFTP port is $((base + 13)) in .*serves port 69 only: make the cluster again with \`ctlpublisherd init\`" \
+	"... naming the node, the port, and what to do"
+nothing_left && pass "... and starts nothing" || fail "a node started with the wrong TFTP port"
 finish
