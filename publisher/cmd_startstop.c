@@ -271,9 +271,12 @@ spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
 	if ((pid = fork()) != 0)
 		goto out;
 	setsid();
-	/* One descriptor per transfer: dnsmasq lowers --tftp-max to fit. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max) {
-		rl.rlim_cur = rl.rlim_max;
+	/* One descriptor per transfer, or dnsmasq lowers --tftp-max to
+	 * fit; not much more, as it closes every possible one at start. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < PUB_TFTP_MAX + 256) {
+		rl.rlim_cur = rl.rlim_max < PUB_TFTP_MAX + 256 ? rl.rlim_max :
+		    PUB_TFTP_MAX + 256;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
