@@ -243,7 +243,7 @@ got=$($TVSC $SUBNET.2 $((BASE + 1)) handshake --tls1)
 [ "$got" = "ok TLSv1" ] && pass "TLS 1.0 served with --tvs-tls 1.0" || fail "TLS 1.0 with the option: $got"
 got=$($TVSC $SUBNET.2 $((BASE + 1)) verify $DIR/nodes/cucm-pub/CallManager.pem --tls1)
 [ "$got" = "valid CCM+TFTP ttl 3600" ] && pass "a TLS 1.0 phone is answered" || fail "TLS 1.0 answer: $got"
-expect_in "$DIR/nodes/cucm-pub/node.log" "TVS listening on 127\.0\.0\.2:$((BASE + 1)) \(TLS 1\.0 and later" "log: TLS 1.0 and later"
+expect_in "$DIR/nodes/cucm-pub/node.log" "TVS listening on ${SUBNET//./\\.}\.2:$((BASE + 1)) \(TLS 1\.0 and later" "log: TLS 1.0 and later"
 $PUBD stop "$DIR" >/dev/null 2>&1
 no_sanitizer_reports
 
