@@ -5,16 +5,17 @@ cluster, alternating in one run, and prints the medians and their ratio.
 
     bench/bench_distribution.py BUILD_DIR [RUNS]
 
-Both clusters run on 127.0.0.x with ports picked free, and are stopped
-at the end.
+Each cluster runs on a loopback subnet of its own (every node serves
+TFTP on port 69 of its address) with ports picked free, and both are
+stopped at the end.
 """
 import shutil
 import statistics
 import subprocess
 import tempfile
 
-from benchlib import (build_and_runs, free_base, start_cluster, stop_cluster,
-                      timed)
+from benchlib import (build_and_runs, free_base, free_subnet, start_cluster,
+                      stop_cluster, timed)
 
 
 def main():
@@ -24,7 +25,9 @@ def main():
     try:
         for n in (1, 5):
             d = f"{tmp}/c{n}"
-            net = start_cluster(pubd, d, n, free_base(n))
+            sub = free_subnet()
+            net = start_cluster(pubd, d, n, free_base(n, subnet=sub),
+                                subnet=sub)
             subprocess.run([ctl, "tokenless", "set-mixed-mode", "--yes"] + net,
                            check=True, stdout=subprocess.DEVNULL)
             clusters[n] = (d, net)

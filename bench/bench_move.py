@@ -28,7 +28,8 @@ import sys
 import tempfile
 import time
 
-from benchlib import free_base, rehearsal_args, start_cluster, stop_cluster
+from benchlib import (free_base, free_subnet, rehearsal_args, start_cluster,
+                      stop_cluster)
 
 args, CTL, PUBD = rehearsal_args(__doc__, 2)
 
@@ -39,9 +40,9 @@ def ctl(*argv):
     subprocess.run([CTL, *argv], check=True, stdout=subprocess.DEVNULL)
 
 
-def tvs_list(base):
-    """The TVS servers of a cluster at BASE, publisher first."""
-    return ",".join(f"127.0.0.{2 + i}:{base + 10 * i + 1}"
+def tvs_list(subnet, base):
+    """The TVS servers of a cluster on SUBNET at BASE, publisher first."""
+    return ",".join(f"{subnet}.{2 + i}:{base + 10 * i + 1}"
                     for i in range(args.nodes))
 
 
@@ -51,13 +52,17 @@ results = {"phones": args.phones, "nodes": args.nodes,
            "concurrency": args.concurrency, "runs": []}
 ok = True
 try:
-    # One after the other: B's ports are picked once A holds its own.
-    base_a = free_base(args.nodes, tcp=3, udp=1)
+    # One after the other: B's subnet and ports are picked once A holds
+    # its own.
+    sub_a = free_subnet()
+    base_a = free_base(args.nodes, subnet=sub_a)
     net_a = start_cluster(PUBD, dirs["A"], args.nodes, base_a,
-                          "--tvs-tls", "1.0")
-    base_b = free_base(args.nodes, tcp=3, udp=1)
+                          "--tvs-tls", "1.0", subnet=sub_a)
+    sub_b = free_subnet()
+    base_b = free_base(args.nodes, subnet=sub_b)
     net_b = start_cluster(PUBD, dirs["B"], args.nodes, base_b,
-                          "--tvs-tls", "1.0", "--itl-signer", "CallManager")
+                          "--tvs-tls", "1.0", "--itl-signer", "CallManager",
+                          subnet=sub_b)
     snap0 = os.path.join(work, "a0")
     ctl("rehearse", "--snapshot", snap0, *net_a)
 
@@ -65,7 +70,7 @@ try:
         global ok
         argv = [CTL, "rehearse", "--json", "--phones", str(args.phones),
                 "--concurrency", str(args.concurrency), "--models", models,
-                "--installed", snap, "--tvs", tvs_list(base_a), *net_b]
+                "--installed", snap, "--tvs", tvs_list(sub_a, base_a), *net_b]
         p = subprocess.run(argv, capture_output=True, text=True)
         try:
             j = json.loads(p.stdout)

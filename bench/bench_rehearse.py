@@ -22,7 +22,8 @@ import tempfile
 import threading
 import time
 
-from benchlib import free_base, rehearsal_args, start_cluster, stop_cluster
+from benchlib import (free_base, free_subnet, rehearsal_args, start_cluster,
+                      stop_cluster)
 
 args, CTL, PUBD = rehearsal_args(__doc__, 3)
 
@@ -73,10 +74,10 @@ results = {"phones": args.phones, "nodes": args.nodes,
            "concurrency": args.concurrency, "runs": []}
 ok = True
 try:
-    # TFTP (the fourth port of each node) is UDP
+    sub = free_subnet()
     net = start_cluster(PUBD, cluster, args.nodes,
-                        free_base(args.nodes, tcp=3, udp=1),
-                        "--tvs-tls", "1.0")
+                        free_base(args.nodes, subnet=sub),
+                        "--tvs-tls", "1.0", subnet=sub)
     subprocess.run([CTL, "tokenless", "set-mixed-mode", "--yes"] + net,
                    check=True, stdout=subprocess.DEVNULL)
     snap = os.path.join(work, "snap")
@@ -128,15 +129,15 @@ try:
     procs = {}
     nodes_dir = os.path.join(cluster, "nodes")
     for name in sorted(os.listdir(nodes_dir)):
-        for what, f in (("ctlpublisherd", "node.pid"), ("in.tftpd", "tftp.pid")):
+        for what, f in (("ctlpublisherd", "node.pid"), ("dnsmasq", "tftp.pid")):
             pid = read_pid(os.path.join(nodes_dir, name, f))
             if pid:
                 procs[f"{name} {what}"] = vm_hwm_kb(pid)
     results["servers_vmhwm_kb"] = procs
     for k, v in procs.items():
         print(f"  {k:<28} VmHWM {v} KiB")
-    # tftpd-hpa forks a child per request; the children are reaped by
-    # the server, so their peak is not visible here beyond the parent's.
+    # dnsmasq serves every transfer in its one process: its peak is the
+    # whole TFTP service's.
 finally:
     stop_cluster(PUBD, cluster)
     shutil.rmtree(work, ignore_errors=True)

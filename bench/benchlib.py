@@ -1,47 +1,46 @@
-"""Helpers the benchmark scripts share: free loopback ports, a local
-cluster started and stopped, and the time a command takes."""
+"""Helpers the benchmark scripts share: free loopback subnets and ports,
+a local cluster started and stopped, and the time a command takes."""
 import argparse
 import os
-import random
-import socket
 import subprocess
 import sys
 import time
 
-
-def free_base(nodes=1, tcp=3, udp=0):
-    """A port base at which node I (127.0.0.(2+I)) can bind the ports
-    base + 10*I + K: TCP for the first TCP values of K, UDP for the UDP
-    ones after them.  Exits when none is found."""
-    for _ in range(200):
-        base = random.randrange(20000, 60000, 10)
-        socks = []
-        try:
-            for i in range(nodes):
-                for k in range(tcp + udp):
-                    kind = socket.SOCK_STREAM if k < tcp else socket.SOCK_DGRAM
-                    s = socket.socket(socket.AF_INET, kind)
-                    socks.append(s)
-                    s.bind((f"127.0.0.{2 + i}", base + 10 * i + k))
-            return base
-        except OSError:
-            pass
-        finally:
-            for s in socks:
-                s.close()
-    raise SystemExit("no free port range on 127.0.0.x")
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)),
+                                "..", "tests", "cluster"))
+import freeports  # noqa: E402  (shared with the tests' lib.sh)
 
 
-def start_cluster(pubd, directory, nodes, base, *init_args):
-    """Initialises and starts an NODES-node cluster in DIRECTORY, ports
-    from BASE; returns the ctlclient options that reach its publisher as
-    its administrator."""
+def free_subnet():
+    """A loopback subnet 127.R.S on whose node addresses UDP port 69,
+    where every node serves TFTP, is free.  Exits when none is found."""
+    net = freeports.free_subnet()
+    if net is None:
+        raise SystemExit("no loopback subnet with UDP port 69 free")
+    return net
+
+
+def free_base(nodes=1, tcp=3, subnet="127.0.0"):
+    """A port base at which node I (SUBNET.(2+I)) can bind the TCP ports
+    base + 10*I + K for K below TCP, and its TFTP port, UDP 69.  Exits
+    when none is found."""
+    base = freeports.free_base(nodes, (subnet,), tcp)
+    if base is None:
+        raise SystemExit(f"no free port range on {subnet}.x")
+    return base
+
+
+def start_cluster(pubd, directory, nodes, base, *init_args,
+                  subnet="127.0.0"):
+    """Initialises and starts an NODES-node cluster in DIRECTORY on
+    SUBNET, ports from BASE; returns the ctlclient options that reach its
+    publisher as its administrator."""
     subprocess.run([pubd, "init", directory, "--nodes", str(nodes), "--port",
-                    str(base), *init_args], check=True,
+                    str(base), "--subnet", subnet, *init_args], check=True,
                    stdout=subprocess.DEVNULL)
     subprocess.run([pubd, "start", directory], check=True,
                    stdout=subprocess.DEVNULL)
-    return ["--server", f"127.0.0.2:{base}", "--user", "admin",
+    return ["--server", f"{subnet}.2:{base}", "--user", "admin",
             "--password-file", os.path.join(directory, "admin.password"),
             "--cafile", os.path.join(directory, "trust.pem")]
 

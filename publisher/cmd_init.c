@@ -10,6 +10,7 @@
 #include "ctl_err.h"
 #include "pub_init.h"
 #include "pub_layout.h"
+#include "pub_tftp.h"
 #include "pub_node.h"
 #include "pub_state.h"
 
@@ -36,8 +37,9 @@ usage(FILE *out)
 	    "Makes a cluster of N nodes (%d to %d, default %d) on this machine:\n"
 	    "node 0 is the publisher NAME-pub on 127.A.B.2, node I the\n"
 	    "subscriber NAME-subI on 127.A.B.(2+I).  Node I listens on\n"
-	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS), P + %d*I + 2\n"
-	    "(distribution) and P + %d*I + 3 (TFTP); P defaults to %d.\n"
+	    "P + %d*I (CTL Provider), P + %d*I + 1 (TVS) and P + %d*I + 2\n"
+	    "(distribution), P defaulting to %d, and TFTP on port %d of\n"
+	    "its own address.\n"
 	    "\n"
 	    "--prefix NAME names the nodes (default %s): a DNS label of 1\n"
 	    "to %d letters, digits and '-', not starting or ending with '-'.\n"
@@ -55,8 +57,9 @@ usage(FILE *out)
 	    "The administrator is 'admin'; the password is in DIR/%s.\n"
 	    "Clients trust DIR/%s.  DIR must not exist, or be empty.\n",
 	    PUB_STD_PORT_CTL, PUB_STD_PORT_TVS, PUB_STD_PORT_DIST,
-	    PUB_STD_PORT_TFTP, PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES, PUB_PORT_STEP,
+	    PUB_STD_PORT_TFTP, PUB_NODES_MIN, PUB_NODES_MAX, PUB_DEFAULT_NODES,
 	    PUB_PORT_STEP, PUB_PORT_STEP, PUB_PORT_STEP, PUB_DEFAULT_PORT,
+	    PUB_TFTP_PORT,
 	    PUB_DEFAULT_PREFIX, PUB_PREFIX_MAX, PUB_DEFAULT_SUBNET,
 	    PUB_FILE_PASSWORD, PUB_FILE_TRUST);
 }

@@ -2,8 +2,8 @@
  * ctlpublisherd start DIR / stop DIR: every node of a cluster as a
  * background process, with its log in nodes/NAME/node.log and its
  * process id in nodes/NAME/node.pid; and beside each node its TFTP
- * server (tftpd-hpa's in.tftpd serving nodes/NAME/tftp on the node's
- * address and TFTP port), with nodes/NAME/tftp.log and tftp.pid.
+ * server (dnsmasq, TFTP only, serving nodes/NAME/tftp on the node's
+ * address, port 69), with nodes/NAME/tftp.log and tftp.pid.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -40,12 +41,14 @@ usage(FILE *out, const char *cmd)
 		fprintf(out,
 		    "usage: ctlpublisherd start DIR\n\n"
 		    "Starts every node of the cluster in DIR that is not running\n"
-		    "yet, in the background, with its TFTP server (in.tftpd from\n"
-		    "tftpd-hpa, serving DIR/nodes/NAME/tftp on the node's address\n"
-		    "and TFTP port), and returns once all of them accept\n"
-		    "connections and every TFTP server answers.  Each node logs\n"
-		    "to DIR/nodes/NAME/node.log.  $%s names another in.tftpd.\n",
-		    PUB_TFTPD_ENV);
+		    "yet, in the background, with its TFTP server (dnsmasq,\n"
+		    "serving DIR/nodes/NAME/tftp on the node's address, UDP port\n"
+		    "%d), and returns once all of them accept connections and\n"
+		    "every TFTP server answers.  Each node logs to\n"
+		    "DIR/nodes/NAME/node.log, its TFTP server to tftp.log there.\n"
+		    "Port %d needs root, or CAP_NET_BIND_SERVICE for dnsmasq.\n"
+		    "$%s names another dnsmasq.\n", PUB_TFTP_PORT,
+		    PUB_TFTP_PORT, PUB_TFTPD_ENV);
 	else
 		fprintf(out,
 		    "usage: ctlpublisherd stop DIR\n\n"
@@ -163,13 +166,16 @@ tftp_root(const struct pub_node *n)
 	return realpath(n->tftp_dir, NULL);
 }
 
-/* The pid in nodes/NODE/tftp.pid when that process is still a TFTP
- * server serving ROOT (its last argument), else 0. */
+/* The pid in nodes/NODE/tftp.pid when that process is still a dnsmasq
+ * serving the node's TFTP directory (its --tftp-root= argument), else
+ * 0: a recycled pid is not stopped. */
 static pid_t
 running_tftp(const char *dir, const struct pub_node *n)
 {
+	static const char opt[] = "--tftp-root=";
 	char buf[8192], *root = tftp_root(n);
-	const char *last = NULL, *p;
+	const char *p;
+	bool serves = false;
 	pid_t pid;
 	size_t len;
 
@@ -177,9 +183,10 @@ running_tftp(const char *dir, const struct pub_node *n)
 		return 0;
 	pid = pid_from_file(dir, n->name, "tftp.pid", buf, sizeof(buf), &len);
 	for (p = buf; pid != 0 && p < buf + len; p += strlen(p) + 1)
-		last = p;
-	if (pid == 0 || last == NULL || strcmp(last, root) != 0 ||
-	    strstr(buf, "tftpd") == NULL)
+		if (strncmp(p, opt, sizeof(opt) - 1) == 0 &&
+		    strcmp(p + sizeof(opt) - 1, root) == 0)
+			serves = true;
+	if (!serves || strstr(buf, PUB_TFTPD_NAME) == NULL)
 		pid = 0;
 	free(root);
 	return pid;
@@ -230,40 +237,56 @@ spawn(const char *dir, const struct pub_node *node)
 }
 
 /*
- * Starts node N's TFTP server, in.tftpd at TFTPD: in the foreground (so
- * its pid is the one to stop), listening on the node's address and TFTP
- * port, chrooted into its TFTP directory.  It forks one child per
- * transfer; its own session makes them one process group, which
- * stop_group() ends together.  in.tftpd logs to syslog: tftp.log gets
- * one line per start, and whatever it writes to stderr.
+ * Starts node N's TFTP server, dnsmasq at TFTPD, TFTP only: no DNS
+ * (--port=0), no DHCP (no range given), no configuration file read,
+ * serving the node's TFTP directory only, on the node's address, port
+ * 69.  In the foreground, so that its pid is the one to stop, in its own
+ * session.  It logs to tftp.log (errors only: a reset would write a line
+ * per phone), and writes there on stderr why it could not start.
  */
 static pid_t
 spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
 {
-	char *log = node_file(dir, n->name, "tftp.log"), *root = tftp_root(n);
-	char addr[PUB_IP_MAX + 8], line[512];
+	/* dnsmasq works from "/": every path it gets is absolute. */
+	char *top = realpath(dir, NULL), *root = tftp_root(n);
+	char *log = top != NULL ? node_file(top, n->name, "tftp.log") : NULL;
+	char *pidf = top != NULL ? node_file(top, n->name, "tftp.pid") : NULL;
+	char a_root[PATH_MAX + 16], a_addr[PUB_IP_MAX + 24], a_log[PATH_MAX + 24],
+	    a_pid[PATH_MAX + 16], a_max[32], line[512];
+	struct rlimit rl;
 	pid_t pid = -1;
 	time_t now;
 	struct tm tm;
 	int fd, len;
 
-	if (log == NULL || root == NULL) {
+	if (log == NULL || root == NULL || pidf == NULL) {
 		errno = ENOENT;
 		goto out;
 	}
-	snprintf(addr, sizeof(addr), "%s:%u", n->ip, n->ports.tftp);
+	snprintf(a_root, sizeof(a_root), "--tftp-root=%s", root);
+	snprintf(a_addr, sizeof(a_addr), "--listen-address=%s", n->ip);
+	snprintf(a_log, sizeof(a_log), "--log-facility=%s", log);
+	snprintf(a_pid, sizeof(a_pid), "--pid-file=%s", pidf);
+	snprintf(a_max, sizeof(a_max), "--tftp-max=%d", PUB_TFTP_MAX);
 	if ((pid = fork()) != 0)
 		goto out;
 	setsid();
+	/* One descriptor per transfer, or dnsmasq lowers --tftp-max to
+	 * fit; not much more, as it closes every possible one at start. */
+	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
+	    rl.rlim_cur < PUB_TFTP_MAX + 256) {
+		rl.rlim_cur = rl.rlim_max < PUB_TFTP_MAX + 256 ? rl.rlim_max :
+		    PUB_TFTP_MAX + 256;
+		(void)setrlimit(RLIMIT_NOFILE, &rl);
+	}
 	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
 	    0600)) >= 0) {
 		now = time(NULL);
 		gmtime_r(&now, &tm);
 		len = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02dZ "
-		    "%s --foreground --listen --address %s --secure %s (node "
-		    "%s; in.tftpd logs to syslog)\n", tm.tm_year + 1900,
+		    "%s %s %s, %s:%d/udp (node %s)\n", tm.tm_year + 1900,
 		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		    tftpd, addr, root, n->name);
+		    tftpd, a_root, a_max, n->ip, PUB_TFTP_PORT, n->name);
 		if (len > 0)
 			(void)file_write_all(fd, line, (size_t)len <
 			    sizeof(line) ? (size_t)len : sizeof(line) - 1);
@@ -272,12 +295,19 @@ spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
 	}
 	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
 		dup2(fd, STDIN_FILENO);
-	execl(tftpd, tftpd, "--foreground", "--listen", "--address", addr,
-	    "--secure", root, (char *)NULL);
+	/* As root dnsmasq would drop to "nobody"; the directory and the
+	 * log are root's.  As root it serves world-readable files only,
+	 * which the TFTP files are (0644). */
+	execl(tftpd, tftpd, "--keep-in-foreground", "--conf-file=/dev/null",
+	    "--port=0", "--enable-tftp", "--tftp-secure", "--quiet-tftp",
+	    a_root, a_max, a_addr, "--bind-interfaces", a_log, a_pid,
+	    geteuid() == 0 ? "--user=root" : (char *)NULL, (char *)NULL);
 	_exit(127);
 out:
+	free(top);
 	free(log);
 	free(root);
+	free(pidf);
 	return pid;
 }
 
@@ -322,6 +352,17 @@ write_pid(const char *dir, const char *node, const char *pidname, pid_t pid)
 	return rc;
 }
 
+/* Removes nodes/NODE/PIDNAME, once its process is gone. */
+static void
+remove_pid(const char *dir, const char *node, const char *pidname)
+{
+	char *pidf = node_file(dir, node, pidname);
+
+	if (pidf != NULL)
+		unlink(pidf);
+	free(pidf);
+}
+
 static void
 stop_pid(pid_t pid)
 {
@@ -339,7 +380,7 @@ stop_pid(pid_t pid)
 }
 
 /*
- * The in.tftpd to run, or NULL (warning printed): the nodes run without
+ * The dnsmasq to run, or NULL (warning printed): the nodes run without
  * TFTP then, as the CTL operations do not need it, but phones could not
  * download anything.
  */
@@ -354,14 +395,61 @@ find_tftpd(char *buf, size_t len)
 		    d.msg);
 		return NULL;
 	}
-	/* --secure chroots into the node's directory, which needs root. */
-	if (geteuid() != 0) {
-		cli_error("warning: the TFTP servers need root (in.tftpd "
-		    "chroots into each node's TFTP directory); starting the "
-		    "nodes without them");
-		return NULL;
-	}
 	return buf;
+}
+
+/* 0 when every node whose TFTP server is not running yet can have it
+ * (its port is 69, and free), else -1, the port named: checked before
+ * anything starts, so that a failure changes nothing. */
+static int
+tftp_ports_free(const char *dir, const struct pub_node *nodes, size_t n)
+{
+	struct ctl_diag d;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		/* A cluster made before the nodes served TFTP on port 69. */
+		if (nodes[i].ports.tftp != PUB_TFTP_PORT) {
+			cli_error("node %s: its TFTP port is %u in %s, but its "
+			    "TFTP server (dnsmasq) serves port %d only: make "
+			    "the cluster again with `ctlpublisherd init`",
+			    nodes[i].name, nodes[i].ports.tftp, dir,
+			    PUB_TFTP_PORT);
+			return -1;
+		}
+		ctl_diag_clear(&d);
+		if (running_tftp(dir, &nodes[i]) == 0 &&
+		    pub_tftp_port_free(nodes[i].ip, nodes[i].ports.tftp, &d) !=
+		    CTL_OK) {
+			cli_error("cannot start the TFTP server of node %s: %s",
+			    nodes[i].name, d.msg);
+			return -1;
+		}
+	}
+	return 0;
+}
+
+/* The last line node N's TFTP server wrote to its log (its reason for
+ * exiting), into BUF, control bytes shown as '?'; "" when there is
+ * none. */
+static void
+tftp_last_line(const char *dir, const struct pub_node *n, char *buf,
+    size_t size)
+{
+	char *log = node_file(dir, n->name, "tftp.log"), line[512];
+	FILE *f;
+
+	buf[0] = '\0';
+	if (log != NULL && (f = fopen(log, "r")) != NULL) {
+		while (fgets(line, sizeof(line), f) != NULL)
+			snprintf(buf, size, "%s", line);
+		fclose(f);
+	}
+	buf[strcspn(buf, "\n")] = '\0';
+	for (; *buf != '\0'; buf++)
+		if ((unsigned char)*buf < 0x20 || *buf == 0x7f)
+			*buf = '?';
+	free(log);
 }
 
 int
@@ -371,7 +459,7 @@ cmd_start(int argc, char **argv)
 	pid_t *pids = NULL, *tpids = NULL;
 	bool *tready = NULL, *tserve = NULL;
 	const char *dir, *tftpd;
-	char tftpd_buf[PATH_MAX], why[160];
+	char tftpd_buf[PATH_MAX], why[160], last[512];
 	struct ctl_diag d;
 	size_t n = 0, i;
 	int rc, waited, wst, status = EXIT_FAIL;
@@ -387,6 +475,8 @@ cmd_start(int argc, char **argv)
 	    (tserve = calloc(n ? n : 1, sizeof(*tserve))) == NULL)
 		goto out;
 	tftpd = find_tftpd(tftpd_buf, sizeof(tftpd_buf));
+	if (tftpd != NULL && tftp_ports_free(dir, nodes, n) != 0)
+		goto out;
 	for (i = 0; i < n; i++) {
 		if (running_pid(dir, nodes[i].name) != 0) {
 			printf("%s is running already\n", nodes[i].name);
@@ -422,6 +512,7 @@ cmd_start(int argc, char **argv)
 				    "%s/nodes/%s/node.log", nodes[i].name, dir,
 				    nodes[i].name);
 				pids[i] = 0;
+				remove_pid(dir, nodes[i].name, "node.pid");
 				goto fail;
 			}
 			if (tpids[i] > 0 &&
@@ -432,13 +523,19 @@ cmd_start(int argc, char **argv)
 				else
 					snprintf(why, sizeof(why), "signal %d",
 					    WTERMSIG(wst));
+				tftp_last_line(dir, &nodes[i], last,
+				    sizeof(last));
 				cli_error("the TFTP server of node %s exited "
-				    "while starting (%s): is %s:%u/udp free? "
-				    "in.tftpd gives its reasons to syslog; see "
-				    "also %s/nodes/%s/tftp.log", nodes[i].name,
-				    why, nodes[i].ip, nodes[i].ports.tftp, dir,
-				    nodes[i].name);
+				    "while starting (%s: \"%s\"): it needs "
+				    "%s:%u/udp free, and root or "
+				    "CAP_NET_BIND_SERVICE for a port below "
+				    "1024 (run `ctlpublisherd start` as root, "
+				    "or `setcap cap_net_bind_service=+ep %s`); "
+				    "see %s/nodes/%s/tftp.log", nodes[i].name,
+				    why, last, nodes[i].ip, nodes[i].ports.tftp,
+				    tftpd, dir, nodes[i].name);
 				tpids[i] = 0;
+				remove_pid(dir, nodes[i].name, "tftp.pid");
 				goto fail;
 			}
 			/* A read request proves more than a bound port: the
@@ -477,11 +574,16 @@ cmd_start(int argc, char **argv)
 	status = EXIT_OK;
 	goto out;
 fail:
+	/* What this start began ends, with its pid files. */
 	for (i = 0; i < n; i++) {
-		if (pids[i] > 0)
+		if (pids[i] > 0) {
 			stop_pid(pids[i]);
-		if (tpids != NULL && tpids[i] > 0)
+			remove_pid(dir, nodes[i].name, "node.pid");
+		}
+		if (tpids != NULL && tpids[i] > 0) {
 			stop_group(tpids[i]);
+			remove_pid(dir, nodes[i].name, "tftp.pid");
+		}
 	}
 out:
 	free(pids);
@@ -497,7 +599,6 @@ cmd_stop(int argc, char **argv)
 {
 	struct pub_node *nodes = NULL;
 	const char *dir;
-	char *pidf;
 	size_t n = 0, i, stopped = 0;
 	pid_t pid;
 	int rc;
@@ -513,18 +614,14 @@ cmd_stop(int argc, char **argv)
 			    (long)pid);
 			stopped++;
 		}
-		if ((pidf = node_file(dir, nodes[i].name, "node.pid")) != NULL)
-			unlink(pidf);
-		free(pidf);
+		remove_pid(dir, nodes[i].name, "node.pid");
 		if ((pid = running_tftp(dir, &nodes[i])) != 0) {
 			stop_group(pid);
 			printf("stopped the TFTP server of %s (pid %ld)\n",
 			    nodes[i].name, (long)pid);
 			stopped++;
 		}
-		if ((pidf = node_file(dir, nodes[i].name, "tftp.pid")) != NULL)
-			unlink(pidf);
-		free(pidf);
+		remove_pid(dir, nodes[i].name, "tftp.pid");
 	}
 	if (stopped == 0)
 		printf("no node of %s was running\n", dir);

@@ -15,8 +15,10 @@ PACKAGES=(
 	umockdev libumockdev-dev
 	vsmartcard-vpcd vsmartcard-vpicc python3-virtualsmartcard
 	python3-pycryptodome
-	# TVS and the phone rehearsal: libevent, TFTP server and client
-	libevent-dev libcurl4-openssl-dev tftpd-hpa
+	# TVS and the phone rehearsal: libevent; the nodes' TFTP server
+	# (dnsmasq); curl, the TFTP client of the tests; tftpd-hpa, which
+	# bench/bench_tftp.py measures dnsmasq against
+	libevent-dev libcurl4-openssl-dev dnsmasq-base curl tftpd-hpa
 	# bulk certificates: SFTP client (libssh) and a test SFTP server
 	libssh-dev openssh-server openssh-client
 	# the Debian packages, their man pages and bash completion

@@ -24,6 +24,7 @@
 #include "pub_password.h"
 #include "pub_state.h"
 #include "pub_store.h"
+#include "pub_tftp.h"
 #include "pub_user.h"
 #include "secret.h"
 
@@ -175,6 +176,8 @@ static int
 node_at(unsigned index, const struct pub_init_opts *o, struct pub_node *n,
     struct ctl_diag *d)
 {
+	int rc;
+
 	memset(n, 0, sizeof(*n));
 	n->index = index;
 	n->publisher = index == 0;
@@ -187,7 +190,12 @@ node_at(unsigned index, const struct pub_init_opts *o, struct pub_node *n,
 	}
 	pub_layout_node_name(o->prefix, index, n->name);
 	pub_layout_node_ip(o->subnet, index, n->ip);
-	return pub_layout_ports(o->port, index, &n->ports, d);
+	if ((rc = pub_layout_ports(o->port, index, &n->ports, d)) != CTL_OK)
+		return rc;
+	/* The node's TFTP server (dnsmasq) listens on the standard port
+	 * only; each node has its own address for it. */
+	n->ports.tftp = PUB_TFTP_PORT;
+	return CTL_OK;
 }
 
 static int

@@ -18,6 +18,24 @@ enum { TFTP_RRQ = 1, TFTP_DATA = 3, TFTP_ERROR = 5 };
 
 #define TFTP_MAX_PACKET 1024    /* enough for the 512-byte default block */
 
+/* IP:PORT into SA, and a new UDP socket into *FD; a negative code (D
+ * set) when IP is not IPv4 or there is no socket. */
+static int
+udp_to(const char *ip, uint16_t port, struct sockaddr_in *sa, int *fd,
+    struct ctl_diag *d)
+{
+	memset(sa, 0, sizeof(*sa));
+	sa->sin_family = AF_INET;
+	sa->sin_port = htons(port);
+	if (inet_pton(AF_INET, ip, &sa->sin_addr) != 1)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: not an IPv4 address",
+		    ip);
+	if ((*fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot make a UDP "
+		    "socket: %s", strerror(errno));
+	return CTL_OK;
+}
+
 static int
 executable(const char *path)
 {
@@ -27,8 +45,8 @@ executable(const char *path)
 int
 pub_tftpd_find(char *out, size_t outlen, struct ctl_diag *d)
 {
-	static const char *const fixed[] = { "/usr/sbin/in.tftpd",
-	    "/sbin/in.tftpd" };
+	static const char *const fixed[] = { "/usr/sbin/" PUB_TFTPD_NAME,
+	    "/sbin/" PUB_TFTPD_NAME };
 	const char *env = getenv(PUB_TFTPD_ENV), *path = getenv("PATH");
 	char *copy = NULL, *dir, *save = NULL;
 	size_t i;
@@ -36,16 +54,17 @@ pub_tftpd_find(char *out, size_t outlen, struct ctl_diag *d)
 	if (env != NULL && env[0] != '\0') {
 		if (!executable(env))
 			return ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s=%s: not an "
-			    "executable program: unset it to use in.tftpd, which "
+			    "executable program: unset it to use %s, which "
 			    "`apt-get install %s` installs", PUB_TFTPD_ENV, env,
-			    PUB_TFTPD_PACKAGE);
+			    PUB_TFTPD_NAME, PUB_TFTPD_PACKAGE);
 		snprintf(out, outlen, "%s", env);
 		return CTL_OK;
 	}
 	if (path != NULL && (copy = strdup(path)) != NULL) {
 		for (dir = strtok_r(copy, ":", &save); dir != NULL;
 		    dir = strtok_r(NULL, ":", &save)) {
-			if ((size_t)snprintf(out, outlen, "%s/in.tftpd", dir) <
+			if ((size_t)snprintf(out, outlen, "%s/%s", dir,
+			    PUB_TFTPD_NAME) <
 			    outlen && dir[0] == '/' && executable(out)) {
 				free(copy);
 				return CTL_OK;
@@ -59,9 +78,28 @@ pub_tftpd_find(char *out, size_t outlen, struct ctl_diag *d)
 			return CTL_OK;
 		}
 	out[0] = '\0';
-	return ctl_diag_set(d, CTL_ERR_NOT_FOUND, "in.tftpd not found (in "
-	    "$PATH, /usr/sbin, /sbin): install it with `apt-get install %s`, "
-	    "or name it in $%s", PUB_TFTPD_PACKAGE, PUB_TFTPD_ENV);
+	return ctl_diag_set(d, CTL_ERR_NOT_FOUND, "%s not found (in $PATH, "
+	    "/usr/sbin, /sbin): install it with `apt-get install %s`, or name "
+	    "it in $%s", PUB_TFTPD_NAME, PUB_TFTPD_PACKAGE, PUB_TFTPD_ENV);
+}
+
+int
+pub_tftp_port_free(const char *ip, uint16_t port, struct ctl_diag *d)
+{
+	struct sockaddr_in sa;
+	int fd, rc;
+
+	if ((rc = udp_to(ip, port, &sa, &fd, d)) != CTL_OK)
+		return rc;
+	if (bind(fd, (struct sockaddr *)&sa, sizeof(sa)) != 0 &&
+	    errno == EADDRINUSE)
+		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TFTP port %s:%u/udp is in "
+		    "use by another program (`ss -ulpn 'sport = :%u'` names "
+		    "it): stop that program, or give this cluster other "
+		    "addresses (`ctlpublisherd init --subnet 127.A.B`)", ip,
+		    port, port);
+	close(fd);
+	return rc;
 }
 
 
@@ -80,24 +118,17 @@ pub_tftp_probe(const char *ip, uint16_t port, const char *file,
 	ssize_t got;
 	int fd, rc, left;
 
-	memset(&to, 0, sizeof(to));
-	to.sin_family = AF_INET;
-	to.sin_port = htons(port);
-	if (inet_pton(AF_INET, ip, &to.sin_addr) != 1)
-		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: not an IPv4 address",
-		    ip);
 	if (flen == 0 || flen > TFTP_MAX_PACKET - 16)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "'%s': not a file name "
 		    "for a TFTP request", file);
+	if ((rc = udp_to(ip, port, &to, &fd, d)) != CTL_OK)
+		return rc;
 	/* RRQ: opcode, file name, NUL, mode, NUL. */
 	pkt[0] = 0;
 	pkt[1] = TFTP_RRQ;
 	memcpy(pkt + 2, file, flen + 1);
 	memcpy(pkt + 2 + flen + 1, "octet", 6);
 	n = 2 + flen + 1 + 6;
-	if ((fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
-		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot make a UDP "
-		    "socket: %s", strerror(errno));
 	if (sendto(fd, pkt, n, 0, (struct sockaddr *)&to, sizeof(to)) !=
 	    (ssize_t)n) {
 		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TFTP %s:%u: cannot send "

@@ -26,26 +26,28 @@ trap bulk_cleanup EXIT INT TERM
 
 # new_cluster DIR NODES: a cluster of NODES nodes in DIR, started; prints
 # the connection options.  The one place that says how a cluster is made,
-# so that it can take --prefix/--subnet when clusters get names of their
-# own.
+# on a subnet of its own (each node serves TFTP on port 69 of its
+# address).
 new_cluster() {
-	local dir=$1 nodes=$2 base
-	base=$(free_base "$nodes")
-	"$PUBD" init "$dir" --nodes "$nodes" --port "$base" \
+	local dir=$1 nodes=$2 base net
+	net=$(free_subnet "$SUBNET")
+	base=$(free_base "$nodes" "$net")
+	"$PUBD" init "$dir" --nodes "$nodes" --port "$base" --subnet "$net" \
 		>"$WORK/init.log" 2>&1 || { cat "$WORK/init.log"; exit 1; }
 	"$PUBD" start "$dir" >"$WORK/start.log" 2>&1 ||
 		{ cat "$WORK/start.log"; exit 1; }
-	echo "--server 127.0.0.2:$base --user admin --password-file $dir/admin.password --cafile $dir/trust.pem"
+	echo "--server $net.2:$base --user admin --password-file $dir/admin.password --cafile $dir/trust.pem"
 }
 
 # node_tvs DIR NAME NET: --tvs and --tvs-ca for node NAME (-pub, -subN)
-# of the cluster in DIR reached with NET (node N: 127.0.0.(2+N), TVS on
-# the base port + 10 N + 1).
+# of the cluster in DIR reached with NET (node N: NET's subnet .(2+N),
+# TVS on the base port + 10 N + 1).
 node_tvs() {
-	local n base
-	base=$(sed -n 's/.*127\.0\.0\.2:\([0-9]*\).*/\1/p' <<<"$3")
+	local n base net
+	net=$(sed -n 's/.*--server \([0-9.]*\)\.2:[0-9]*.*/\1/p' <<<"$3")
+	base=$(sed -n 's/.*--server [0-9.]*:\([0-9]*\).*/\1/p' <<<"$3")
 	case $2 in *-pub) n=0 ;; *) n=${2##*sub} ;; esac
-	echo "--tvs 127.0.0.$((2 + n)):$((base + 10 * n + 1)) --tvs-ca $1/nodes/$2/TVS.pem --timeout-ms 3000"
+	echo "--tvs $net.$((2 + n)):$((base + 10 * n + 1)) --tvs-ca $1/nodes/$2/TVS.pem --timeout-ms 3000"
 }
 
 # expect_fixed FILE TEXT DESCRIPTION: TEXT as it is (fingerprints hold '+').

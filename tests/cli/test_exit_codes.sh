@@ -82,9 +82,9 @@ step 2 ctlclient wait-token --timeout soon
 
 # ctlpublisherd on a second, one-node cluster that is never started
 # with start.
-base2=$(free_base 1)
-step 0 ctlpublisherd init "$WORK/c2" --nodes 1 --port "$base2"
-step 2 ctlpublisherd init "$WORK/c2" --nodes 1 --port "$base2"
+base2=$(free_base 1 "$SUBNET2")
+step 0 ctlpublisherd init "$WORK/c2" --nodes 1 --port "$base2" --subnet "$SUBNET2"
+step 2 ctlpublisherd init "$WORK/c2" --nodes 1 --port "$base2" --subnet "$SUBNET2"
 step 1 ctlpublisherd init /proc/no-cluster-here --nodes 1
 step 2 ctlpublisherd init "$WORK/c3" --nodes 99
 step 0 ctlpublisherd regenerate "$WORK/c2" --node cucm-pub --cert CAPF
@@ -100,7 +100,7 @@ step 1 ctlpublisherd run "$WORK/not-a-cluster" --node cucm-pub
 runpid=$!
 BG_PIDS="$BG_PIDS $runpid"
 for _ in $(seq 50); do
-	python3 -c 'import socket,sys; socket.create_connection(("127.0.0.2", int(sys.argv[1])), 0.2)' "$base2" 2>/dev/null && break
+	python3 -c 'import socket,sys; socket.create_connection((sys.argv[2], int(sys.argv[1])), 0.2)' "$base2" "$SUBNET2.2" 2>/dev/null && break
 	sleep 0.1
 done
 kill -TERM "$runpid"
@@ -118,7 +118,7 @@ step 2 ctlpublisherd stop
 # The network commands, on a 3-node cluster.
 make_cluster 3
 DOWN="--server 127.0.0.1:1 --password-file $DIR/admin.password --cafile $DIR/trust.pem --timeout 2"
-TVS="--tvs 127.0.0.2:$((${SERVER##*:} + 1)) --tvs-ca $DIR/nodes/cucm-pub/TVS.pem --timeout-ms 3000"
+TVS="--tvs $SUBNET.2:$((${SERVER##*:} + 1)) --tvs-ca $DIR/nodes/cucm-pub/TVS.pem --timeout-ms 3000"
 step 0 ctlclient tvs-query $TVS "$DIR/nodes/cucm-sub1/CallManager.pem"
 step 1 ctlclient tvs-query $TVS "$C/capf.pem"
 step 2 ctlclient tvs-query $TVS "$WORK/no-such-cert.pem"

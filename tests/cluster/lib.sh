@@ -1,6 +1,11 @@
-# Shared by the cluster tests (sourced): a fresh cluster on 127.0.0.x with
-# ports picked free, stopped and removed when the test ends, pass or fail.
+# Shared by the cluster tests (sourced): a fresh cluster on a loopback
+# subnet and ports picked free, stopped and removed when the test ends,
+# pass or fail.
 #   CTL=ctlclient PUBD=ctlpublisherd NODES=3 . lib.sh
+# Every node serves TFTP on UDP port 69 of its own address, so two tests
+# running at once each take their own subnet: SUBNET (and SUBNET2 for a
+# second cluster) is a random 127.R.S whose node addresses have port 69
+# free; start_cluster puts a cluster there unless given --subnet.
 set -u
 FAILS=0
 PASSES=0
@@ -29,10 +34,10 @@ trap cleanup EXIT INT TERM
 
 pass() { PASSES=$((PASSES + 1)); echo "ok - $*"; }
 
-# Tests that need the nodes' TFTP servers: skipped (77) without tftpd-hpa.
+# Tests that need the nodes' TFTP servers: skipped (77) without dnsmasq.
 need_tftpd() {
-	if ! command -v in.tftpd >/dev/null 2>&1 && [ ! -x /usr/sbin/in.tftpd ]; then
-		echo "SKIP: in.tftpd (tftpd-hpa) is not installed"
+	if ! command -v dnsmasq >/dev/null 2>&1 && [ ! -x /usr/sbin/dnsmasq ]; then
+		echo "SKIP: dnsmasq (dnsmasq-base) is not installed"
 		exit 77
 	fi
 }
@@ -56,56 +61,47 @@ expect_in() {   # FILE REGEX DESCRIPTION
 	fi
 }
 
+# free_subnet [AVOID]: a loopback subnet 127.R.S (not AVOID) on whose
+# node addresses UDP port 69 is free.
+free_subnet() {
+	python3 "$(dirname "${BASH_SOURCE[0]}")/freeports.py" subnet "$@"
+}
+SUBNET=$(free_subnet)
+SUBNET2=$(free_subnet "$SUBNET")
+[ -n "$SUBNET" ] && [ -n "$SUBNET2" ] ||
+	{ echo "no loopback subnet with UDP port 69 free"; exit 1; }
+
 # free_base NODES [SUBNET...]: a base port whose whole range is free on
-# the nodes' addresses in each SUBNET (default 127.0.0).
+# the nodes' addresses in each SUBNET (default $SUBNET): the TCP ports
+# base + 10*I + 0, 1, 2, and TFTP on UDP port 69.
 free_base() {
-	python3 - "$@" <<'PY'
-import random, socket, sys
-nodes = int(sys.argv[1])
-subnets = sys.argv[2:] or ["127.0.0"]
-for _ in range(200):
-    base = random.randrange(20000, 60000, 10)
-    try:
-        socks = []
-        for net in subnets:
-          for i in range(nodes):
-            # ctl, tvs, dist over TCP; tftp (base + 3) over UDP
-            for k in range(4):
-                kind = socket.SOCK_DGRAM if k == 3 else socket.SOCK_STREAM
-                s = socket.socket(socket.AF_INET, kind)
-                s.bind((f"{net}.{2 + i}", base + 10 * i + k))
-                socks.append(s)
-        for s in socks:
-            s.close()
-        print(base)
-        break
-    except OSError:
-        for s in socks:
-            s.close()
-PY
+	[ $# -eq 1 ] && set -- "$1" "$SUBNET"
+	python3 "$(dirname "${BASH_SOURCE[0]}")/freeports.py" base "$@"
 }
 
 # start_cluster CDIR NODES BASE [INIT OPTIONS...]: init and start a
-# cluster in CDIR; one other than $DIR is added to EXTRA_DIRS.
+# cluster in CDIR, on $SUBNET unless the options give --subnet; one
+# other than $DIR is added to EXTRA_DIRS.
 start_cluster() {
-	local cdir=$1 n=$2 base=$3 tag
+	local cdir=$1 n=$2 base=$3 tag net=()
 	shift 3
 	tag=$(basename "$cdir")
 	[ "$cdir" = "$DIR" ] || EXTRA_DIRS="$EXTRA_DIRS $cdir"
-	"$PUBD" init "$cdir" --nodes "$n" --port "$base" "$@" >"$WORK/init-$tag.log" 2>&1 ||
+	case " $* " in *" --subnet "*) ;; *) net=(--subnet "$SUBNET") ;; esac
+	"$PUBD" init "$cdir" --nodes "$n" --port "$base" "${net[@]}" "$@" >"$WORK/init-$tag.log" 2>&1 ||
 		{ cat "$WORK/init-$tag.log"; echo "init failed"; exit 1; }
 	"$PUBD" start "$cdir" >"$WORK/start-$tag.log" 2>&1 ||
 		{ cat "$WORK/start-$tag.log"; echo "start failed"; exit 1; }
 }
 
-# make_cluster NODES [INIT OPTIONS...]: init and start; sets SERVER, NET
-# (common options).
+# make_cluster NODES [INIT OPTIONS...]: init and start on $SUBNET; sets
+# SERVER, NET (common options).
 make_cluster() {
 	local base n=$1
 	shift
-	base=$(free_base "$n")
+	base=$(free_base "$n" "$SUBNET")
 	start_cluster "$DIR" "$n" "$base" "$@"
-	SERVER=127.0.0.2:$base
+	SERVER=$SUBNET.2:$base
 	NET="--server $SERVER --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
 }
 

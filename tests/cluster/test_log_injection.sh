@@ -65,7 +65,7 @@ escaped_present login
 
 # TVS: the device name, and a certificate whose subject and issuer hold
 # the same bytes.
-TVS="127.0.0.2 $((port + 1))"
+TVS="$SUBNET.2 $((port + 1))"
 for i in $(seq 50); do
 	$TVSC $TVS handshake 2>/dev/null | grep -q '^ok' && break
 	sleep 0.2

@@ -16,10 +16,10 @@ expect_rc 0 "tokenless set-mixed-mode before the attack" \
 	$CTL tokenless set-mixed-mode --yes $NET
 before=$(node_sha1 cucm-pub)
 port=${SERVER##*:}
-# Addresses the cluster does not use (its nodes are 127.0.0.2-4).
+# Addresses the cluster does not use (its nodes are $SUBNET.2-4).
 python3 "$HERE/slowclients.py" "$HOLD" "$WORK/slow.report" \
 	127.0.0.50,127.0.0.51,127.0.0.52,127.0.0.53,127.0.0.54 \
-	"127.0.0.2:$port" "127.0.0.3:$((port + 12))" &
+	"$SUBNET.2:$port" "$SUBNET.3:$((port + 12))" &
 SLOW=$!
 BG_PIDS="$BG_PIDS $SLOW"
 started=$(date +%s)

@@ -1,52 +1,53 @@
 #!/bin/bash
 # Two clusters side by side on one machine, on the SAME ports: the
-# default one (cucm-*, 127.0.0.x) and one made with --prefix lab-b
-# --subnet 127.0.5.  Each answers on its own addresses with its own
+# default one (cucm-*, on $SUBNET) and one made with --prefix lab-b
+# --subnet $SUBNET2.  Each answers on its own addresses with its own
 # names (status, TVS, TFTP), and each stops without touching the other.
 #   test_two_clusters.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
 
 B=$WORK/lab-b
-base=$(free_base 2 127.0.0 127.0.5)
-[ -n "$base" ] || { echo "no free base port on 127.0.0 and 127.0.5"; exit 1; }
+base=$(free_base 2 "$SUBNET" "$SUBNET2")
+[ -n "$base" ] || { echo "no free base port on $SUBNET and $SUBNET2"; exit 1; }
 start_cluster "$DIR" 2 "$base"
-start_cluster "$B" 2 "$base" --prefix lab-b --subnet 127.0.5
+start_cluster "$B" 2 "$base" --prefix lab-b --subnet "$SUBNET2"
 pass "both clusters started on base port $base"
 
-netA="--server 127.0.0.2:$base --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
-netB="--server 127.0.5.2:$base --user admin --password-file $B/admin.password --cafile $B/trust.pem"
+netA="--server $SUBNET.2:$base --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
+netB="--server $SUBNET2.2:$base --user admin --password-file $B/admin.password --cafile $B/trust.pem"
 
 # status: each publisher names its own nodes and addresses.
 expect_rc 0 "status of lab-b" $CTL status $netB --json
 cp "$WORK/out" "$WORK/statusB.json"
-if python3 - "$WORK/statusB.json" "$base" <<'PY'
+if python3 - "$WORK/statusB.json" "$base" "$SUBNET2" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 base = int(sys.argv[2])
-want = [("lab-b-pub", "127.0.5.2", base, True),
-        ("lab-b-sub1", "127.0.5.3", base + 10, False)]
+net = sys.argv[3]
+want = [("lab-b-pub", f"{net}.2", base, True),
+        ("lab-b-sub1", f"{net}.3", base + 10, False)]
 got = [(n["name"], n["ip"], n["port"], n["publisher"]) for n in j["nodes"]]
 ok = got == want and all(n["reachable"] for n in j["nodes"]) and \
-    j["nodes"][1]["tvs"] == f"127.0.5.3:{base + 11}" and \
-    j["nodes"][1]["tftp"] == f"127.0.5.3:{base + 13}"
+    j["nodes"][1]["tvs"] == f"{net}.3:{base + 11}" and \
+    j["nodes"][1]["tftp"] == f"{net}.3:69"
 sys.exit(0 if ok else 1)
 PY
-then pass "lab-b's status: lab-b-pub and lab-b-sub1 on 127.0.5.x, both reachable"
+then pass "lab-b's status: lab-b-pub and lab-b-sub1 on $SUBNET2.x, both reachable"
 else fail "lab-b's status"; sed 's/^/    | /' "$WORK/statusB.json" | head -20; fi
 expect_rc 0 "status of the default cluster" $CTL status $netA
-expect_in "$WORK/out" "^cucm-sub1 +127\.0\.0\.3 +$((base + 10)) +Subscriber +yes" "the default cluster still has cucm-sub1 on 127.0.0.3"
+expect_in "$WORK/out" "^cucm-sub1 +${SUBNET//./\\.}\.3 +$((base + 10)) +Subscriber +yes" "the default cluster still has cucm-sub1 on $SUBNET.3"
 expect_rc 0 "status of lab-b as text" $CTL status $netB
-expect_in "$WORK/out" "^lab-b-sub1 +127\.0\.5\.3 +$((base + 10)) +Subscriber +yes" "lab-b-sub1 on 127.0.5.3 in the table"
-# lab-b's TLS certificate does not name 127.0.0.2: a client that trusts
+expect_in "$WORK/out" "^lab-b-sub1 +${SUBNET2//./\\.}\.3 +$((base + 10)) +Subscriber +yes" "lab-b-sub1 on $SUBNET2.3 in the table"
+# lab-b's TLS certificate does not name $SUBNET.2: a client that trusts
 # lab-b's CA and dials the default cluster is refused.
 expect_rc 1 "lab-b's CA does not vouch for the default cluster" \
-	$CTL status --server "127.0.0.2:$base" --user admin \
+	$CTL status --server "$SUBNET.2:$base" --user admin \
 	--password-file "$B/admin.password" --cafile "$B/trust.pem"
 
 # TVS and TFTP answer on every node of both clusters, each with its own
 # certificate and its own ITL.
-for spec in "$DIR cucm 127.0.0" "$B lab-b 127.0.5"; do
+for spec in "$DIR cucm $SUBNET" "$B lab-b $SUBNET2"; do
 	set -- $spec
 	for i in 0 1; do
 		name=$2-pub
@@ -57,7 +58,7 @@ for spec in "$DIR cucm 127.0.0" "$B lab-b 127.0.5"; do
 			--tvs-ca "$1/nodes/$name/TVS.pem" --timeout-ms 3000 \
 			"$1/nodes/$2-pub/CallManager.pem"
 		if curl -s --max-time 5 -o "$WORK/itl-$name" \
-			"tftp://$ip:$((base + 10 * i + 3))/ITLFile.tlv" &&
+			"tftp://$ip/ITLFile.tlv" &&
 			cmp -s "$WORK/itl-$name" "$1/nodes/$name/tftp/ITLFile.tlv"; then
 			pass "TFTP of $name ($ip) serves its cluster's ITL"
 		else

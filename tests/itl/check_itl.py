@@ -1,7 +1,9 @@
 """Checks an ITL as `ctlclient show --json` prints it against the
 cluster's certificate files: check_itl.py DIR JSON [--ips] SIGNER-PREFIX
-ROLE:NODE:PURPOSE..."""
+ROLE:NODE:PURPOSE...  With --ips, node I's records carry the address
+$SUBNET.(2+I)."""
 import json
+import os
 import subprocess
 import sys
 
@@ -35,6 +37,7 @@ for r, w in zip(j["records"], want):
 if ips:
     names = sorted(node_ips, key=lambda n: (n != "cucm-pub", n))
     assert [node_ips[n] for n in names] == \
-        [f"127.0.0.{2 + i}" for i in range(len(names))], node_ips
+        [f"{os.environ['SUBNET']}.{2 + i}" for i in range(len(names))], \
+        node_ips
 assert [r["signer"] for r in j["records"]] == [True] + [False] * (len(want) - 1)
 assert j["signer"]["name"].startswith(signer_prefix), j["signer"]

@@ -23,5 +23,5 @@ wait_for() {
 # (each certificate the node's PURPOSE.pem), the first signs it, and its
 # signer's name starts with SIGNER-PREFIX.
 check_itl() {
-	python3 "$(dirname "${BASH_SOURCE[0]}")/check_itl.py" "$DIR" "$@"
+	SUBNET=$SUBNET python3 "$(dirname "${BASH_SOURCE[0]}")/check_itl.py" "$DIR" "$@"
 }

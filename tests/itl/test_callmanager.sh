@@ -2,8 +2,8 @@
 # The ITL as CUCM 8.x to 11.5 signs it (init --itl-signer CallManager) on
 # 2 running nodes: the CallManager certificate is the signing SAST and
 # ITLRecovery a second SAST; the certificate regeneration guide's warning (CallManager and TVS
-# regenerated together strand the phones); and nodes started without an
-# in.tftpd.
+# regenerated together strand the phones); and nodes started without
+# their TFTP server program (dnsmasq).
 #   test_callmanager.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
@@ -33,16 +33,16 @@ wait_for 15 same_itl && ! cmp -s "$WORK/itl.old" "$DIR/nodes/cucm-sub1/tftp/ITLF
 	pass "the rebuilt ITL reaches cucm-sub1" || fail "not redistributed"
 expect_rc 1 "a phone holding the old ITL rejects the new one" \
 	$CTL verify "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv" --installed "$WORK/itl.old"
-expect_rc 0 "over TFTP too" curl -s --max-time 10 -o "$WORK/itl.tftp" "tftp://127.0.0.3:$((BASE + 13))/ITLFile.tlv"
+expect_rc 0 "over TFTP too" curl -s --max-time 10 -o "$WORK/itl.tftp" "tftp://$SUBNET.3/ITLFile.tlv"
 cmp -s "$WORK/itl.tftp" "$DIR/nodes/cucm-sub1/tftp/ITLFile.tlv" && pass "TFTP serves the rebuilt ITL" || fail "TFTP content"
 
-# Without an in.tftpd the nodes still start, and start says what to install.
+# Without dnsmasq the nodes still start, and start says what to install.
 expect_rc 0 "stop" $PUBD stop "$DIR"
-CTLPUBLISHERD_TFTPD=/nonexistent/in.tftpd expect_rc 0 "start without in.tftpd" $PUBD start "$DIR"
-expect_in "$WORK/err" "apt-get install tftpd-hpa" "start says to install tftpd-hpa"
+CTLPUBLISHERD_DNSMASQ=/nonexistent/dnsmasq expect_rc 0 "start without dnsmasq" $PUBD start "$DIR"
+expect_in "$WORK/err" "apt-get install dnsmasq-base" "start says to install dnsmasq-base"
 [ ! -e "$DIR/nodes/cucm-pub/tftp.pid" ] && pass "no TFTP server was started" || fail "tftp.pid written"
 expect_rc 0 "the nodes serve all the same" $CTL status $NET
-expect_rc 0 "start again, with in.tftpd" $PUBD start "$DIR"
+expect_rc 0 "start again, with dnsmasq" $PUBD start "$DIR"
 expect_in "$WORK/out" "started the TFTP server of cucm-pub" "start adds the missing TFTP servers to running nodes"
 expect_in "$WORK/out" "cucm-pub is running already" "and leaves the nodes alone"
 finish

@@ -8,8 +8,8 @@
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/lib.sh"
 
-node_ip() { echo "127.0.0.$((2 + $1))"; }
-tftp_port() { echo $((BASE + 10 * $1 + 3)); }
+node_ip() { echo "$SUBNET.$((2 + $1))"; }
+tftp_port() { echo 69; }
 
 all_hold() {    # SHA1: every node holds that ITL
 	local n
@@ -52,19 +52,20 @@ for i in 0 1 2; do
 done
 
 expect_rc 0 "status --json" $CTL status --json $NET
-python3 - "$WORK/out" "$BASE" <<'PY' && pass "status: each node's tvs and tftp as host:port" || fail "status endpoints"
+python3 - "$WORK/out" "$BASE" "$SUBNET" <<'PY' && pass "status: each node's tvs and tftp as host:port" || fail "status endpoints"
 import json, sys
 j, base = json.load(open(sys.argv[1])), int(sys.argv[2])
 for i, n in enumerate(j["nodes"]):
-    ip = f"127.0.0.{2 + i}"
+    ip = f"{sys.argv[3]}.{2 + i}"
     assert n["ip"] == ip, n
     assert n["tvs"] == f"{ip}:{base + 10 * i + 1}", n
-    assert n["tftp"] == f"{ip}:{base + 10 * i + 3}", n
+    assert n["tftp"] == f"{ip}:69", n
 PY
 expect_rc 0 "status as text" $CTL status $NET
 expect_in "$WORK/out" "^Hostname +TVS +TFTP \(UDP\)$" "status: a TVS and TFTP table"
-expect_in "$WORK/out" "^cucm-sub1 +127\.0\.0\.3:$((BASE + 11)) +127\.0\.0\.3:$((BASE + 13))$" "status: cucm-sub1's endpoints"
-expect_in "$WORK/out" "^cucm-sub1 +127\.0\.0\.3 +$((BASE + 10)) +Subscriber " "status: the node table keeps its columns"
+SUB1="${SUBNET//./\\.}\.3"
+expect_in "$WORK/out" "^cucm-sub1 +$SUB1:$((BASE + 11)) +$SUB1:69$" "status: cucm-sub1's endpoints"
+expect_in "$WORK/out" "^cucm-sub1 +$SUB1 +$((BASE + 10)) +Subscriber " "status: the node table keeps its columns"
 
 # The CTL is world-readable too, and served over TFTP.
 expect_rc 0 "tokenless set-mixed-mode" $CTL tokenless set-mixed-mode --yes $NET
@@ -142,7 +143,7 @@ expect_in "$WORK/out" "stopped the TFTP server of cucm-sub2" "stop names the TFT
 # holds the pattern.
 none_left() { ! pgrep -f "$DIR/nodes/" >/dev/null; }
 if wait_for 5 none_left; then
-	pass "stop leaves no in.tftpd and no node behind"
+	pass "stop leaves no TFTP server and no node behind"
 else
 	fail "left behind: $(pgrep -af "$DIR/nodes/")"
 fi

@@ -27,7 +27,7 @@ tvs_ready() {
 	for i in 0 1; do
 		name=cucm-pub
 		[ $i = 1 ] && name=cucm-sub1
-		$CTL tvs-query --tvs "127.0.0.$((2 + i)):$((BASE + 10 * i + 1))" \
+		$CTL tvs-query --tvs "$SUBNET.$((2 + i)):$((BASE + 10 * i + 1))" \
 			--tvs-ca "$DIR/nodes/$name/TVS.pem" --timeout-ms 2000 \
 			"$DIR/nodes/cucm-pub/CallManager.pem" >/dev/null 2>&1 || return 1
 	done

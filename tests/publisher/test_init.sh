@@ -98,7 +98,7 @@ expect_mode "$WORK/one" 700
 expect_rc 0 "init --nodes 16 --port 65382" \
 	"$PUBD" init "$WORK/big" --nodes 16 --port 65382
 expect_in "$WORK/out" "^cluster of 16 nodes in " "reports sixteen nodes"
-expect_in "$WORK/out" "cucm-sub15 +subscriber +127\.0\.0\.17 +ctl 65532, tvs 65533, distribution 65534, tftp 65535" "last node's ports"
+expect_in "$WORK/out" "cucm-sub15 +subscriber +127\.0\.0\.17 +ctl 65532, tvs 65533, distribution 65534, tftp 69" "last node's ports"
 
 
 # --prefix and --subnet: bad values refused with the option named, and

@@ -12,7 +12,7 @@
 #      holds); and with B's ITL signed by ITLRecovery (CUCM 12 and later)
 #   d. phones without TVS: delete the CTL by hand
 #   test_move.sh CTLCLIENT CTLPUBLISHERD
-# Exits 77 (skipped) when in.tftpd is missing.
+# Exits 77 (skipped) when dnsmasq is missing.
 CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
@@ -33,20 +33,21 @@ trap move_cleanup EXIT INT TERM
 # new_cluster NAME [INIT OPTIONS...]: a 2-node cluster in $WORK/NAME,
 # started; sets NAME_NET (connection options), NAME_TVS (its TVS servers,
 # publisher first) and NAME_DIR.  Two clusters differ by their base port
-# today (same node names and addresses); with init --prefix/--subnet,
-# this is the one line to change.
+# and by their subnet (each node serves TFTP on port 69 of its own
+# address): a free one is picked per cluster.
 new_cluster() {
-	local name=$1 base dir=$WORK/$1
+	local name=$1 base net dir=$WORK/$1
 	shift
-	base=$(free_base 2)
-	"$PUBD" init "$dir" --nodes 2 --port "$base" --tvs-tls 1.0 "$@" \
+	net=$(free_subnet "$SUBNET")
+	base=$(free_base 2 "$net")
+	"$PUBD" init "$dir" --nodes 2 --port "$base" --subnet "$net" --tvs-tls 1.0 "$@" \
 		>"$WORK/init.log" 2>&1 || { cat "$WORK/init.log"; echo "init $name failed"; exit 1; }
 	CLUSTERS="$CLUSTERS $name"
 	"$PUBD" start "$dir" >"$WORK/start.log" 2>&1 ||
 		{ cat "$WORK/start.log"; echo "start $name failed"; exit 1; }
 	eval "${name}_DIR=\$dir"
-	eval "${name}_NET=\"--server 127.0.0.2:$base --user admin --password-file $dir/admin.password --cafile $dir/trust.pem\""
-	eval "${name}_TVS=127.0.0.2:$((base + 1)),127.0.0.3:$((base + 11))"
+	eval "${name}_NET=\"--server $net.2:$base --user admin --password-file $dir/admin.password --cafile $dir/trust.pem\""
+	eval "${name}_TVS=$net.2:$((base + 1)),$net.3:$((base + 11))"
 }
 
 # import_b_into_a A B: B's publisher CallManager and ITLRecovery

@@ -7,7 +7,7 @@
 # Phone-SAST-trust; seed 004's CallManager and TVS regenerated alone and
 # together with an ITL signed by CallManager.
 #   test_rehearse.sh CTLCLIENT CTLPUBLISHERD
-# Exits 77 (skipped) when in.tftpd is missing or the cluster serves no
+# Exits 77 (skipped) when dnsmasq is missing or the cluster serves no
 # ITLFile.tlv (the TFTP and ITL parts of ctlpublisherd are not there).
 CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +18,7 @@ need_tftpd
 # --- cluster 1: three nodes, TVS speaks TLS 1.0 too (7900 series) ---
 make_cluster 3 --tvs-tls 1.0
 base=${SERVER##*:}
-if ! curl -s -o /dev/null "tftp://127.0.0.2:$((base + 3))/ITLFile.tlv"; then
+if ! curl -s -o /dev/null "tftp://$SUBNET.2/ITLFile.tlv"; then
 	echo "SKIP: the cluster serves no ITLFile.tlv over TFTP"
 	exit 77
 fi
@@ -58,7 +58,7 @@ tvs_knows() {
 		name=cucm-pub
 		[ "$i" -gt 0 ] && name=cucm-sub$i
 		for t in $(seq 75); do
-			$CTL tvs-query --tvs "127.0.0.$((2 + i)):$((base + 10 * i + 1))" \
+			$CTL tvs-query --tvs "$SUBNET.$((2 + i)):$((base + 10 * i + 1))" \
 				--tvs-ca "$DIR/nodes/$name/TVS.pem" --timeout-ms 2000 "$2" \
 				>/dev/null 2>&1 && break
 			sleep 0.2
@@ -129,7 +129,7 @@ expect_in "$WORK/out" "WARNING: 30 phones without TVS" "the text report warns fo
 expect_in "$WORK/out" "PASS: every phone with TVS accepts" "the text report passes"
 
 # tvs-query and verify --tvs against the cluster's TVS.
-PUBTVS=127.0.0.2:$((base + 1))
+PUBTVS=$SUBNET.2:$((base + 1))
 expect_rc 0 "tvs-query: the new CallManager certificate is valid" $CTL tvs-query \
 	--tvs $PUBTVS --tvs-ca "$DIR/nodes/cucm-pub/TVS.pem" "$DIR/nodes/cucm-pub/CallManager.pem"
 expect_in "$WORK/out" "VALID: roles .*CCM\+TFTP" "tvs-query names the roles"
@@ -146,7 +146,7 @@ expect_rc 1 "tvs-query: a TVS not in the CA file" $CTL tvs-query \
 	--tvs $PUBTVS --tvs-ca "$DIR/trust.pem" "$DIR/nodes/cucm-pub/CallManager.pem"
 expect_in "$WORK/err" "not trusted" "tvs-query says why"
 expect_rc 2 "tvs-query without --tvs-ca" $CTL tvs-query --tvs $PUBTVS "$WORK/i.pem"
-curl -s -o "$WORK/new.tlv" "tftp://127.0.0.2:$((base + 3))/CTLFile.tlv"
+curl -s -o "$WORK/new.tlv" "tftp://$SUBNET.2/CTLFile.tlv"
 expect_rc 1 "verify: the new CTL's signer is unknown" $CTL verify "$WORK/new.tlv" --installed "$WORK/s1/CTLFile.tlv"
 expect_rc 0 "verify --tvs: accepted via TVS" $CTL verify "$WORK/new.tlv" --installed "$WORK/s1/CTLFile.tlv" \
 	--tvs $PUBTVS --tvs-ca "$DIR/nodes/cucm-pub/TVS.pem"
@@ -161,7 +161,7 @@ expect_rc 1 "verify --tvs: an unknown signer stays rejected" $CTL verify "$WORK/
 	--tvs $PUBTVS --tvs-ca "$DIR/nodes/cucm-pub/TVS.pem"
 expect_in "$WORK/out" "does not know the signer" "verify says TVS does not know it"
 expect_rc 1 "verify --tvs: TVS down is a rejection" $CTL verify "$WORK/new.tlv" --installed "$WORK/s1/CTLFile.tlv" \
-	--tvs 127.0.0.2:$((base + 9)) --tvs-ca "$DIR/nodes/cucm-pub/TVS.pem" --timeout-ms 1000
+	--tvs $SUBNET.2:$((base + 9)) --tvs-ca "$DIR/nodes/cucm-pub/TVS.pem" --timeout-ms 1000
 expect_in "$WORK/out" "TVS gave no answer" "verify says TVS gave no answer"
 
 # Broken TVS servers (every phone asks the one given with --tvs).

@@ -1,12 +1,12 @@
 #!/bin/bash
 # "Prepare Cluster for Rollback to pre-8.0" rehearsed on two live clusters
-# side by side: A (cucm-*, 127.0.0.x) and B (lab-b-*, 127.0.5.x), same
+# side by side: A (cucm-*, $SUBNET.x) and B (lab-b-*, $SUBNET2.x), same
 # ports.  A's phones take A's rollback ITL directly; holding it, they take
 # B's ITL as their first; with A and B in mixed mode they still reject B's
 # CTL (the documented limit: the CTL is not blanked, and the blank ITL
 # names no TVS).  rollback-pre8 off restores the normal ITL on every node.
 #   test_rollback.sh CTLCLIENT CTLPUBLISHERD
-# Exits 77 (skipped) when in.tftpd is missing.
+# Exits 77 (skipped) when dnsmasq is missing.
 CTL=$1 PUBD=$2
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../cluster/lib.sh"
@@ -14,13 +14,13 @@ here=$(cd "$(dirname "$0")" && pwd)
 need_tftpd
 
 B=$WORK/lab-b
-base=$(free_base 2 127.0.0 127.0.5)
-[ -n "$base" ] || { echo "no free base port on 127.0.0 and 127.0.5"; exit 1; }
+base=$(free_base 2 "$SUBNET" "$SUBNET2")
+[ -n "$base" ] || { echo "no free base port on $SUBNET and $SUBNET2"; exit 1; }
 start_cluster "$DIR" 2 "$base" --tvs-tls 1.0
-start_cluster "$B" 2 "$base" --tvs-tls 1.0 --prefix lab-b --subnet 127.0.5
-netA="--server 127.0.0.2:$base --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
-netB="--server 127.0.5.2:$base --user admin --password-file $B/admin.password --cafile $B/trust.pem"
-TVSA=127.0.0.2:$((base + 1))
+start_cluster "$B" 2 "$base" --tvs-tls 1.0 --prefix lab-b --subnet "$SUBNET2"
+netA="--server $SUBNET.2:$base --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
+netB="--server $SUBNET2.2:$base --user admin --password-file $B/admin.password --cafile $B/trust.pem"
+TVSA=$SUBNET.2:$((base + 1))
 MODELS=8845:1,7975:1
 
 # rj FILE PYTHON-CONDITION DESCRIPTION: a condition on rehearse --json
@@ -86,8 +86,8 @@ expect_rc 0 "status (text) says it" $CTL status $netA
 expect_in "$WORK/out" "Rollback to pre-8.0: on" "status shows the rollback"
 expect_rc 0 "audit" $CTL audit $netA
 expect_in "$WORK/out" "rollback-pre8" "the audit log records rollback-pre8"
-itl_records 127.0.0.2 $((base + 3)) 1 "cucm-pub serves the rollback ITL: one record"
-itl_records 127.0.0.3 $((base + 13)) 1 "cucm-sub1 serves the same rollback ITL"
+itl_records $SUBNET.2 69 1 "cucm-pub serves the rollback ITL: one record"
+itl_records $SUBNET.3 69 1 "cucm-sub1 serves the same rollback ITL"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["records"]; sys.exit(0 if [x["role"] for x in r] == ["SAST"] and r[0]["signer"] else 1)' \
 	"$WORK/itl.json" && pass "its one record is the signer's SAST" ||
 	fail "the rollback ITL holds more than the signer's SAST"
@@ -105,7 +105,7 @@ rj "$WORK/r.json" 'm["8845"]["itl"]["first"] == 20 and m["7975"]["itl"]["first"]
 # --- A and B in mixed mode: the CTL is not blanked ---
 expect_rc 0 "A: tokenless set-mixed-mode" $CTL tokenless set-mixed-mode --yes $netA
 expect_rc 0 "B: tokenless set-mixed-mode" $CTL tokenless set-mixed-mode --yes $netB
-itl_records 127.0.0.3 $((base + 13)) 1 "A still serves the rollback ITL in mixed mode"
+itl_records $SUBNET.3 69 1 "A still serves the rollback ITL in mixed mode"
 expect_rc 0 "snapshot of A, mixed, in rollback" $CTL rehearse $netA --snapshot "$WORK/s2"
 [ -s "$WORK/s2/CTLFile.tlv" ] && pass "A's phones hold A's CTL" || fail "no CTL in the snapshot"
 rehearse 1 "A's mixed-mode phones reject B's CTL" $netB --installed "$WORK/s2" --tvs $TVSA
@@ -118,8 +118,8 @@ expect_in "$WORK/r.json" "no TVS certificate in the installed ITL" \
 expect_rc 0 "rollback-pre8 off" $CTL rollback-pre8 off $netA --yes
 expect_in "$WORK/out" "rollback-pre8|Rollback to pre-8.0: False" "it says the rollback is off"
 status_rollback "$netA" false
-itl_records 127.0.0.2 $((base + 3)) 6 "cucm-pub serves the normal ITL again"
-itl_records 127.0.0.3 $((base + 13)) 6 "cucm-sub1 serves the normal ITL again"
+itl_records $SUBNET.2 69 6 "cucm-pub serves the normal ITL again"
+itl_records $SUBNET.3 69 6 "cucm-sub1 serves the normal ITL again"
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1]))["records"]; sys.exit(0 if [x["role"] for x in r].count("TVS") == 2 else 1)' \
 	"$WORK/itl.json" && pass "the normal ITL names both TVS" ||
 	fail "the normal ITL lacks a TVS record"

@@ -10,8 +10,8 @@ TVSC="python3 $(dirname "$0")/tvsclient.py"
 
 make_cluster 2
 BASE=${SERVER#*:}
-PUB="127.0.0.2 $((BASE + 1))"
-SUB="127.0.0.3 $((BASE + 11))"
+PUB="$SUBNET.2 $((BASE + 1))"
+SUB="$SUBNET.3 $((BASE + 11))"
 N=$DIR/nodes
 LOG=$N/cucm-pub/node.log
 SUBLOG=$N/cucm-sub1/node.log
@@ -238,12 +238,12 @@ no_sanitizer_reports
 DIR=$WORK/cluster10
 make_cluster 1 --tvs-tls 1.0
 BASE=${SERVER#*:}
-for i in $(seq 50); do $TVSC 127.0.0.2 $((BASE + 1)) handshake 2>/dev/null | grep -q '^ok' && break; sleep 0.2; done
-got=$($TVSC 127.0.0.2 $((BASE + 1)) handshake --tls1)
+for i in $(seq 50); do $TVSC $SUBNET.2 $((BASE + 1)) handshake 2>/dev/null | grep -q '^ok' && break; sleep 0.2; done
+got=$($TVSC $SUBNET.2 $((BASE + 1)) handshake --tls1)
 [ "$got" = "ok TLSv1" ] && pass "TLS 1.0 served with --tvs-tls 1.0" || fail "TLS 1.0 with the option: $got"
-got=$($TVSC 127.0.0.2 $((BASE + 1)) verify $DIR/nodes/cucm-pub/CallManager.pem --tls1)
+got=$($TVSC $SUBNET.2 $((BASE + 1)) verify $DIR/nodes/cucm-pub/CallManager.pem --tls1)
 [ "$got" = "valid CCM+TFTP ttl 3600" ] && pass "a TLS 1.0 phone is answered" || fail "TLS 1.0 answer: $got"
-expect_in "$DIR/nodes/cucm-pub/node.log" "TVS listening on 127\.0\.0\.2:$((BASE + 1)) \(TLS 1\.0 and later" "log: TLS 1.0 and later"
+expect_in "$DIR/nodes/cucm-pub/node.log" "TVS listening on ${SUBNET//./\\.}\.2:$((BASE + 1)) \(TLS 1\.0 and later" "log: TLS 1.0 and later"
 $PUBD stop "$DIR" >/dev/null 2>&1
 no_sanitizer_reports
 
