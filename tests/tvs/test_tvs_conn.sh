@@ -1,0 +1,30 @@
+#!/bin/bash
+# What a TVS connection carries besides the handshake and the answers
+# (docs/tvs.md, "TLS"): no session ticket, in TLS 1.3 or 1.2, and no
+# session to resume, so every phone gets a full handshake and the server
+# spends nothing on sessions nobody resumes.
+#   test_tvs_conn.sh CTLCLIENT CTLPUBLISHERD
+CTL=$1 PUBD=$2
+. "$(dirname "$0")/../cluster/lib.sh"
+TVSC="python3 $(dirname "$0")/tvsclient.py"
+
+make_cluster 1
+BASE=${SERVER#*:}
+PUB="127.0.0.2 $((BASE + 1))"
+CM=$DIR/nodes/cucm-pub/CallManager.pem
+
+for i in $(seq 50); do
+	$TVSC $PUB handshake 2>/dev/null | grep -q '^ok' && break
+	sleep 0.2
+done
+
+got=$($TVSC $PUB tickets $CM 2>&1)
+echo "$got" | sed 's/^/    | /'
+grep -qx "TLSv1.3: valid CCM+TFTP ttl 3600, 0 tickets, resumed no" <<<"$got" &&
+	pass "TLS 1.3: answered, no session ticket, no resumption" ||
+	fail "TLS 1.3: $(grep TLSv1.3 <<<"$got")"
+grep -qx "TLSv1.2: valid CCM+TFTP ttl 3600, 0 tickets, resumed no" <<<"$got" &&
+	pass "TLS 1.2: answered, no session ticket, no resumption" ||
+	fail "TLS 1.2: $(grep TLSv1.2 <<<"$got")"
+
+finish
