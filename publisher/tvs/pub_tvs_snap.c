@@ -12,6 +12,9 @@
 #include "ctl_err.h"
 #include "hex.h"
 
+/* What pub_tvs_cert_names() makes: subject, issuer, serial. */
+#define NAMES_FORMAT "subject \"%s\" issuer \"%s\" serial %s"
+
 struct entry {
 	uint8_t *der;
 	size_t der_len;
@@ -380,9 +383,10 @@ int
 pub_tvs_cert_names(X509 *x, char **out)
 {
 	char *subject = NULL, *issuer = NULL, serial[2 * 20 + 1 + 8];
+	const char *sj, *is;
 	uint8_t *sn = NULL;
 	size_t snlen = 0;
-	int n, rc = CTL_ERR_NOMEM;
+	int n;
 
 	*out = NULL;
 	ctl_name_format(X509_get_subject_name(x), &subject);
@@ -391,18 +395,15 @@ pub_tvs_cert_names(X509 *x, char **out)
 		hex_format(serial, sizeof(serial), sn, snlen, '\0', 1);
 	else
 		snprintf(serial, sizeof(serial), "?");
-	n = snprintf(NULL, 0, "subject \"%s\" issuer \"%s\" serial %s",
-	    subject ? subject : "?", issuer ? issuer : "?", serial);
-	if (n < 0 || (*out = malloc((size_t)n + 1)) == NULL)
-		goto out;
-	snprintf(*out, (size_t)n + 1, "subject \"%s\" issuer \"%s\" serial %s",
-	    subject ? subject : "?", issuer ? issuer : "?", serial);
-	rc = CTL_OK;
-out:
+	sj = subject ? subject : "?";
+	is = issuer ? issuer : "?";
+	n = snprintf(NULL, 0, NAMES_FORMAT, sj, is, serial);
+	if (n >= 0 && (*out = malloc((size_t)n + 1)) != NULL)
+		snprintf(*out, (size_t)n + 1, NAMES_FORMAT, sj, is, serial);
 	free(subject);
 	free(issuer);
 	free(sn);
-	return rc;
+	return *out ? CTL_OK : CTL_ERR_NOMEM;
 }
 
 void
