@@ -22,6 +22,10 @@ node.log, as it does in production.
   line (-rev), which tvs_load --line sends.
 - bare handshakes (tvs_load --bare: the handshake, then close) against
   TVS and nginx: what the TLS stack alone costs each.
+
+Each round also prints the CPU time the server spent per answer (from
+/proc: the node's process, nginx's master and workers, s_server), which
+a machine busy with other work disturbs far less than the rates.
 """
 import argparse
 import json
@@ -95,6 +99,26 @@ def load(tvs_load, port, cert, args, mode):
     return json.loads(out.stdout)
 
 
+def cpu_seconds(pids):
+    """User and system CPU seconds used so far by PIDS and, for each, its
+    child processes (nginx's workers)."""
+    total = 0
+    for p in pids:
+        try:
+            with open(f"/proc/{p}/task/{p}/children") as f:
+                kids = [int(k) for k in f.read().split()]
+        except OSError:
+            kids = []
+        for q in [p] + kids:
+            try:
+                with open(f"/proc/{q}/stat") as f:
+                    fields = f.read().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def stop(proc):
     if proc and proc.poll() is None:
         proc.terminate()
@@ -147,34 +171,53 @@ def main():
         wait_tls(sport, "openssl s_server")
         wait_tls(nport, "nginx")
         time.sleep(1)
+        with open(os.path.join(node, "node.pid")) as f:
+            node_pid = int(f.read().split()[0])
+        pids = {"tvs": node_pid, "nginx": nginx.pid,
+                "s_server": sserver.pid}
         runs = (("tvs", ours, None), ("nginx", nport, "--http"),
                 ("s_server", sport, "--line"),
                 ("tvs-bare", ours, "--bare"), ("nginx-bare", nport, "--bare"))
         rates = {name: [] for name, _, _ in runs}
+        cpu = {name: [] for name, _, _ in runs}
         print(f"{args.clients} clients, {args.seconds:g} s per round, "
               f"{os.cpu_count()} CPUs")
         for r in range(args.rounds):
             for name, port, mode in runs:
+                pid = pids[name.split("-")[0]]
+                c0 = cpu_seconds([pid])
                 res = load(tvs_load, port, cert, args, mode)
+                us = 1e6 * (cpu_seconds([pid]) - c0) / max(res["answers"], 1)
                 rates[name].append(res["per_second"])
+                cpu[name].append(round(us))
                 print(f"round {r + 1} {name:10s} {res['per_second']:8.1f}/s "
                       f"answers {res['answers']:6d} errors {res['errors']:4d} "
-                      f"mean latency {res['mean_latency_ms']:7.1f} ms"
+                      f"mean latency {res['mean_latency_ms']:7.1f} ms "
+                      f"server CPU {us:5.0f} us/answer"
                       + (f"  first error: {res['first_error']}"
                          if res["errors"] else ""), flush=True)
         med = {name: statistics.median(v) for name, v in rates.items()}
+        mcpu = {name: statistics.median(v) for name, v in cpu.items()}
 
-        def ratio(a, b):
-            return round(med[a] / med[b], 3) if med[b] else float("inf")
+        def ratio(m, a, b):
+            return round(m[a] / m[b], 3) if m[b] else float("inf")
 
-        ratios = {"nginx": ratio("tvs", "nginx"),
-                  "s_server": ratio("tvs", "s_server"),
-                  "bare": ratio("tvs-bare", "nginx-bare")}
+        ratios = {"nginx": ratio(med, "tvs", "nginx"),
+                  "s_server": ratio(med, "tvs", "s_server"),
+                  "bare": ratio(med, "tvs-bare", "nginx-bare")}
+        # CPU per answer the other way round: above 1, TVS spends less
+        cpu_ratios = {"nginx": ratio(mcpu, "nginx", "tvs"),
+                      "bare": ratio(mcpu, "nginx-bare", "tvs-bare")}
         print("median: " + ", ".join(f"{n} {v:.1f}/s" for n, v in med.items()))
+        print("median server CPU per answer: " +
+              ", ".join(f"{n} {v:.0f} us" for n, v in mcpu.items()))
         print(f"TVS / nginx {ratios['nginx']:.2f} (target >= 0.9), "
               f"TVS / s_server {ratios['s_server']:.2f}, "
               f"bare handshakes TVS / nginx {ratios['bare']:.2f}")
-        print(json.dumps({"rates": rates, "ratios": ratios}))
+        print(f"CPU per answer, nginx / TVS {cpu_ratios['nginx']:.2f}, "
+              f"bare handshakes {cpu_ratios['bare']:.2f}")
+        print(json.dumps({"rates": rates, "cpu_us": cpu, "ratios": ratios,
+                          "cpu_ratios": cpu_ratios}))
         return 0 if ratios["nginx"] >= 0.9 else 1
     finally:
         stop(sserver)
