@@ -5,18 +5,11 @@
 # spends nothing on sessions nobody resumes.
 #   test_tvs_conn.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
-. "$(dirname "$0")/../cluster/lib.sh"
-TVSC="python3 $(dirname "$0")/tvsclient.py"
+. "$(dirname "$0")/lib.sh"
 
-make_cluster 1
-BASE=${SERVER#*:}
-PUB="127.0.0.2 $((BASE + 1))"
+tvs_cluster 1
 CM=$DIR/nodes/cucm-pub/CallManager.pem
-
-for i in $(seq 50); do
-	$TVSC $PUB handshake 2>/dev/null | grep -q '^ok' && break
-	sleep 0.2
-done
+tvs_up $PUB
 
 got=$($TVSC $PUB tickets $CM 2>&1)
 echo "$got" | sed 's/^/    | /'
