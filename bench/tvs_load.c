@@ -1,15 +1,18 @@
 /*
  * tvs_load: a load generator for TVS (bench/bench_tvs.py drives it).
  *
- *   tvs_load HOST PORT CERT.pem [--clients N] [--seconds S] [--line]
- *            [--tls1]
+ *   tvs_load HOST PORT CERT.pem [--clients N] [--seconds S]
+ *            [--line | --http | --bare] [--tls1]
  *
  * N clients (threads) each loop for S seconds: a fresh TCP connection,
  * a full TLS handshake (no session resumption), one request, its whole
- * answer, close.  The request is a TVS verify request for CERT, or with
+ * answer, close.  The request is a TVS verify request for CERT; with
  * --line a short text line that `openssl s_server -rev` answers with one
- * line: the same work for a server that does not speak TVS.  Prints one
- * JSON object: answers, errors, answers per second, latency.
+ * line; with --http a small HTTP/1.1 GET (Connection: close) whose
+ * answer is read to the end of the connection, for nginx: the same work
+ * for a server that does not speak TVS.  With --bare no request at all:
+ * the handshake, then close.  Prints one JSON object: answers (or
+ * handshakes), errors, answers per second, latency.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -36,13 +39,21 @@
 
 #define CLIENTS_MAX 4096
 #define LINE "CP-7975-SEP001122AABBCC\n"
+#define HTTP_GET "GET / HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"
+
+enum mode { MODE_TVS, MODE_LINE, MODE_HTTP, MODE_BARE };
+
+static const char *const mode_names[] = {
+	[MODE_TVS] = "tvs", [MODE_LINE] = "line", [MODE_HTTP] = "http",
+	[MODE_BARE] = "bare",
+};
 
 struct job {
 	struct sockaddr_in addr;
 	SSL_CTX *ctx;
 	const uint8_t *req;
 	size_t req_len;
-	bool line;
+	enum mode mode;
 	double until;           /* CLOCK_MONOTONIC seconds */
 	atomic_ulong ok, errors;
 	atomic_ullong latency_us;
@@ -92,7 +103,27 @@ read_full(SSL *s, uint8_t *p, size_t n)
 	return true;
 }
 
-/* The whole answer: a TVS response, or one line. */
+/* An HTTP answer read to the end of the connection: a 200 status line
+ * and, last, the body "ok". */
+static bool
+read_http(SSL *s)
+{
+	char buf[1024];
+	size_t n = 0;
+	int r;
+
+	/* to the end: nginx sends close_notify, either end will do */
+	while (n < sizeof(buf) &&
+	    (r = SSL_read(s, buf + n, (int)(sizeof(buf) - n))) > 0)
+		n += (size_t)r;
+	ERR_clear_error();
+	if (n == sizeof(buf))
+		return false;
+	return n >= 12 && memcmp(buf, "HTTP/1.1 200", 12) == 0 &&
+	    memcmp(buf + n - 2, "ok", 2) == 0;
+}
+
+/* The whole answer: a TVS response, one line, or an HTTP answer. */
 static bool
 read_answer(struct job *j, SSL *s)
 {
@@ -100,7 +131,9 @@ read_answer(struct job *j, SSL *s)
 	size_t n = 0;
 	int r;
 
-	if (j->line) {
+	if (j->mode == MODE_HTTP)
+		return read_http(s);
+	if (j->mode == MODE_LINE) {
 		while (n < sizeof(buf)) {
 			if ((r = SSL_read(s, buf + n, (int)(sizeof(buf) - n))) <=
 			    0)
@@ -147,6 +180,10 @@ client(void *arg)
 			error_once(j, "TLS handshake");
 			goto next;
 		}
+		if (j->mode == MODE_BARE) {
+			ok = true;
+			goto next;
+		}
 		if (SSL_write(s, j->req, (int)j->req_len) != (int)j->req_len) {
 			error_once(j, "write");
 			goto next;
@@ -172,7 +209,7 @@ static int
 usage(void)
 {
 	fprintf(stderr, "usage: tvs_load HOST PORT CERT.pem [--clients N] "
-	    "[--seconds S] [--line] [--tls1]\n");
+	    "[--seconds S] [--line | --http | --bare] [--tls1]\n");
 	return 2;
 }
 
@@ -200,7 +237,11 @@ main(int argc, char **argv)
 		else if (strcmp(argv[i], "--seconds") == 0 && i + 1 < argc)
 			seconds = atof(argv[++i]);
 		else if (strcmp(argv[i], "--line") == 0)
-			j.line = true;
+			j.mode = MODE_LINE;
+		else if (strcmp(argv[i], "--http") == 0)
+			j.mode = MODE_HTTP;
+		else if (strcmp(argv[i], "--bare") == 0)
+			j.mode = MODE_BARE;
 		else if (strcmp(argv[i], "--tls1") == 0)
 			tls1 = true;
 		else
@@ -222,9 +263,12 @@ main(int argc, char **argv)
 		fprintf(stderr, "tvs_load: %s: no PEM certificate\n", argv[3]);
 		goto out;
 	}
-	if (j.line) {
+	if (j.mode == MODE_LINE || j.mode == MODE_BARE) {
 		j.req = (const uint8_t *)LINE;
 		j.req_len = strlen(LINE);
+	} else if (j.mode == MODE_HTTP) {
+		j.req = (const uint8_t *)HTTP_GET;
+		j.req_len = strlen(HTTP_GET);
 	} else if (tvs_request_build(TVS_CMD_VERIFY_REQ, 1,
 	    "CP-7975-SEP001122AABBCC", der, (size_t)n, &req, &j.req_len,
 	    NULL) != CTL_OK) {
@@ -260,7 +304,7 @@ main(int argc, char **argv)
 	printf("{\"mode\": \"%s\", \"clients\": %d, \"seconds\": %.2f, "
 	    "\"answers\": %lu, \"errors\": %lu, \"per_second\": %.1f, "
 	    "\"mean_latency_ms\": %.2f, \"first_error\": \"%s\"}\n",
-	    j.line ? "line" : "tvs", started, elapsed,
+	    mode_names[j.mode], started, elapsed,
 	    (unsigned long)atomic_load(&j.ok),
 	    (unsigned long)atomic_load(&j.errors),
 	    (double)atomic_load(&j.ok) / elapsed,

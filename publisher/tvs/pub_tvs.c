@@ -24,7 +24,6 @@
 #include <openssl/sha.h>
 
 #include "ctl.h"
-#include "ctl_cert.h"
 #include "hex.h"
 #include "ossl_err.h"
 #include "pub_log.h"
@@ -135,34 +134,65 @@ roles_text(const struct pub_tvs_answer *a, char *out, size_t cap)
 	}
 }
 
-/* The log line of one answer. */
+/* The log line of one answer: NAMES from pub_tvs_cert_names(), SHA1
+ * that of the certificate's DER. */
 static void
-log_answer(const struct conn *c, const struct tvs_request *req, X509 *x,
+log_answer(const struct conn *c, const struct tvs_request *req,
+    const char *names, const uint8_t sha1[SHA_DIGEST_LENGTH],
     const struct pub_tvs_answer *a)
 {
-	char *subject = NULL, *issuer = NULL;
-	char serial[2 * 20 + 1 + 8], sha1[41], roles[128];
-	uint8_t *sn = NULL, md[20];
-	size_t snlen = 0;
+	char hex[2 * SHA_DIGEST_LENGTH + 1], roles[128];
 
-	ctl_name_format(X509_get_subject_name(x), &subject);
-	ctl_name_format(X509_get_issuer_name(x), &issuer);
-	if (ctl_cert_serial(x, &sn, &snlen) == CTL_OK)
-		hex_format(serial, sizeof(serial), sn, snlen, '\0', 1);
-	else
-		snprintf(serial, sizeof(serial), "?");
-	SHA1(req->cert, req->cert_len, md);
-	hex_format(sha1, sizeof(sha1), md, sizeof(md), '\0', 0);
+	hex_format(hex, sizeof(hex), sha1, SHA_DIGEST_LENGTH, '\0', 0);
 	roles_text(a, roles, sizeof(roles));
-	pub_log("TVS %s: %s %s subject \"%s\" issuer \"%s\" serial %s sha1 "
-	    "%s: %s: %s%s%s", c->peer, req->device,
+	pub_log("TVS %s: %s %s %s sha1 %s: %s: %s%s%s", c->peer, req->device,
 	    req->command == TVS_CMD_QUERY_REQ ? "query" : "verify",
-	    subject ? subject : "?", issuer ? issuer : "?", serial, sha1,
+	    names ? names : "subject \"?\" issuer \"?\" serial ?", hex,
 	    a->valid ? "valid" : "invalid", a->where,
 	    a->valid ? ", roles " : "", a->valid ? roles : "");
-	free(subject);
-	free(issuer);
-	free(sn);
+}
+
+/*
+ * Looks REQ's certificate (SHA1 its SHA-1) up: *SNAP is the snapshot
+ * looked up in, with a reference for the caller, and *NAMES the
+ * certificate's names for the log (*OWN, when not NULL, to be freed).
+ * Returns false when C was closed (the certificate is not DER).
+ */
+static bool
+lookup(struct conn *c, const struct tvs_request *req,
+    const uint8_t sha1[SHA_DIGEST_LENGTH], struct pub_tvs_answer *a,
+    struct pub_tvs_snap **snap, const char **names, char **own)
+{
+	struct pub_tvs_cache *cache = c->w->srv->cache;
+	struct ctl_diag d;
+	X509 *x = NULL;
+
+	/* Phones ask about the certificates TVS holds: found by their
+	 * bytes, they need no parsing, which (OpenSSL decodes the public
+	 * key) costs as much as the rest of the request. */
+	*snap = pub_tvs_cache_get(cache);
+	if ((*names = pub_tvs_lookup_der(*snap, req->cert, req->cert_len,
+	    sha1, a)) != NULL)
+		return true;
+	pub_tvs_snap_put(*snap);
+	*snap = NULL;
+	if (tvs_request_cert(req, &x, &d) != CTL_OK) {
+		conn_fail(c, "bad request from %s: %s", req->device, d.msg);
+		return false;
+	}
+	/* Not held: before answering "invalid", see whether a trust store
+	 * change committed a moment ago (an upload, a bulk import), which
+	 * a phone reset right after it relies on, is still to be read. */
+	pub_tvs_cache_refresh(cache);
+	*snap = pub_tvs_cache_get(cache);
+	if ((*names = pub_tvs_lookup_der(*snap, req->cert, req->cert_len,
+	    sha1, a)) == NULL) {
+		pub_tvs_lookup(*snap, x, req->cert, req->cert_len, a);
+		pub_tvs_cert_names(x, own);
+		*names = *own;
+	}
+	X509_free(x);
+	return true;
 }
 
 /* Answers the whole request P/LEN.  Returns false when C was closed. */
@@ -172,32 +202,20 @@ answer(struct conn *c, const uint8_t *p, size_t len)
 	struct tvs_request req;
 	struct tvs_response resp;
 	struct pub_tvs_answer a;
-	struct pub_tvs_snap *snap;
+	struct pub_tvs_snap *snap = NULL;
 	struct ctl_diag d;
-	uint8_t out[64];
+	uint8_t out[64], sha1[SHA_DIGEST_LENGTH];
 	size_t out_len = 0;
-	X509 *x = NULL;
+	const char *names = NULL;
+	char *own = NULL;
 
 	if (tvs_request_parse(p, len, &req, &d) != CTL_OK) {
 		conn_fail(c, "bad request: %s", d.msg);
 		return false;
 	}
-	if (tvs_request_cert(&req, &x, &d) != CTL_OK) {
-		conn_fail(c, "bad request from %s: %s", req.device, d.msg);
+	SHA1(req.cert, req.cert_len, sha1);
+	if (!lookup(c, &req, sha1, &a, &snap, &names, &own))
 		return false;
-	}
-	snap = pub_tvs_cache_get(c->w->srv->cache);
-	pub_tvs_lookup(snap, x, req.cert, req.cert_len, &a);
-	pub_tvs_snap_put(snap);
-	if (!a.valid) {
-		/* The once-a-second reload may not have seen a trust store
-		 * change committed a moment ago (an upload, a bulk import)
-		 * that a phone reset right after it relies on. */
-		pub_tvs_cache_refresh(c->w->srv->cache);
-		snap = pub_tvs_cache_get(c->w->srv->cache);
-		pub_tvs_lookup(snap, x, req.cert, req.cert_len, &a);
-		pub_tvs_snap_put(snap);
-	}
 	memset(&resp, 0, sizeof(resp));
 	resp.command = tvs_answer_command(req.command);
 	resp.session = req.session;
@@ -207,8 +225,9 @@ answer(struct conn *c, const uint8_t *p, size_t len)
 		resp.nroles = a.nroles;
 		resp.ttl = PUB_TVS_TTL;
 	}
-	log_answer(c, &req, x, &a);
-	X509_free(x);
+	log_answer(c, &req, names, sha1, &a);
+	pub_tvs_snap_put(snap);         /* NAMES may be in it */
+	free(own);
 	if (tvs_response_build(&resp, out, sizeof(out), &out_len, &d) !=
 	    CTL_OK || bufferevent_write(c->bev, out, out_len) != 0) {
 		conn_fail(c, "cannot answer: %s", d.msg);

@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -46,6 +47,9 @@ struct pub_tvs_cache {
 	struct pub_tvs_snap *db;          /* database part only */
 	struct pub_tvs_ctl ctl;           /* the CTL cache */
 	pthread_mutex_t refresh_lock;     /* one refresh at a time */
+	atomic_uint_fast64_t begun;       /* refreshes begun, numbered */
+	uint64_t ended;                   /* the last refresh ended, under
+	                                     refresh_lock */
 	pthread_mutex_t lock;             /* guards cur */
 	struct pub_tvs_snap *cur;         /* what readers get */
 };
@@ -275,10 +279,19 @@ db_check(struct pub_tvs_cache *c, bool force)
 void
 pub_tvs_cache_refresh(struct pub_tvs_cache *c)
 {
+	uint64_t called = atomic_load(&c->begun);
 	struct ctl_diag e;
 	bool db_changed, ctl_changed;
 
 	pthread_mutex_lock(&c->refresh_lock);
+	/* A refresh begun after this call and ended since has seen all
+	 * this call must see: a burst of "invalid" answers waits for one
+	 * refresh instead of queueing one each. */
+	if (c->ended > called) {
+		pthread_mutex_unlock(&c->refresh_lock);
+		return;
+	}
+	atomic_fetch_add(&c->begun, 1);
 	db_changed = db_check(c, false);
 	ctl_changed = (db_changed && c->ctl.refused_sha1[0]) ||
 	    file_id_changed(&c->ctl_id);
@@ -297,7 +310,9 @@ pub_tvs_cache_refresh(struct pub_tvs_cache *c)
 		pub_log("TVS cache: %zu certificates from the database, %zu "
 		    "from the CTL%s%s", ndb, nctl, c->ctl.sha1[0] ? " " : "",
 		    c->ctl.sha1);
-	}	pthread_mutex_unlock(&c->refresh_lock);
+	}
+	c->ended = atomic_load(&c->begun);
+	pthread_mutex_unlock(&c->refresh_lock);
 }
 
 int
@@ -314,6 +329,7 @@ pub_tvs_cache_open(const char *dir, const char *node,
 		return ctl_diag_set(d, CTL_ERR_NOMEM, "TVS cache");
 	pthread_mutex_init(&c->lock, NULL);
 	pthread_mutex_init(&c->refresh_lock, NULL);
+	atomic_init(&c->begun, 0);
 	c->data_version = -1;
 	snprintf(c->dir, sizeof(c->dir), "%s", dir);
 	snprintf(c->node, sizeof(c->node), "%s", node);

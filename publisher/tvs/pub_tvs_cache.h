@@ -52,9 +52,11 @@ int pub_tvs_cache_open(const char *dir, const char *node,
  * its signer is a SAST record of the CTL cached before); otherwise the
  * old cache stays and the reason is logged.  A CTL file that is gone
  * clears the CTL cache.  Safe from any thread (one refresh runs at a
- * time): TVS calls it about once a second, and before it answers
- * "invalid", so that a certificate committed a moment ago is known.
- * Failures are logged; the previous snapshot stays.
+ * time; a call returns at once when a refresh that began after it was
+ * made has ended meanwhile, as that one saw all it would): TVS calls it
+ * about once a second, and before it answers "invalid", so that a
+ * certificate committed a moment ago is known.  Failures are logged;
+ * the previous snapshot stays.
  */
 void pub_tvs_cache_refresh(struct pub_tvs_cache *c);
 

@@ -6,11 +6,20 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/sha.h>
+
+#include "ctl_cert.h"
 #include "ctl_err.h"
+#include "hex.h"
+
+/* What pub_tvs_cert_names() makes: subject, issuer, serial. */
+#define NAMES_FORMAT "subject \"%s\" issuer \"%s\" serial %s"
 
 struct entry {
 	uint8_t *der;
 	size_t der_len;
+	uint8_t sha1[SHA_DIGEST_LENGTH];    /* of der: the exact-bytes index */
+	char *names;              /* pub_tvs_cert_names(), for the log */
 	uint8_t *issuer;          /* DER of the issuer name */
 	size_t issuer_len;
 	uint8_t *serial;          /* DER of the serial number */
@@ -21,8 +30,9 @@ struct entry {
 };
 
 struct part {
-	struct entry *v;
+	struct entry *v;          /* sorted by issuer and serial once sealed */
 	size_t n, cap;
+	struct entry **by_sha1;   /* the same entries by SHA1, once sealed */
 };
 
 struct pub_tvs_snap {
@@ -55,8 +65,10 @@ part_free(struct part *p)
 		free(p->v[i].der);
 		free(p->v[i].issuer);
 		free(p->v[i].serial);
+		free(p->v[i].names);
 	}
 	free(p->v);
+	free(p->by_sha1);
 	memset(p, 0, sizeof(*p));
 }
 
@@ -162,12 +174,14 @@ pub_tvs_snap_add(struct pub_tvs_snap *s, bool from_ctl, const uint8_t *der,
 		    "of %s", where);
 		goto out;
 	}
-	if ((e.der = malloc(len)) == NULL) {
+	if ((e.der = malloc(len)) == NULL ||
+	    (rc = pub_tvs_cert_names(x, &e.names)) != CTL_OK) {
 		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "TVS cache");
 		goto out;
 	}
 	memcpy(e.der, der, len);
 	e.der_len = len;
+	SHA1(der, len, e.sha1);
 	add_role(&e, role);
 	add_where(&e, where);
 	if (p->n == p->cap) {
@@ -187,6 +201,7 @@ out:
 	free(e.der);
 	free(e.issuer);
 	free(e.serial);
+	free(e.names);
 	X509_free(x);
 	return rc;
 }
@@ -232,13 +247,34 @@ cmp_entry(const void *a, const void *b)
 	return cmp_key(a, b);
 }
 
+static int
+cmp_sha1(const void *a, const void *b)
+{
+	const struct entry *const *x = a, *const *y = b;
+
+	return memcmp((*x)->sha1, (*y)->sha1, sizeof((*x)->sha1));
+}
+
+/* Sorts P for both lookups.  Without memory for the SHA1 index, P is
+ * still found by issuer and serial (pub_tvs_lookup_der() misses). */
+static void
+part_seal(struct part *p)
+{
+	if (p->n == 0)
+		return;
+	qsort(p->v, p->n, sizeof(*p->v), cmp_entry);
+	if ((p->by_sha1 = malloc(p->n * sizeof(*p->by_sha1))) == NULL)
+		return;
+	for (size_t i = 0; i < p->n; i++)
+		p->by_sha1[i] = &p->v[i];
+	qsort(p->by_sha1, p->n, sizeof(*p->by_sha1), cmp_sha1);
+}
+
 void
 pub_tvs_snap_seal(struct pub_tvs_snap *s)
 {
-	if (s->db.n)
-		qsort(s->db.v, s->db.n, sizeof(*s->db.v), cmp_entry);
-	if (s->ctl.n)
-		qsort(s->ctl.v, s->ctl.n, sizeof(*s->ctl.v), cmp_entry);
+	part_seal(&s->db);
+	part_seal(&s->ctl);
 	s->sealed = true;
 }
 
@@ -292,6 +328,84 @@ part_find(const struct part *p, const struct entry *key, const char **same_key)
 	return NULL;
 }
 
+/* The entry of P holding exactly DER (whose SHA1 is SHA1), or NULL. */
+static const struct entry *
+part_find_der(const struct part *p, const uint8_t *der, size_t len,
+    const uint8_t sha1[SHA_DIGEST_LENGTH])
+{
+	size_t lo = 0, hi = p->by_sha1 ? p->n : 0, mid;
+
+	while (lo < hi) {       /* the first entry not below SHA1 */
+		mid = lo + (hi - lo) / 2;
+		if (memcmp(p->by_sha1[mid]->sha1, sha1, SHA_DIGEST_LENGTH) < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	/* equal SHA1s are not equal bytes: SHA-1 collisions can be made */
+	for (; lo < p->n &&
+	    memcmp(p->by_sha1[lo]->sha1, sha1, SHA_DIGEST_LENGTH) == 0; lo++)
+		if (p->by_sha1[lo]->der_len == len &&
+		    memcmp(p->by_sha1[lo]->der, der, len) == 0)
+			return p->by_sha1[lo];
+	return NULL;
+}
+
+/* A valid answer from HIT. */
+static void
+answer_hit(const struct entry *hit, struct pub_tvs_answer *a)
+{
+	a->valid = true;
+	memcpy(a->roles, hit->roles, hit->nroles);
+	a->nroles = hit->nroles;
+	snprintf(a->where, sizeof(a->where), "%s", hit->where);
+}
+
+const char *
+pub_tvs_lookup_der(const struct pub_tvs_snap *s, const uint8_t *der,
+    size_t len, const uint8_t sha1[SHA_DIGEST_LENGTH],
+    struct pub_tvs_answer *a)
+{
+	const struct entry *hit;
+
+	/* A certificate whose whole DER is in the database part is found
+	 * there by pub_tvs_lookup() too, whatever else shares its issuer
+	 * and serial; only when it is not there does the CTL part answer. */
+	if ((hit = part_find_der(&s->db, der, len, sha1)) == NULL &&
+	    (hit = part_find_der(&s->ctl, der, len, sha1)) == NULL)
+		return NULL;
+	memset(a, 0, sizeof(*a));
+	answer_hit(hit, a);
+	return hit->names;
+}
+
+int
+pub_tvs_cert_names(X509 *x, char **out)
+{
+	char *subject = NULL, *issuer = NULL, serial[2 * 20 + 1 + 8];
+	const char *sj, *is;
+	uint8_t *sn = NULL;
+	size_t snlen = 0;
+	int n;
+
+	*out = NULL;
+	ctl_name_format(X509_get_subject_name(x), &subject);
+	ctl_name_format(X509_get_issuer_name(x), &issuer);
+	if (ctl_cert_serial(x, &sn, &snlen) == CTL_OK)
+		hex_format(serial, sizeof(serial), sn, snlen, '\0', 1);
+	else
+		snprintf(serial, sizeof(serial), "?");
+	sj = subject ? subject : "?";
+	is = issuer ? issuer : "?";
+	n = snprintf(NULL, 0, NAMES_FORMAT, sj, is, serial);
+	if (n >= 0 && (*out = malloc((size_t)n + 1)) != NULL)
+		snprintf(*out, (size_t)n + 1, NAMES_FORMAT, sj, is, serial);
+	free(subject);
+	free(issuer);
+	free(sn);
+	return *out ? CTL_OK : CTL_ERR_NOMEM;
+}
+
 void
 pub_tvs_lookup(const struct pub_tvs_snap *s, X509 *cert, const uint8_t *der,
     size_t len, struct pub_tvs_answer *a)
@@ -314,10 +428,7 @@ pub_tvs_lookup(const struct pub_tvs_snap *s, X509 *cert, const uint8_t *der,
 	if (hit == NULL)
 		hit = part_find(&s->ctl, &key, &same_ctl);
 	if (hit) {
-		a->valid = true;
-		memcpy(a->roles, hit->roles, hit->nroles);
-		a->nroles = hit->nroles;
-		snprintf(a->where, sizeof(a->where), "%s", hit->where);
+		answer_hit(hit, a);
 	} else if (same_db || same_ctl) {
 		snprintf(a->where, sizeof(a->where),
 		    "same issuer and serial as %s%s but a different "

@@ -92,4 +92,24 @@ void pub_tvs_snap_counts(const struct pub_tvs_snap *s, size_t *db,
 void pub_tvs_lookup(const struct pub_tvs_snap *s, X509 *cert,
     const uint8_t *der, size_t len, struct pub_tvs_answer *a);
 
+/*
+ * The answer pub_tvs_lookup() gives, without parsing the certificate,
+ * when S holds exactly the bytes DER/LEN (SHA1 is their SHA-1): fills A
+ * and returns the certificate's names as pub_tvs_cert_names() formats
+ * them (owned by S, valid while the caller's reference is).  Returns
+ * NULL and leaves A alone when S does not hold those bytes: then only
+ * pub_tvs_lookup() can answer, and say why it is invalid.
+ */
+const char *pub_tvs_lookup_der(const struct pub_tvs_snap *s,
+    const uint8_t *der, size_t len, const uint8_t sha1[20],
+    struct pub_tvs_answer *a);
+
+/*
+ * X's subject, issuer and serial as the TVS log shows them:
+ * `subject "CN=..;.." issuer "CN=..;.." serial 0A1B..` ("?" for a part
+ * that cannot be read).  *OUT is freed by the caller.  Fails with
+ * CTL_ERR_NOMEM.
+ */
+int pub_tvs_cert_names(X509 *x, char **out);
+
 #endif

@@ -54,6 +54,14 @@ tls_ctx(const char *key_pem, enum pub_tvs_tls floor, SSL_CTX **out,
 	}
 	/* A phone never renegotiates; a client that does only costs us. */
 	SSL_CTX_set_options(ctx, SSL_OP_NO_RENEGOTIATION);
+	/* A phone asks now and then, one connection per question: session
+	 * tickets (TLS 1.3 sends two after each handshake by default, each
+	 * a session serialised, encrypted and written) and a session cache
+	 * (a lock, an insert and a periodic sweep per handshake) would cost
+	 * every connection and spare few handshakes. */
+	SSL_CTX_set_num_tickets(ctx, 0);
+	SSL_CTX_set_options(ctx, SSL_OP_NO_TICKET);
+	SSL_CTX_set_session_cache_mode(ctx, SSL_SESS_CACHE_OFF);
 	/* Phones (and most clients) close without a TLS close_notify: an
 	 * ordinary end, reported as end of file, not as an error. */
 	SSL_CTX_set_options(ctx, SSL_OP_IGNORE_UNEXPECTED_EOF);

@@ -5,12 +5,9 @@
 # running, a restart keeping the CTL cache.
 #   test_tvs_server.sh CTLCLIENT CTLPUBLISHERD
 CTL=$1 PUBD=$2
-. "$(dirname "$0")/../cluster/lib.sh"
-TVSC="python3 $(dirname "$0")/tvsclient.py"
+. "$(dirname "$0")/lib.sh"
 
-make_cluster 2
-BASE=${SERVER#*:}
-PUB="$SUBNET.2 $((BASE + 1))"
+tvs_cluster 2
 SUB="$SUBNET.3 $((BASE + 11))"
 N=$DIR/nodes
 LOG=$N/cucm-pub/node.log
@@ -18,12 +15,8 @@ SUBLOG=$N/cucm-sub1/node.log
 C=$WORK/certs
 mkdir -p "$C"
 
-# the TVS ports answer once the nodes have read their caches
-for i in $(seq 50); do
-	$TVSC $PUB handshake 2>/dev/null | grep -q '^ok' &&
-		$TVSC $SUB handshake 2>/dev/null | grep -q '^ok' && break
-	sleep 0.2
-done
+tvs_up $PUB
+tvs_up $SUB
 
 # ask WHERE CERT... : the answers, one per line
 ask() { local h=$1 p=$2; shift 2; $TVSC "$h" "$p" verify "$@" 2>&1; }
@@ -238,7 +231,7 @@ no_sanitizer_reports
 DIR=$WORK/cluster10
 make_cluster 1 --tvs-tls 1.0
 BASE=${SERVER#*:}
-for i in $(seq 50); do $TVSC $SUBNET.2 $((BASE + 1)) handshake 2>/dev/null | grep -q '^ok' && break; sleep 0.2; done
+tvs_up $SUBNET.2 $((BASE + 1))
 got=$($TVSC $SUBNET.2 $((BASE + 1)) handshake --tls1)
 [ "$got" = "ok TLSv1" ] && pass "TLS 1.0 served with --tvs-tls 1.0" || fail "TLS 1.0 with the option: $got"
 got=$($TVSC $SUBNET.2 $((BASE + 1)) verify $DIR/nodes/cucm-pub/CallManager.pem --tls1)

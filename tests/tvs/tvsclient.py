@@ -14,6 +14,10 @@ CASE is one of:
                    for file FLAG, then asks about CERT on that connection
   flood N          N plain connections at once: prints how many the
                    server closed at once
+  tickets CERT     for TLS 1.3 and 1.2: a connection asking about CERT,
+                   then one offering its session back; prints per
+                   version the answer, the session tickets received and
+                   whether the second connection resumed the session
   badproto, badversion, badcommand, truncated, oversize, unknown,
   notder, twocerts, plaintext, silent, trickle
                    one odd request each (a valid CERT is the last
@@ -69,16 +73,48 @@ def request(cert, cmd=1, session=0x1234, name=None):
                    session)
 
 
-def connect(timeout=15):
+def context(version=None, on_msg=None):
     ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)
+    if version:
+        ctx.minimum_version = ctx.maximum_version = version
+    if on_msg:
+        ctx._msg_callback = on_msg      # the TLS messages, as they pass
     ctx.check_hostname = False
     ctx.verify_mode = ssl.CERT_NONE     # phones check it against the ITL
     if tls1:
         ctx.minimum_version = ssl.TLSVersion.TLSv1
         ctx.maximum_version = ssl.TLSVersion.TLSv1
         ctx.set_ciphers("ALL:@SECLEVEL=0")
+    return ctx
+
+
+def connect(timeout=15, ctx=None, session=None):
     raw = socket.create_connection((host, port), timeout=timeout)
-    return ctx.wrap_socket(raw)
+    return (ctx or context()).wrap_socket(raw, session=session)
+
+
+def tickets(cert, version):
+    """'ANSWER, N tickets, resumed yes|no' for one TLS VERSION."""
+    seen = []
+
+    def on_msg(conn, direction, ver, content_type, msg_type, data):
+        # a handshake message of type 4 from the server: NewSessionTicket
+        if direction == "read" and content_type == 22 and data[:1] == b"\x04":
+            seen.append(len(data))
+
+    ctx = context(version, on_msg)
+    s = connect(ctx=ctx)
+    s.sendall(request(cert))
+    answer = read_answer(s)
+    # a ticket sent after the answer would come before the close
+    s.settimeout(0.5)
+    closed(s)
+    session = s.session
+    s.close()
+    s = connect(ctx=ctx, session=session)
+    resumed = "yes" if s.session_reused else "no"
+    s.close()
+    return f"{answer}, {len(seen)} tickets, resumed {resumed}"
 
 
 def read_exact(s, n):
@@ -187,6 +223,11 @@ def main():
         print(n_closed, "closed at once")
         for x in socks:
             x.close()
+        return 0
+    if case == "tickets":
+        for name, v in (("TLSv1.3", ssl.TLSVersion.TLSv1_3),
+                        ("TLSv1.2", ssl.TLSVersion.TLSv1_2)):
+            print(f"{name}: {tickets(der_of(rest[0]), v)}")
         return 0
     if case == "plaintext":
         raw = socket.create_connection((host, port), timeout=15)

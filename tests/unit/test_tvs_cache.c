@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include <openssl/evp.h>
+#include <openssl/sha.h>
 
 #include "certgen.h"
 #include "ctl.h"
@@ -147,6 +148,49 @@ test_lookup(void **state)
 	pub_tvs_snap_put(s);
 }
 
+/* Found by its bytes, a certificate gets the answer pub_tvs_lookup()
+ * gives, and the names the log would make of it; a certificate not held
+ * is left to pub_tvs_lookup(). */
+static void
+test_lookup_der(void **state)
+{
+	struct pub_tvs_snap *s = fixed_snap();
+	struct pub_tvs_answer a, b;
+	uint8_t md[SHA_DIGEST_LENGTH], other[SHA_DIGEST_LENGTH];
+	const char *names;
+	char *want = NULL;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		const struct lookup_case *c = &cases[i];
+
+		SHA1(c->cert->p, c->cert->len, md);
+		names = pub_tvs_lookup_der(s, c->cert->p, c->cert->len, md, &a);
+		if (!c->valid) {
+			if (names != NULL)
+				fail_msg("%s: found by its bytes", c->name);
+			continue;
+		}
+		pub_tvs_lookup(s, c->cert->x, c->cert->p, c->cert->len, &b);
+		if (names == NULL || !a.valid || a.nroles != b.nroles ||
+		    memcmp(a.roles, b.roles, b.nroles) != 0 ||
+		    strcmp(a.where, b.where) != 0)
+			fail_msg("%s: by its bytes: %s, %zu roles, \"%s\"",
+			    c->name, names ? "found" : "not found", a.nroles,
+			    a.where);
+		assert_int_equal(pub_tvs_cert_names(c->cert->x, &want), CTL_OK);
+		assert_string_equal(names, want);
+		free(want);
+	}
+	/* the SHA1 finds, the bytes decide */
+	SHA1(cm.p, cm.len, md);
+	SHA1(forged.p, forged.len, other);
+	assert_null(pub_tvs_lookup_der(s, forged.p, forged.len, md, &a));
+	assert_null(pub_tvs_lookup_der(s, cm.p, cm.len, other, &a));
+	assert_null(pub_tvs_lookup_der(s, cm.p, cm.len - 1, md, &a));
+	pub_tvs_snap_put(s);
+}
+
 static void
 test_has_and_refusals(void **state)
 {
@@ -185,6 +229,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_lookup),
+		cmocka_unit_test(test_lookup_der),
 		cmocka_unit_test(test_has_and_refusals),
 	};
 
