@@ -233,6 +233,7 @@ out:
 	for (k = 0; slots != NULL && k < nslots; k++)
 		rehearse_slot_free(slots[k]);
 	free(slots);
+	rehearse_memo_free(&run.memo);
 	tftp_multi_free(run.tftp);
 	if (run.base != NULL)
 		event_base_free(run.base);

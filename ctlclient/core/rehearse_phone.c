@@ -7,19 +7,9 @@
 
 #include "clock.h"
 #include "rehearse_count.h"
+#include "rehearse_memo.h"
 #include "tftp_xfer.h"
 #include "tvs_client.h"
-
-/* The TVS questions one reset can ask: one for the CTL, one for the
- * ITL. */
-#define SLOT_MAX_ASKED 2
-
-/* An answer in hand, to give the model when it asks again. */
-struct answer {
-	int rc;                 /* CTL_OK: VALID holds the answer */
-	bool valid;
-	struct ctl_diag d;      /* otherwise: why there was none */
-};
 
 struct rehearse_slot {
 	struct rehearse_loop *l;
@@ -34,10 +24,11 @@ struct rehearse_slot {
 	int file, tries;
 	struct phone_download dl[2];
 	uint8_t *data[2];
+	int fid[2];                /* the memo's file equal to data, or -1 */
 	char err[2][CTL_DIAG_MAX];
 
 	/* The model's questions: answered ones, and the one asked now. */
-	struct answer ans[SLOT_MAX_ASKED];
+	struct rehearse_answer ans[REHEARSE_MEMO_ASKED];
 	size_t nans, replayed;
 	bool waiting;              /* the model asked one without answer */
 	bool nomem;                /* and it could not be recorded */
@@ -104,12 +95,19 @@ on_download(void *arg, CURL *h, CURLcode c)
 	free(*data);
 	dl->state = tftp_xfer_result(&s->x, c, data, &dl->len, err,
 	    CTL_DIAG_MAX);
-	if (dl->state == PHONE_DL_OK && tftp_xfer_stray(*data, dl->len,
-	    slot_files[s->file], s->x.url, err, CTL_DIAG_MAX)) {
-		free(*data);
-		*data = NULL;
-		dl->len = 0;
-		dl->state = PHONE_DL_FAILED;
+	s->fid[s->file] = -1;
+	if (dl->state == PHONE_DL_OK && (s->fid[s->file] = rehearse_memo_file(
+	    &s->l->memo, s->file, *data, dl->len)) < 0) {
+		if (tftp_xfer_stray(*data, dl->len, slot_files[s->file],
+		    s->x.url, err, CTL_DIAG_MAX)) {
+			free(*data);
+			*data = NULL;
+			dl->len = 0;
+			dl->state = PHONE_DL_FAILED;
+		} else {
+			s->fid[s->file] = rehearse_memo_file_add(&s->l->memo,
+			    s->file, *data, dl->len);
+		}
 	}
 	if (dl->state != PHONE_DL_OK && ++s->tries < REHEARSE_TFTP_TRIES) {
 		download(s);
@@ -150,7 +148,7 @@ ask_replay(void *arg, const struct phone *ph, X509 *const *pinned,
     size_t npinned, X509 *cert, bool *valid, struct ctl_diag *d)
 {
 	struct rehearse_slot *s = arg;
-	const struct answer *a;
+	const struct rehearse_answer *a;
 
 	(void)ph;
 	if (s->replayed < s->nans) {
@@ -161,7 +159,7 @@ ask_replay(void *arg, const struct phone *ph, X509 *const *pinned,
 			*d = a->d;
 		return a->rc;
 	}
-	if (!s->waiting && s->nans < SLOT_MAX_ASKED) {
+	if (!s->waiting && s->nans < REHEARSE_MEMO_ASKED) {
 		if ((s->pins = calloc(npinned, sizeof(*s->pins))) == NULL) {
 			s->nomem = true;
 			return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
@@ -175,36 +173,110 @@ ask_replay(void *arg, const struct phone *ph, X509 *const *pinned,
 	return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS not asked yet");
 }
 
-/* The model's verdict with the answers in hand; asks TVS when it needs
- * one more, else counts the phone and moves on. */
+/* The memo's key for the phone in S as it stands; false when its case
+ * cannot be remembered (a failed download's reason names its node). */
+static bool
+case_key(const struct rehearse_slot *s, struct rehearse_case *key)
+{
+	size_t k;
+
+	memset(key, 0, sizeof(*key));
+	key->model = s->ph.model;
+	for (k = 0; k < 2; k++) {
+		key->state[k] = s->dl[k].state;
+		key->file[k] = s->fid[k];
+		if (key->state[k] == PHONE_DL_FAILED ||
+		    (key->state[k] == PHONE_DL_OK && key->file[k] < 0))
+			return false;
+	}
+	key->nans = s->nans;
+	memcpy(key->ans, s->ans, s->nans * sizeof(key->ans[0]));
+	return true;
+}
+
+/* Takes the question of case C as the one asked now. */
+static int
+question_take(struct rehearse_slot *s, const struct rehearse_case *c)
+{
+	if ((s->pins = calloc(c->npins, sizeof(*s->pins))) == NULL)
+		return CTL_ERR_NOMEM;
+	memcpy(s->pins, c->pins, c->npins * sizeof(*s->pins));
+	s->npins = c->npins;
+	X509_up_ref(c->cert);
+	s->cert = c->cert;
+	s->waiting = true;
+	return CTL_OK;
+}
+
+/* The phone's verdicts (CV, ITL IV) are in: counted, and on to the next
+ * phone. */
+static void
+verdict(struct rehearse_slot *s, const struct phone_verdict *cv,
+    const struct phone_verdict *iv)
+{
+	rehearse_count_phone(s->l->r, s->l->o, &s->ph, cv, iv);
+	s->l->done++;
+	progress_update(&s->l->progress, s->l->done);
+	next_phone(s);
+}
+
+/* Starts the question asked now down its servers. */
+static void
+ask(struct rehearse_slot *s)
+{
+	s->k = 0;
+	s->tried[0] = '\0';
+	s->tried_used = 0;
+	ask_try(s);
+}
+
+/* The model's verdict with the answers in hand, remembered or judged
+ * now; asks TVS when it needs one more, else counts the phone and moves
+ * on. */
 static void
 judge(struct rehearse_slot *s)
 {
 	const struct rehearse_opts *o = s->l->o;
+	const struct rehearse_case *known;
+	struct rehearse_case c;
 	struct phone_verdict cv, iv;
 	struct ctl_diag d;
-	int rc;
+	bool memo = case_key(s, &c);
+	int rc = CTL_OK;
 
+	if (memo && (known = rehearse_memo_find(&s->l->memo, &c)) != NULL) {
+		if (!known->asks) {
+			verdict(s, &known->cv, &known->iv);
+			return;
+		}
+		if ((rc = question_take(s, known)) == CTL_OK) {
+			ask(s);
+			return;
+		}
+	}
 	s->replayed = 0;
-	rc = phone_reset(&s->ph, &s->dl[0], &s->dl[1], o->nonsecure,
-	    ask_replay, s, &cv, &iv);
+	if (rc == CTL_OK)
+		rc = phone_reset(&s->ph, &s->dl[0], &s->dl[1], o->nonsecure,
+		    ask_replay, s, &cv, &iv);
 	if (rc != CTL_OK || s->nomem) {
 		ctl_diag_clear(&d);
 		fail_run(s, ctl_diag_set(&d, CTL_ERR_NOMEM, "phone %zu: out of "
 		    "memory", s->i), &d);
 		return;
 	}
-	if (s->waiting) {
-		s->k = 0;
-		s->tried[0] = '\0';
-		s->tried_used = 0;
-		ask_try(s);
-		return;
+	if (memo) {
+		c.asks = s->waiting;
+		c.cert = s->cert;
+		c.pins = s->pins;
+		c.npins = s->npins;
+		c.cv = cv;
+		c.iv = iv;
+		rehearse_memo_add(&s->l->memo, &c);
 	}
-	rehearse_count_phone(s->l->r, o, &s->ph, &cv, &iv);
-	s->l->done++;
-	progress_update(&s->l->progress, s->l->done);
-	next_phone(s);
+	if (s->waiting)
+		ask(s);
+	else
+		verdict(s, &cv, &iv);
 }
 
 /* The answer (or its absence, RC and D) to the question asked now: kept
@@ -213,7 +285,7 @@ static void
 answered(struct rehearse_slot *s, int rc, bool valid,
     const struct ctl_diag *d)
 {
-	struct answer *a = &s->ans[s->nans++];
+	struct rehearse_answer *a = &s->ans[s->nans++];
 
 	a->rc = rc;
 	a->valid = valid;
@@ -380,6 +452,7 @@ next_phone(struct rehearse_slot *s)
 	    s->ph.model->name, (unsigned long long)s->i);
 	s->node = &o->nodes[s->i % o->nnodes];
 	s->dl[1].state = PHONE_DL_ABSENT;
+	s->fid[0] = s->fid[1] = -1;
 	s->file = 0;
 	s->tries = 0;
 	download(s);

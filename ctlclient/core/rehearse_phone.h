@@ -9,7 +9,8 @@
  * question without one is recorded and the verdict thrown away, and once
  * the loop brings its answer the model runs again from the start.  The
  * model is deterministic, so the last run gives the verdict a blocking
- * question would have given.
+ * question would have given; and the outcome of each run is remembered
+ * for the phones after it (rehearse_memo.h).
  */
 #ifndef CTLCLIENT_REHEARSE_PHONE_H
 #define CTLCLIENT_REHEARSE_PHONE_H
@@ -22,6 +23,7 @@
 #include "ctl_err.h"
 #include "progress.h"
 #include "rehearse.h"
+#include "rehearse_memo.h"
 #include "tftp_multi.h"
 
 /* What the slots share: the loop, the options, the tally. */
@@ -34,6 +36,7 @@ struct rehearse_loop {
 	size_t next;                /* the next phone to reset */
 	size_t done;                /* phones finished */
 	struct progress progress;
+	struct rehearse_memo memo;  /* cases already judged */
 	int failed;                 /* the run cannot go on: the code */
 	struct ctl_diag fail;
 };
