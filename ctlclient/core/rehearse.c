@@ -213,14 +213,16 @@ rehearse_run(const struct rehearse_opts *o, struct rehearse_result *r,
 	    o->phones);
 	for (k = 0; k < nslots && !run.failed; k++)
 		rehearse_slot_start(slots[k]);
-	if (!run.failed && run.done < o->phones &&
-	    event_base_dispatch(run.base) < 0 && !run.failed) {
+	if (!run.failed && run.done < o->phones)
+		(void)event_base_dispatch(run.base);
+	progress_end(&run.progress);
+	if (!run.failed && run.done < o->phones) {
+		/* The loop ran dry or failed with phones unfinished. */
 		rc = ctl_diag_set(d, CTL_ERR_INTERNAL, "rehearsal: the event "
-		    "loop failed");
-		progress_end(&run.progress);
+		    "loop stopped after %zu of %zu phones", run.done,
+		    o->phones);
 		goto out;
 	}
-	progress_end(&run.progress);
 	r->elapsed_ms = ctl_now_ms() - t0;
 	rehearse_count_total(r);
 	if (run.failed) {
