@@ -15,8 +15,8 @@ if ! command -v script >/dev/null 2>&1; then
 fi
 make_cluster 1
 
-ARGS="rehearse $NET --phones 300 --concurrency 8 --models 8845,7960"
-LINE='[0-9]+ of 300 phones, [0-9]+/s, ([0-9]+:[0-9]{2} left|time left unknown)'
+ARGS="rehearse $NET --phones 120 --concurrency 8 --models 8845,7960"
+LINE='[0-9]+ of 120 phones, [0-9]+/s, ([0-9]+:[0-9]{2} left|time left unknown)'
 
 # On a pty: stdout and stderr both go to the terminal script records,
 # so stdout goes to a file to leave the terminal to stderr.
@@ -41,7 +41,7 @@ else
 fi
 
 on_pty "$WORK/tty-json" $ARGS --json
-if grep -qE "$LINE|of 300 phones" "$WORK/tty-json"; then
+if grep -qE "$LINE|of 120 phones" "$WORK/tty-json"; then
 	fail "--json on a terminal shows a progress line"
 	sed 's/^/    | /' "$WORK/tty-json" | head -4
 else
