@@ -126,6 +126,23 @@ on_download(void *arg, CURL *h, CURLcode c)
 	judge(s);
 }
 
+/* Makes the question about CERT, authenticating TVS by the NPINS in
+ * PINS (both referenced, not copied), the one asked now.  CTL_OK, or
+ * CTL_ERR_NOMEM. */
+static int
+question_set(struct rehearse_slot *s, X509 *cert, X509 *const *pins,
+    size_t npins)
+{
+	if ((s->pins = calloc(npins, sizeof(*s->pins))) == NULL)
+		return CTL_ERR_NOMEM;
+	memcpy(s->pins, pins, npins * sizeof(*s->pins));
+	s->npins = npins;
+	X509_up_ref(cert);
+	s->cert = cert;
+	s->waiting = true;
+	return CTL_OK;
+}
+
 /* Forgets the question asked now. */
 static void
 question_clear(struct rehearse_slot *s)
@@ -159,16 +176,10 @@ ask_replay(void *arg, const struct phone *ph, X509 *const *pinned,
 			*d = a->d;
 		return a->rc;
 	}
-	if (!s->waiting && s->nans < REHEARSE_MEMO_ASKED) {
-		if ((s->pins = calloc(npinned, sizeof(*s->pins))) == NULL) {
-			s->nomem = true;
-			return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
-		}
-		memcpy(s->pins, pinned, npinned * sizeof(*s->pins));
-		s->npins = npinned;
-		X509_up_ref(cert);
-		s->cert = cert;
-		s->waiting = true;
+	if (!s->waiting && s->nans < REHEARSE_MEMO_ASKED &&
+	    question_set(s, cert, pinned, npinned) != CTL_OK) {
+		s->nomem = true;
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
 	}
 	return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS not asked yet");
 }
@@ -192,20 +203,6 @@ case_key(const struct rehearse_slot *s, struct rehearse_case *key)
 	key->nans = s->nans;
 	memcpy(key->ans, s->ans, s->nans * sizeof(key->ans[0]));
 	return true;
-}
-
-/* Takes the question of case C as the one asked now. */
-static int
-question_take(struct rehearse_slot *s, const struct rehearse_case *c)
-{
-	if ((s->pins = calloc(c->npins, sizeof(*s->pins))) == NULL)
-		return CTL_ERR_NOMEM;
-	memcpy(s->pins, c->pins, c->npins * sizeof(*s->pins));
-	s->npins = c->npins;
-	X509_up_ref(c->cert);
-	s->cert = c->cert;
-	s->waiting = true;
-	return CTL_OK;
 }
 
 /* The phone's verdicts (CV, ITL IV) are in: counted, and on to the next
@@ -249,7 +246,8 @@ judge(struct rehearse_slot *s)
 			verdict(s, &known->cv, &known->iv);
 			return;
 		}
-		if ((rc = question_take(s, known)) == CTL_OK) {
+		if ((rc = question_set(s, known->cert, known->pins,
+		    known->npins)) == CTL_OK) {
 			ask(s);
 			return;
 		}
