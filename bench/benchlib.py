@@ -70,15 +70,15 @@ def build_and_runs(usage, default_runs):
             os.path.join(build, "publisher", "ctlpublisherd"), runs)
 
 
-def rehearsal_args(doc, nodes):
-    """The options the rehearsal benchmarks share (--build, --phones,
-    --concurrency, --nodes with NODES by default), parsed, and the paths
-    of ctlclient and ctlpublisherd in the build; exits when they are not
-    built."""
+def rehearsal_args(doc, nodes, phones=10000):
+    """The options the rehearsal benchmarks share (--build, --phones with
+    PHONES by default, --concurrency, --nodes with NODES by default),
+    parsed, and the paths of ctlclient and ctlpublisherd in the build;
+    exits when they are not built."""
     ap = argparse.ArgumentParser(description=doc.splitlines()[0])
     ap.add_argument("--build", default=os.path.join(os.path.dirname(
         os.path.abspath(__file__)), "..", "build-bench"))
-    ap.add_argument("--phones", type=int, default=10000)
+    ap.add_argument("--phones", type=int, default=phones)
     ap.add_argument("--concurrency", type=int, default=64)
     ap.add_argument("--nodes", type=int, default=nodes)
     args = ap.parse_args()

@@ -578,6 +578,8 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	    rc->cl.security_mode == 0;
 	ro.tvs = rc->tvs;
 	ro.ntvs = rc->ntvs;
+	/* A progress line only for a person watching a terminal. */
+	ro.progress = !rc->json && isatty(STDERR_FILENO);
 	if ((res = calloc(1, sizeof(*res))) == NULL) {
 		r = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory for the "
 		    "report");

@@ -178,16 +178,31 @@ answer_parse(const uint8_t *msg, size_t len, uint32_t session,
 	return CTL_OK;
 }
 
-/* A TCP connection to HOST:PORT within TIMEOUT_MS; *FD on success. */
 static int
-tcp_connect(const char *host, uint16_t port, const char *peer,
-    int timeout_ms, int *fd_out, struct ctl_diag *d)
+connect_failed(const char *peer, int err_no, struct ctl_diag *d)
+{
+	return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: cannot connect: %s "
+	    "(is TVS running on that node and port?)", peer, strerror(err_no));
+}
+
+static int
+connect_timeout(const char *peer, int timeout_ms, struct ctl_diag *d)
+{
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no connection within "
+	    "%d ms (is TVS running, and is the port reachable?)", peer,
+	    timeout_ms);
+}
+
+/* A non-blocking TCP connection to HOST:PORT begun: *FD on success, with
+ * *PENDING set while the connection is still being made (wait until it
+ * is writable, then see connect_result()). */
+static int
+tcp_start(const char *host, uint16_t port, const char *peer, int *fd_out,
+    bool *pending, struct ctl_diag *d)
 {
 	struct addrinfo hints, *res = NULL;
-	struct pollfd p;
 	char ports[8];
-	int fd = -1, flags, n, err = 0, gai, rc;
-	socklen_t elen = sizeof(err);
+	int fd = -1, flags, gai, rc;
 
 	snprintf(ports, sizeof(ports), "%u", port);
 	memset(&hints, 0, sizeof(hints));
@@ -197,6 +212,7 @@ tcp_connect(const char *host, uint16_t port, const char *peer,
 		return ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: cannot resolve "
 		    "the host: %s (check the TVS address)", peer,
 		    gai_strerror(gai));
+	*pending = false;
 	fd = socket(res->ai_family, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (fd < 0 || (flags = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, flags | O_NONBLOCK) < 0)
@@ -204,38 +220,75 @@ tcp_connect(const char *host, uint16_t port, const char *peer,
 	if (connect(fd, res->ai_addr, res->ai_addrlen) != 0) {
 		if (errno != EINPROGRESS)
 			goto fail;
+		*pending = true;
+	}
+	*fd_out = fd;
+	fd = -1;   /* transferred */
+	rc = CTL_OK;
+	goto out;
+fail:
+	rc = connect_failed(peer, errno, d);
+out:
+	if (fd >= 0)
+		close(fd);
+	freeaddrinfo(res);
+	return rc;
+}
+
+/* How the connection FD, begun by tcp_start() and now writable, went. */
+static int
+connect_result(int fd, const char *peer, struct ctl_diag *d)
+{
+	int err = 0;
+	socklen_t elen = sizeof(err);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &elen) != 0)
+		return connect_failed(peer, errno, d);
+	if (err != 0)
+		return connect_failed(peer, err, d);
+	return CTL_OK;
+}
+
+/* A TCP connection to HOST:PORT within TIMEOUT_MS; *FD (blocking) on
+ * success. */
+static int
+tcp_connect(const char *host, uint16_t port, const char *peer,
+    int timeout_ms, int *fd_out, struct ctl_diag *d)
+{
+	struct pollfd p;
+	bool pending;
+	int fd = -1, flags, n, rc;
+
+	if ((rc = tcp_start(host, port, peer, &fd, &pending, d)) != CTL_OK)
+		return rc;
+	if (pending) {
 		p.fd = fd;
 		p.events = POLLOUT;
 		p.revents = 0;
 		while ((n = poll(&p, 1, timeout_ms)) < 0 && errno == EINTR)
 			;
 		if (n == 0) {
-			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no "
-			    "connection within %d ms (is TVS running, and is "
-			    "the port reachable?)", peer, timeout_ms);
+			rc = connect_timeout(peer, timeout_ms, d);
 			goto out;
 		}
-		if (n < 0 || getsockopt(fd, SOL_SOCKET, SO_ERROR, &err,
-		    &elen) != 0)
-			goto fail;
-		if (err != 0) {
-			errno = err;
-			goto fail;
+		if (n < 0) {
+			rc = connect_failed(peer, errno, d);
+			goto out;
 		}
+		if ((rc = connect_result(fd, peer, d)) != CTL_OK)
+			goto out;
 	}
-	if (fcntl(fd, F_SETFL, flags) < 0)
-		goto fail;
+	if ((flags = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) < 0) {
+		rc = connect_failed(peer, errno, d);
+		goto out;
+	}
 	*fd_out = fd;
 	fd = -1;   /* transferred */
 	rc = CTL_OK;
-	goto out;
-fail:
-	rc = ctl_diag_set(d, CTL_ERR_NETWORK, "TVS %s: cannot connect: %s "
-	    "(is TVS running on that node and port?)", peer, strerror(errno));
 out:
 	if (fd >= 0)
 		close(fd);
-	freeaddrinfo(res);
 	return rc;
 }
 
@@ -273,6 +326,20 @@ tls_failure(SSL *ssl, int ret, int err_no, const char *peer, const char *what,
 }
 
 static int
+send_timeout(const char *peer, struct ctl_diag *d)
+{
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: the request could "
+	    "not be sent in time", peer);
+}
+
+static int
+read_timeout(const char *peer, const char *what, struct ctl_diag *d)
+{
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no answer in time "
+	    "while reading %s (the server is slow or hung)", peer, what);
+}
+
+static int
 read_exact(SSL *ssl, int fd, uint8_t *p, size_t n, long long deadline,
     const char *peer, const char *what, struct ctl_diag *d)
 {
@@ -281,9 +348,7 @@ read_exact(SSL *ssl, int fd, uint8_t *p, size_t n, long long deadline,
 
 	while (done < n) {
 		if (until(fd, deadline) != 0)
-			return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no "
-			    "answer in time while reading %s (the server is "
-			    "slow or hung)", peer, what);
+			return read_timeout(peer, what, d);
 		ERR_clear_error();
 		errno = 0;
 		if ((ret = SSL_read(ssl, p + done, (int)(n - done))) <= 0)
@@ -317,12 +382,54 @@ check_pinned(SSL *ssl, const struct tvs_client_opts *o, const char *peer,
 	    o->npinned == 1 ? "" : "s");
 }
 
+/* The question about CERT as DEVICE, for PEER: a fresh session id in
+ * *SESSION, the request in *REQ (LEN bytes, the caller frees it). */
+static int
+request_make(const char *peer, const char *device, X509 *cert,
+    uint32_t *session, uint8_t **req, size_t *len, struct ctl_diag *d)
+{
+	uint8_t *der = NULL, *p;
+	int der_len, rc;
+
+	if ((der_len = i2d_X509(cert, NULL)) <= 0 ||
+	    (der = malloc((size_t)der_len)) == NULL)
+		return ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: cannot encode "
+		    "the certificate to ask about", peer);
+	p = der;
+	i2d_X509(cert, &p);
+	if (RAND_bytes((uint8_t *)session, sizeof(*session)) != 1) {
+		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: no random "
+		    "session id", peer);
+		goto out;
+	}
+	rc = tvs_request_build(TVS_CMD_VERIFY_REQ, *session, device, der,
+	    (size_t)der_len, req, len, d);
+out:
+	free(der);
+	return rc;
+}
+
+/* Why SSL_connect() returned RET (errno ERR_NO) for PEER under O. */
+static int
+handshake_failed(SSL *ssl, const struct tvs_client_opts *o, int ret,
+    int err_no, const char *peer, struct ctl_diag *d)
+{
+	long v = SSL_get_verify_result(ssl);
+
+	if (o->cafile != NULL && v != X509_V_OK)
+		return ctl_diag_set(d, CTL_ERR_TLS, "TVS %s: the server's "
+		    "certificate is not trusted: %s (is the TVS certificate, "
+		    "or its CA, in the CA file?)", peer,
+		    X509_verify_cert_error_string(v));
+	return tls_failure(ssl, ret, err_no, peer, "the TLS handshake", d);
+}
+
 int
 tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
     const char *host, uint16_t port, const char *device, X509 *cert,
     struct tvs_response *out, struct ctl_diag *d)
 {
-	uint8_t *der = NULL, *req = NULL, *p, hdr[TVS_HEADER_LEN];
+	uint8_t *req = NULL, hdr[TVS_HEADER_LEN];
 	uint8_t msg[TVS_HEADER_LEN + TVS_RESPONSE_MAX];
 	struct tvs_header h;
 	char peer[300];
@@ -330,25 +437,14 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	size_t req_len = 0, done;
 	long long deadline;
 	SSL *ssl = NULL;
-	int fd = -1, der_len, ret, rc;
+	int fd = -1, ret, rc;
 
 	snprintf(peer, sizeof(peer), "%s:%u", host, port);
 	if (ctx == NULL || cert == NULL || device == NULL || o->timeout_ms <= 0)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "TVS %s: no context, "
 		    "certificate, device or timeout to ask with", peer);
-	if ((der_len = i2d_X509(cert, NULL)) <= 0 ||
-	    (der = malloc((size_t)der_len)) == NULL)
-		return ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: cannot encode "
-		    "the certificate to ask about", peer);
-	p = der;
-	i2d_X509(cert, &p);
-	if (RAND_bytes((uint8_t *)&session, sizeof(session)) != 1) {
-		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "TVS %s: no random "
-		    "session id", peer);
-		goto out;
-	}
-	if ((rc = tvs_request_build(TVS_CMD_VERIFY_REQ, session, device, der,
-	    (size_t)der_len, &req, &req_len, d)) != CTL_OK)
+	if ((rc = request_make(peer, device, cert, &session, &req, &req_len,
+	    d)) != CTL_OK)
 		goto out;
 	if ((rc = tcp_connect(host, port, peer, o->timeout_ms, &fd, d)) !=
 	    CTL_OK)
@@ -368,16 +464,7 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	}
 	errno = 0;
 	if ((ret = SSL_connect(ssl)) != 1) {
-		long v = SSL_get_verify_result(ssl);
-
-		if (o->cafile != NULL && v != X509_V_OK)
-			rc = ctl_diag_set(d, CTL_ERR_TLS, "TVS %s: the server's "
-			    "certificate is not trusted: %s (is the TVS "
-			    "certificate, or its CA, in the CA file?)", peer,
-			    X509_verify_cert_error_string(v));
-		else
-			rc = tls_failure(ssl, ret, errno, peer,
-			    "the TLS handshake", d);
+		rc = handshake_failed(ssl, o, ret, errno, peer, d);
 		goto out;
 	}
 	if (o->cafile == NULL && (rc = check_pinned(ssl, o, peer, d)) !=
@@ -388,8 +475,7 @@ tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
 	deadline = ctl_now_ms() + o->timeout_ms;
 	for (done = 0; done < req_len; done += (size_t)ret) {
 		if (until(fd, deadline) != 0) {
-			rc = ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: the "
-			    "request could not be sent in time", peer);
+			rc = send_timeout(peer, d);
 			goto out;
 		}
 		ERR_clear_error();
@@ -425,6 +511,235 @@ out:
 		close(fd);
 	ERR_clear_error();
 	free(req);
-	free(der);
 	return rc;
+}
+
+/* Where an asynchronous question stands. */
+enum tvs_step {
+	STEP_CONNECT,     /* TCP connection under way */
+	STEP_HANDSHAKE,
+	STEP_SEND,
+	STEP_HEADER,      /* reading the answer's header */
+	STEP_BODY,        /* reading the answer's body */
+};
+
+struct tvs_query {
+	const struct tvs_client_opts *o;
+	char peer[300];
+	enum tvs_step step;
+	int fd;
+	SSL *ssl;
+	uint8_t *req;
+	size_t req_len, done;
+	uint32_t session;
+	long long deadline;
+	struct tvs_header h;
+	uint8_t msg[TVS_HEADER_LEN + TVS_RESPONSE_MAX];
+};
+
+int
+tvs_query_start(SSL_CTX *ctx, const struct tvs_client_opts *o,
+    const char *host, uint16_t port, const char *device, X509 *cert,
+    struct tvs_query **out, struct ctl_diag *d)
+{
+	struct tvs_query *q;
+	bool pending;
+	int rc;
+
+	*out = NULL;
+	if ((q = calloc(1, sizeof(*q))) == NULL)
+		return ctl_diag_set(d, CTL_ERR_NOMEM, "TVS %s:%u: out of "
+		    "memory", host, port);
+	q->o = o;
+	q->fd = -1;
+	snprintf(q->peer, sizeof(q->peer), "%s:%u", host, port);
+	if (ctx == NULL || cert == NULL || device == NULL ||
+	    o->timeout_ms <= 0) {
+		rc = ctl_diag_set(d, CTL_ERR_USAGE, "TVS %s: no context, "
+		    "certificate, device or timeout to ask with", q->peer);
+		goto out;
+	}
+	if ((rc = request_make(q->peer, device, cert, &q->session, &q->req,
+	    &q->req_len, d)) != CTL_OK)
+		goto out;
+	if ((rc = tcp_start(host, port, q->peer, &q->fd, &pending, d)) !=
+	    CTL_OK)
+		goto out;
+	ERR_clear_error();
+	if ((q->ssl = SSL_new(ctx)) == NULL || SSL_set_fd(q->ssl, q->fd) != 1) {
+		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "TVS %s: cannot set up TLS",
+		    q->peer);
+		goto out;
+	}
+	/* The same steps and limits as tvs_client_query(): the connection,
+	 * the handshake, then request and answer, each within the
+	 * timeout. */
+	q->step = pending ? STEP_CONNECT : STEP_HANDSHAKE;
+	q->deadline = ctl_now_ms() + o->timeout_ms;
+	*out = q;
+	q = NULL;   /* transferred */
+	rc = CTL_OK;
+out:
+	tvs_query_free(q);
+	ERR_clear_error();
+	return rc;
+}
+
+int
+tvs_query_fd(const struct tvs_query *q)
+{
+	return q->fd;
+}
+
+long long
+tvs_query_deadline(const struct tvs_query *q)
+{
+	return q->deadline;
+}
+
+/* The timeout of Q's current step, in the words of tvs_client_query(). */
+static int
+step_timeout(const struct tvs_query *q, struct ctl_diag *d)
+{
+	switch (q->step) {
+	case STEP_CONNECT:
+		return connect_timeout(q->peer, q->o->timeout_ms, d);
+	case STEP_HANDSHAKE:
+		return ctl_diag_set(d, CTL_ERR_TIMEOUT, "TVS %s: no answer in "
+		    "time during the TLS handshake (the server is slow or "
+		    "hung)", q->peer);
+	case STEP_SEND:
+		return send_timeout(q->peer, d);
+	case STEP_HEADER:
+		return read_timeout(q->peer, "the answer's header", d);
+	default:
+		return read_timeout(q->peer, "the answer's body", d);
+	}
+}
+
+/* Did the TLS call that returned RET only need the socket? */
+static bool
+tls_wants(struct tvs_query *q, int ret, enum tvs_wait *wait)
+{
+	switch (SSL_get_error(q->ssl, ret)) {
+	case SSL_ERROR_WANT_READ:
+		*wait = TVS_WAIT_READ;
+		return true;
+	case SSL_ERROR_WANT_WRITE:
+		*wait = TVS_WAIT_WRITE;
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* Reads into Q->msg until it holds WANT bytes: CTL_OK with *WAIT
+ * TVS_WAIT_DONE once it does. */
+static int
+step_read(struct tvs_query *q, size_t want, const char *what,
+    enum tvs_wait *wait, struct ctl_diag *d)
+{
+	int ret;
+
+	while (q->done < want) {
+		ERR_clear_error();
+		errno = 0;
+		ret = SSL_read(q->ssl, q->msg + q->done, (int)(want - q->done));
+		if (ret <= 0) {
+			if (tls_wants(q, ret, wait))
+				return CTL_OK;
+			return tls_failure(q->ssl, ret, errno, q->peer, what,
+			    d);
+		}
+		q->done += (size_t)ret;
+	}
+	*wait = TVS_WAIT_DONE;
+	return CTL_OK;
+}
+
+int
+tvs_query_step(struct tvs_query *q, bool timed_out, enum tvs_wait *wait,
+    struct tvs_response *out, struct ctl_diag *d)
+{
+	int ret, rc;
+
+	if (timed_out || ctl_ms_left(q->deadline) == 0)
+		return step_timeout(q, d);
+	switch (q->step) {
+	case STEP_CONNECT:
+		if ((rc = connect_result(q->fd, q->peer, d)) != CTL_OK)
+			return rc;
+		q->step = STEP_HANDSHAKE;
+		q->deadline = ctl_now_ms() + q->o->timeout_ms;
+		/* FALLTHROUGH */
+	case STEP_HANDSHAKE:
+		ERR_clear_error();
+		errno = 0;
+		if ((ret = SSL_connect(q->ssl)) != 1) {
+			if (tls_wants(q, ret, wait))
+				return CTL_OK;
+			return handshake_failed(q->ssl, q->o, ret, errno,
+			    q->peer, d);
+		}
+		if (q->o->cafile == NULL && (rc = check_pinned(q->ssl, q->o,
+		    q->peer, d)) != CTL_OK)
+			return rc;
+		q->step = STEP_SEND;
+		q->deadline = ctl_now_ms() + q->o->timeout_ms;
+		/* FALLTHROUGH */
+	case STEP_SEND:
+		while (q->done < q->req_len) {
+			ERR_clear_error();
+			errno = 0;
+			ret = SSL_write(q->ssl, q->req + q->done,
+			    (int)(q->req_len - q->done));
+			if (ret <= 0) {
+				if (tls_wants(q, ret, wait))
+					return CTL_OK;
+				return tls_failure(q->ssl, ret, errno, q->peer,
+				    "sending the request", d);
+			}
+			q->done += (size_t)ret;
+		}
+		/* The answer shares the request's deadline, as in
+		 * tvs_client_query(). */
+		q->step = STEP_HEADER;
+		q->done = 0;
+		/* FALLTHROUGH */
+	case STEP_HEADER:
+		if ((rc = step_read(q, TVS_HEADER_LEN, "the answer's header",
+		    wait, d)) != CTL_OK || *wait != TVS_WAIT_DONE)
+			return rc;
+		if ((rc = answer_header(q->msg, q->peer, &q->h, d)) != CTL_OK)
+			return rc;
+		q->step = STEP_BODY;
+		/* FALLTHROUGH */
+	case STEP_BODY:
+		if ((rc = step_read(q, TVS_HEADER_LEN + q->h.length,
+		    "the answer's body", wait, d)) != CTL_OK ||
+		    *wait != TVS_WAIT_DONE)
+			return rc;
+		if ((rc = answer_parse(q->msg, TVS_HEADER_LEN + q->h.length,
+		    q->session, q->peer, out, d)) != CTL_OK)
+			return rc;
+		/* A polite close; never waits for the server's. */
+		(void)SSL_shutdown(q->ssl);
+		*wait = TVS_WAIT_DONE;
+		return CTL_OK;
+	}
+	return ctl_diag_set(d, CTL_ERR_INTERNAL, "TVS %s: lost track of the "
+	    "question", q->peer);
+}
+
+void
+tvs_query_free(struct tvs_query *q)
+{
+	if (q == NULL)
+		return;
+	SSL_free(q->ssl);
+	if (q->fd >= 0)
+		close(q->fd);
+	ERR_clear_error();
+	free(q->req);
+	free(q);
 }

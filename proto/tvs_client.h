@@ -54,4 +54,29 @@ int tvs_client_query(SSL_CTX *ctx, const struct tvs_client_opts *o,
     const char *host, uint16_t port, const char *device, X509 *cert,
     struct tvs_response *out, struct ctl_diag *d);
 
+/*
+ * The same question without blocking, for callers running many at once
+ * on an event loop.  tvs_query_start() begins it into *OUT (freed with
+ * tvs_query_free(), also after a failure of a step); it fails as
+ * tvs_client_query() when it cannot even begin.  The caller then waits
+ * until tvs_query_fd() is ready as tvs_query_step() last said (first:
+ * writable) or tvs_query_deadline() (a ctl_now_ms() value, which may
+ * move on after each step) has passed, and calls tvs_query_step() with
+ * TIMED_OUT set in the latter case.  Each step returns CTL_OK with *WAIT
+ * TVS_WAIT_READ or TVS_WAIT_WRITE while the question goes on, or
+ * TVS_WAIT_DONE with *OUT filled when the answer came; the errors and
+ * their messages are those of tvs_client_query().  O must outlive Q.
+ */
+struct tvs_query;
+enum tvs_wait { TVS_WAIT_READ, TVS_WAIT_WRITE, TVS_WAIT_DONE };
+
+int tvs_query_start(SSL_CTX *ctx, const struct tvs_client_opts *o,
+    const char *host, uint16_t port, const char *device, X509 *cert,
+    struct tvs_query **out, struct ctl_diag *d);
+int tvs_query_fd(const struct tvs_query *q);
+long long tvs_query_deadline(const struct tvs_query *q);
+int tvs_query_step(struct tvs_query *q, bool timed_out, enum tvs_wait *wait,
+    struct tvs_response *out, struct ctl_diag *d);
+void tvs_query_free(struct tvs_query *q);
+
 #endif

@@ -2,10 +2,10 @@
  * The rehearsal of a phone reset: N simulated phones of a model mix, each
  * downloading CTLFile.tlv and ITLFile.tlv from its node over TFTP
  * (libcurl), judging them with the phone model (phone.h) and asking its
- * node's TVS (tvs_client.h) where the model says, C at a time.  Every
- * network step has a timeout, so a rehearsal always ends.  This file
- * runs the phones and counts; cmd_rehearse.c finds the cluster and
- * prints the report.
+ * node's TVS (tvs_client.h) where the model says, C at a time, all on
+ * one event loop (rehearse_phone.h).  Every network step has a timeout,
+ * so a rehearsal always ends.  This file checks the options and runs the
+ * loop; cmd_rehearse.c finds the cluster and prints the report.
  */
 #ifndef CTLCLIENT_REHEARSE_H
 #define CTLCLIENT_REHEARSE_H
@@ -61,6 +61,7 @@ struct rehearse_opts {
 	 * answer, valid or invalid, ends the search. */
 	const struct tvs_target *tvs;
 	size_t ntvs;
+	bool progress;                       /* a progress line on stderr */
 };
 
 /* What one TVS server of the list did. */
@@ -110,7 +111,7 @@ int rehearse_mix_parse(const char *s, struct rehearse_mix *mix, size_t *n,
 const struct phone_model *rehearse_model_of(const struct rehearse_mix *mix,
     size_t nmix, size_t i);
 
-/* Sets up libcurl for the process; call once, before any thread. */
+/* Sets up libcurl for the process; call once, first. */
 int rehearse_global_init(struct ctl_diag *d);
 
 /*
