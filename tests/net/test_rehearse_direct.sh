@@ -5,15 +5,16 @@
 # run).  The cluster is set up through 2444 first, as an administrator
 # would; it is stopped at the end, pass or fail.
 #   test_rehearse_direct.sh CTLCLIENT CTLPUBLISHERD
-# Exits 77 (skipped) without in.tftpd.
+# Exits 77 (skipped) without the TFTP server.
 CTL=$1 PUBD=$2
 . "$(dirname "$0")/../cluster/lib.sh"
 
 need_tftpd
 make_cluster 2 --tvs-tls 1.0
 base=${SERVER##*:}
-T1=127.0.0.2:$((base + 3)) T2=127.0.0.3:$((base + 13))
-V1=127.0.0.2:$((base + 1)) V2=127.0.0.3:$((base + 11))
+# TFTP on port 69 of each node's address: T1 leaves the default port out.
+T1=$SUBNET.2 T2=$SUBNET.3:69
+V1=$SUBNET.2:$((base + 1)) V2=$SUBNET.3:$((base + 11))
 DEAD=127.0.0.1:$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 MODELS=8845:40,7975:30,7960:30
 
