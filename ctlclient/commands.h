@@ -38,5 +38,6 @@ int cmd_set_mixed_mode(int argc, char **argv);
 int cmd_update(int argc, char **argv);
 int cmd_set_non_secure(int argc, char **argv);
 int cmd_rollback(int argc, char **argv);
+int cmd_cert(int argc, char **argv);
 
 #endif

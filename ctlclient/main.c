@@ -27,6 +27,7 @@ static const struct cli_command commands[] = {
 	{ "bulk", cmd_bulk, "bulk certificates between clusters over SFTP: sftp, export, consolidate, import, list" },
 	{ "set-mixed-mode", cmd_set_mixed_mode, "sign a CTL with eTokens and set the cluster to mixed mode" },
 	{ "update", cmd_update, "update the CTL: add or delete records, sign with an eToken" },
+	{ "cert", cmd_cert, "cert regenerate: a node's certificate gets a new key and serial" },
 	{ "rollback-pre8", cmd_rollback, "Prepare Cluster for Rollback to pre-8.0: serve a blank ITL (on|off)" },
 	{ "set-non-secure", cmd_set_non_secure, "sign the CTL with an eToken and set the cluster to non-secure mode" },
 };
