@@ -251,10 +251,12 @@ regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		print_json(s, &r, res, nres);
 	else
 		print_text(&r, res, nres);
+	/* The certificate is new either way; a node that is down gets the
+	 * ITL from the publisher's catch-up when it returns. */
 	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
-	    "%zu of %zu nodes do not serve the new ITL yet; the publisher "
-	    "pushes it when they return (ctlclient status shows which "
-	    "answer)", failed, nres);
+	    "the %s certificate of %s is new, but %zu of %zu nodes still "
+	    "serve the old ITL: they get the new one when they answer "
+	    "again (ctlclient status)", r.type, r.name, failed, nres);
 out:
 	free(res);
 	net_reply_free(&a);
