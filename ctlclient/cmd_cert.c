@@ -1,34 +1,53 @@
-/* ctlclient cert SUBCOMMAND: the cluster's certificates. */
+/* ctlclient cert SUBCOMMAND ...: the cluster's own certificates. */
 #include <stdio.h>
 #include <string.h>
 
-#include "cli.h"
+#include "cmd_cert.h"
 #include "commands.h"
+
+/* A sub-command is one row here and one function in its own file. */
+static const struct {
+	const char *name;
+	int (*run)(int argc, char **argv);
+	const char *help;
+} subs[] = {
+	{ "list", cert_list,
+	  "every node's certificates and the trust stores" },
+	{ "regenerate", cert_regenerate,
+	  "a node's certificate gets a new key and serial" },
+};
+
+#define NSUBS (sizeof(subs) / sizeof(subs[0]))
 
 static void
 usage(FILE *out)
 {
-	fprintf(out,
-	    "usage: ctlclient cert list [--json] [connection options]\n\n"
-	    "  list   every node's certificates and the trust stores\n\n"
-	    "See ctlclient cert list --help.\n");
+	size_t i;
+
+	fprintf(out, "usage: ctlclient cert SUBCOMMAND [OPTIONS]\n\n"
+	    "The certificates of the cluster's nodes (docs/certificates.md):\n");
+	for (i = 0; i < NSUBS; i++)
+		fprintf(out, "  %-12s %s\n", subs[i].name, subs[i].help);
+	fprintf(out, "\n`ctlclient cert SUBCOMMAND --help` tells more.\n");
 }
 
 int
 cmd_cert(int argc, char **argv)
 {
-	if (argc >= 2 && strcmp(argv[1], "list") == 0)
-		return cert_list(argc - 1, argv + 1);
-	if (argc >= 2 && (strcmp(argv[1], "--help") == 0 ||
-	    strcmp(argv[1], "-h") == 0)) {
+	size_t i;
+
+	if (argc < 2) {
+		cli_error("cert needs a sub-command (see ctlclient cert --help)");
+		return EXIT_INVALID;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0) {
 		usage(stdout);
 		return EXIT_OK;
 	}
-	if (argc < 2)
-		cli_error("cert: a subcommand is needed (list); see ctlclient "
-		    "cert --help");
-	else
-		cli_error("cert: unknown subcommand '%s' (list); see "
-		    "ctlclient cert --help", argv[1]);
+	for (i = 0; i < NSUBS; i++)
+		if (strcmp(argv[1], subs[i].name) == 0)
+			return subs[i].run(argc - 1, argv + 1);
+	cli_error("cert %s: unknown sub-command (see ctlclient cert --help)",
+	    argv[1]);
 	return EXIT_INVALID;
 }

@@ -8,6 +8,7 @@
 #include <time.h>
 
 #include "cert_info.h"
+#include "cmd_cert.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "json_out.h"

@@ -31,7 +31,6 @@ int cmd_tokenless(int argc, char **argv);
 int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);
 int cmd_cert(int argc, char **argv);
-int cert_list(int argc, char **argv);
 int cmd_health(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_bulk(int argc, char **argv);

@@ -26,7 +26,7 @@ static const struct cli_command commands[] = {
 	{ "tokenless", cmd_tokenless, "tokenless mixed mode: set-mixed-mode, update, set-non-secure" },
 	{ "delete-ctl", cmd_delete_ctl, "delete CTLFile.tlv from every node" },
 	{ "trust", cmd_trust, "list, upload, delete trust store certificates" },
-	{ "cert", cmd_cert, "cert list: every node's certificates and the trust stores" },
+	{ "cert", cmd_cert, "the nodes' certificates: list, regenerate" },
 	{ "health", cmd_health, "check the cluster's certificates, files and TVS: 0 healthy, 1 warnings, 2 problems" },
 	{ "itl", cmd_itl, "itl reset localkey|remotekey|done, itl backup-recovery: recover phones that lost trust" },
 	{ "ctl", cmd_ctl, "ctl reset localkey: re-sign the CTL with the publisher's CallManager key" },

@@ -29,6 +29,9 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_OLD_HOSTKEY] = "OLD_HOSTKEY", [PT_CLUSTER] = "CLUSTER",
 	[PT_BULK_TYPE] = "BULK_TYPE", [PT_BULK_FILE] = "BULK_FILE",
 	[PT_BULK_CERT] = "BULK_CERT", [PT_STORE] = "STORE",
+	[PT_CERT_TYPE] = "CERT_TYPE", [PT_KEY_TYPE] = "KEY_TYPE",
+	[PT_SERIAL] = "SERIAL", [PT_ITL_REBUILT] = "ITL_REBUILT",
+	[PT_RESTART] = "RESTART",
 	[PT_WARNING] = "WARNING", [PT_SERVICES] = "SERVICES",
 };
 
@@ -68,6 +71,7 @@ proto_type_name(unsigned type)
 	case PROTO_BULK_CONSOLIDATE: return "BULK_CONSOLIDATE";
 	case PROTO_BULK_IMPORT: return "BULK_IMPORT";
 	case PROTO_BULK_LIST: return "BULK_LIST";
+	case PROTO_CERT_REGENERATE: return "CERT_REGENERATE";
 	case PROTO_CERT_LIST: return "CERT_LIST";
 	case PROTO_ITL_RESET: return "ITL_RESET";
 	case PROTO_CTL_RESET: return "CTL_RESET";

@@ -34,6 +34,7 @@ enum proto_type {
 	PROTO_BULK_SFTP = 0x10, PROTO_BULK_EXPORT = 0x11,
 	PROTO_BULK_CONSOLIDATE = 0x12, PROTO_BULK_IMPORT = 0x13,
 	PROTO_BULK_LIST = 0x14, PROTO_CERT_LIST = 0x15,
+	PROTO_CERT_REGENERATE = 0x16,
 	PROTO_NODE_PUSH = 0x20, PROTO_NODE_DELETE = 0x21,
 	PROTO_NODE_STATUS = 0x22,
 	PROTO_OK = 0x80, PROTO_ERROR = 0x81,
@@ -56,7 +57,9 @@ enum proto_tag {
 	PT_HOSTKEY = 43, PT_OLD_HOSTKEY = 44, PT_CLUSTER = 45,
 	PT_BULK_TYPE = 46, PT_BULK_FILE = 47, PT_BULK_CERT = 48,
 	PT_STORE = 49,
-	/* 50 to 54 are taken by another request */
+	/* certificate regeneration (docs/certificates.md) */
+	PT_CERT_TYPE = 50, PT_KEY_TYPE = 51, PT_SERIAL = 52,
+	PT_ITL_REBUILT = 53, PT_RESTART = 54,
 	/* certificate care (docs/protocol.md) */
 	PT_WARNING = 55, PT_SERVICES = 56,
 	PT_MAX_TAG = 56,

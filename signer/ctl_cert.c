@@ -1,6 +1,7 @@
 #include "ctl_cert.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -175,6 +176,34 @@ ctl_cert_key_bits(const X509 *x)
 	EVP_PKEY *pk = X509_get0_pubkey(x);
 
 	return pk != NULL ? EVP_PKEY_get_bits(pk) : 0;
+}
+
+const char *
+ctl_cert_key_type(const X509 *x)
+{
+	EVP_PKEY *pk = X509_get0_pubkey(x);
+
+	if (pk != NULL && EVP_PKEY_get_base_id(pk) == EVP_PKEY_RSA)
+		return "RSA";
+	if (pk != NULL && EVP_PKEY_get_base_id(pk) == EVP_PKEY_EC)
+		return "EC";
+	return "unknown";
+}
+
+const char *
+ctl_cert_key_describe(const X509 *x, char *buf, size_t len)
+{
+	const char *type = ctl_cert_key_type(x);
+	int bits = ctl_cert_key_bits(x);
+
+	if (strcmp(type, "RSA") == 0)
+		snprintf(buf, len, "RSA %d bits", bits);
+	else if (strcmp(type, "EC") == 0)
+		/* P-256 and P-384 are named by their size. */
+		snprintf(buf, len, "EC P-%d (%d bits)", bits, bits);
+	else
+		snprintf(buf, len, "unknown");
+	return buf;
 }
 
 int

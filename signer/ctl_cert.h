@@ -36,6 +36,13 @@ int ctl_cert_sha1(const X509 *x, uint8_t out[20]);
 /* Key size in bits of the certificate's public key, or 0. */
 int ctl_cert_key_bits(const X509 *x);
 
+/* The certificate's key type: "RSA", "EC", or "unknown". */
+const char *ctl_cert_key_type(const X509 *x);
+
+/* The key as `show` prints it, in BUF of LEN: "RSA 2048 bits",
+ * "EC P-384 (384 bits)", or "unknown". */
+const char *ctl_cert_key_describe(const X509 *x, char *buf, size_t len);
+
 /* Loads one certificate from PATH, PEM or DER (*OUT freed by the caller). */
 struct ctl_diag;
 int ctl_cert_load_file(const char *path, X509 **out, struct ctl_diag *d);

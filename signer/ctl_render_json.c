@@ -57,6 +57,10 @@ json_record(struct json_out *j, const struct ctl_record *r, bool signer)
 		json_null(j, "cert_sha1");
 	json_int(j, "key_bits", r->cert != NULL ? ctl_cert_key_bits(r->cert) :
 	    0);
+	if (r->cert != NULL)
+		json_string(j, "key_type", ctl_cert_key_type(r->cert));
+	else
+		json_null(j, "key_type");
 	json_bool(j, "has_signature_field", r->cert_sig.p != NULL);
 	if (r->cert_hash.p != NULL) {
 		char hx[HEX_SIZE(64)];

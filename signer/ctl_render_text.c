@@ -149,6 +149,11 @@ record_rows(FILE *out, const struct ctl_record *r)
 		case CTL_R_SERIALNUMBER:
 			hex_format(v, sizeof(v), fl->val, fl->len, ':', 1);
 			break;
+		case CTL_R_PUBLICKEY:
+			/* The key the record's certificate carries. */
+			if (r->cert != NULL)
+				ctl_cert_key_describe(r->cert, v, sizeof(v));
+			break;
 		case CTL_R_CERTIFICATE:
 			if (r->cert == NULL)
 				snprintf(v, sizeof(v), "(not a DER certificate)");

@@ -18,6 +18,7 @@
 #include "hex.h"
 #include "pub_audit.h"
 #include "pub_certgen.h"
+#include "pub_node_cert.h"
 #include "pub_itl.h"
 #include "pub_layout.h"
 #include "pub_node.h"
@@ -30,11 +31,6 @@
 
 #define INIT_ACTOR "init"
 
-/* The cluster CA: its certificate and key, kept while nodes are made. */
-struct ca {
-	X509 *cert;
-	EVP_PKEY *key;
-};
 
 static int
 rm_entry(const char *path, const struct stat *sb, int type, struct FTW *f)
@@ -100,77 +96,6 @@ make_dir(const char *path, mode_t mode, struct ctl_diag *d)
 	return CTL_OK;
 }
 
-/* Makes, writes and records node N's certificate for purpose P. */
-static int
-make_cert(struct pub_state *st, const char *top, const struct pub_node *n,
-    enum pub_cert_purpose p, const struct ca *ca, struct ctl_diag *d)
-{
-	struct pub_certgen g = { 0 };
-	char cn[PUB_NODE_NAME_MAX + 16], *cpath = NULL, *kpath = NULL;
-	char file[32];
-	uint8_t rnd[4];
-	X509 *cert = NULL;
-	EVP_PKEY *key = NULL;
-	int rc;
-
-	g.cn = cn;
-	switch (p) {
-	case PUB_CERT_CALLMANAGER:
-		g.kind = PUB_CERT_SELF_SIGNED;
-		snprintf(cn, sizeof(cn), "%s", n->name);
-		break;
-	case PUB_CERT_CAPF:
-		/* CUCM names its CAPF "CAPF-" and 8 hex digits. */
-		if (RAND_bytes(rnd, sizeof(rnd)) != 1)
-			return ctl_diag_set(d, CTL_ERR_CRYPTO, "the random "
-			    "generator failed");
-		g.kind = PUB_CERT_SELF_CA;
-		snprintf(cn, sizeof(cn), "CAPF-%02x%02x%02x%02x", rnd[0], rnd[1],
-		    rnd[2], rnd[3]);
-		break;
-	case PUB_CERT_TVS:
-		g.kind = PUB_CERT_SELF_SIGNED;
-		snprintf(cn, sizeof(cn), "TVS-%s", n->name);
-		break;
-	case PUB_CERT_ITLRECOVERY:
-		g.kind = PUB_CERT_SELF_SIGNED;
-		snprintf(cn, sizeof(cn), "ITLRECOVERY_%s", n->name);
-		break;
-	case PUB_CERT_TOMCAT:
-	case PUB_CERT_CLIENT:
-		g.kind = p == PUB_CERT_TOMCAT ? PUB_CERT_TLS_SERVER :
-		    PUB_CERT_TLS_CLIENT;
-		snprintf(cn, sizeof(cn), "%s", n->name);
-		g.issuer = ca->cert;
-		g.issuer_key = ca->key;
-		g.san_dns[0] = n->name;
-		g.san_ip[0] = n->ip;
-		if (p == PUB_CERT_TOMCAT) {
-			g.san_dns[1] = "localhost";
-			/* named here only when the node listens there too */
-			g.san_ip[1] = pub_layout_loopback_alias(n->publisher,
-			    n->ip);
-		}
-		break;
-	}
-	snprintf(file, sizeof(file), "%s.pem", pub_cert_purpose_name(p));
-	if ((rc = pub_layout_path(top, n->name, file, &cpath)) != CTL_OK)
-		goto out;
-	snprintf(file, sizeof(file), "%s.key", pub_cert_purpose_name(p));
-	if ((rc = pub_layout_path(top, n->name, file, &kpath)) != CTL_OK ||
-	    (rc = pub_certgen_make(&g, &cert, &key, d)) != CTL_OK ||
-	    (rc = pub_certgen_write(cert, key, cpath, kpath, d)) != CTL_OK ||
-	    (rc = pub_node_cert_add(st, n->name, p, d)) != CTL_OK)
-		goto out;
-	rc = CTL_OK;
-out:
-	X509_free(cert);
-	EVP_PKEY_free(key);
-	free(cpath);
-	free(kpath);
-	return rc;
-}
-
 /* Node INDEX: from the definition, or the lab layout (one machine). */
 static int
 node_at(unsigned index, const struct pub_init_opts *o, struct pub_node *n,
@@ -200,7 +125,7 @@ node_at(unsigned index, const struct pub_init_opts *o, struct pub_node *n,
 
 static int
 make_node(struct pub_state *st, const char *top, unsigned index,
-    const struct pub_init_opts *o, const struct ca *ca, struct ctl_diag *d)
+    const struct pub_init_opts *o, const struct pub_cert_ca *ca, struct ctl_diag *d)
 {
 	struct pub_node n;
 	char *path = NULL;
@@ -216,9 +141,13 @@ make_node(struct pub_state *st, const char *top, unsigned index,
 	    (rc = make_dir(path, 0755, d)) != CTL_OK ||
 	    (rc = pub_node_add(st, &n, d)) != CTL_OK)
 		goto out;
+	/* The node's certificate types, and the internal TLS client. */
 	for (p = 0; p < PUB_CERT_NPURPOSES; p++)
-		if ((rc = make_cert(st, top, &n, (enum pub_cert_purpose)p, ca,
-		    d)) != CTL_OK)
+		if ((pub_cert_type_on_node((enum pub_cert_purpose)p,
+		    n.publisher) || p == PUB_CERT_CLIENT) &&
+		    (rc = pub_node_cert_make(st, INIT_ACTOR, &n,
+		    (enum pub_cert_purpose)p, PUB_KEY_DEFAULT, ca, NULL, d)) !=
+		    CTL_OK)
 			goto out;
 out:
 	free(path);
@@ -226,7 +155,7 @@ out:
 }
 
 static int
-make_ca(const char *top, struct ca *ca, struct ctl_diag *d)
+make_ca(const char *top, struct pub_cert_ca *ca, struct ctl_diag *d)
 {
 	struct pub_certgen g = { 0 };
 	char *cpath = NULL, *kpath = NULL, *tpath = NULL;
@@ -303,7 +232,7 @@ make_cluster(const char *top, const struct pub_init_opts *o,
     struct ctl_diag *d)
 {
 	struct pub_state *st = NULL;
-	struct ca ca = { NULL, NULL };
+	struct pub_cert_ca ca = { NULL, NULL };
 	char *path = NULL, detail[160];
 	unsigned i, nodes = o->def != NULL ? (unsigned)o->def->n : o->nodes;
 	unsigned port = o->def != NULL ? o->def->nodes[0].ports.ctl : o->port;

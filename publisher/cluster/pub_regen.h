@@ -1,33 +1,56 @@
 /*
  * Certificate regeneration, as CUCM's "Regenerate" button: a new key and
- * a new serial under the same subject.  For the CallManager certificate
- * of the publisher this changes the signer of the next tokenless CTL
- * (Cisco's tokenless CTL guide, "Certificate Regeneration for Tokenless
- * CTL Solution").
+ * a new serial under the same subject, for any of a node's certificate
+ * types.  For the CallManager certificate of the publisher this changes
+ * the signer of the next tokenless CTL (Cisco's tokenless CTL guide,
+ * "Certificate Regeneration for Tokenless CTL Solution").  Both the
+ * host-side `ctlpublisherd regenerate` and the CERT_REGENERATE request
+ * come here.
  */
 #ifndef PUB_REGEN_H
 #define PUB_REGEN_H
 
+#include <stdbool.h>
+
+#include "pub_certgen.h"
 #include "pub_node.h"
+#include "pub_node_cert.h"
 
 struct ctl_diag;
 struct pub_state;
 
+/* What a regeneration did. */
+struct pub_regen_result {
+	struct pub_cert_made cert;
+	bool itl_changed;       /* the publisher's ITL was rebuilt */
+	char itl_sha1[41];      /* the publisher's ITL now, "" for none */
+};
+
 /*
- * Replaces node NODE's self-signed certificate for purpose P
- * (CallManager, CAPF, TVS or ITLRecovery) by one with a new RSA 2048
- * key, a new random serial, the same subject and a new validity; the key
- * file is written first, each file atomically.  Records ACTOR's
+ * Checks that node NODE exists and has type P (pub_cert_type_on_node):
+ * CTL_ERR_NOT_FOUND for an unknown node, CTL_ERR_USAGE for a type the
+ * node does not have.  Changes nothing.
+ */
+int pub_cert_regen_check(struct pub_state *st, const char *node,
+    enum pub_cert_purpose p, struct pub_node *n, struct ctl_diag *d);
+
+/*
+ * Replaces node NODE's certificate of type P by one with a new key of
+ * type KT (PUB_KEY_DEFAULT: the type's own), a new random serial, the
+ * same subject and a new validity (pub_node_cert_make, which also
+ * replaces it in the trust stores that held it).  Records ACTOR's
  * "cert-regenerate" with the old and new certificate SHA1s.  The ITL in
  * the publisher's TFTP directory is rebuilt when it held the old
  * certificate (pub_itl_refresh); the running publisher pushes it to the
  * subscribers.  The CTL is not rebuilt: that is the administrator's
- * `update CTLFile`.  Fails
- * with CTL_ERR_USAGE for tomcat and client (issued by the cluster CA,
- * not regenerated here), CTL_ERR_NOT_FOUND for an unknown node,
- * CTL_ERR_KEY, CTL_ERR_CRYPTO, CTL_ERR_IO.
+ * `update CTLFile`.  OUT (may be NULL) says what happened.  Fails as
+ * pub_cert_regen_check, with CTL_ERR_USAGE for a key type the type
+ * cannot have, CTL_ERR_KEY, CTL_ERR_CRYPTO, CTL_ERR_IO; a certificate
+ * regenerated whose ITL could not be rebuilt is a failure too, its
+ * message says so.
  */
 int pub_cert_regenerate(struct pub_state *st, const char *actor,
-    const char *node, enum pub_cert_purpose p, struct ctl_diag *d);
+    const char *node, enum pub_cert_purpose p, enum pub_key_type kt,
+    struct pub_regen_result *out, struct ctl_diag *d);
 
 #endif

@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
@@ -15,6 +16,64 @@
 #include "secret.h"
 
 #define DAY (24L * 3600L)
+
+static const struct {
+	const char *name;
+	enum pub_key_type type;
+} key_names[] = {
+	{ "rsa2048", PUB_KEY_RSA2048 }, { "rsa3072", PUB_KEY_RSA3072 },
+	{ "rsa4096", PUB_KEY_RSA4096 }, { "ec256", PUB_KEY_EC256 },
+	{ "ec384", PUB_KEY_EC384 },
+};
+
+int
+pub_key_type_parse(const char *s, enum pub_key_type *t)
+{
+	size_t i;
+
+	for (i = 0; s != NULL && i < sizeof(key_names) / sizeof(key_names[0]);
+	    i++)
+		if (strcasecmp(s, key_names[i].name) == 0) {
+			*t = key_names[i].type;
+			return CTL_OK;
+		}
+	return CTL_ERR_USAGE;
+}
+
+int
+pub_key_type_is_ec(enum pub_key_type t)
+{
+	return t == PUB_KEY_EC256 || t == PUB_KEY_EC384;
+}
+
+const char *
+pub_key_describe(const EVP_PKEY *key, char *buf, size_t len)
+{
+	int bits = key != NULL ? EVP_PKEY_get_bits(key) : 0;
+
+	if (key != NULL && EVP_PKEY_get_base_id(key) == EVP_PKEY_EC)
+		snprintf(buf, len, "EC P-%d", bits);
+	else if (key != NULL && EVP_PKEY_get_base_id(key) == EVP_PKEY_RSA)
+		snprintf(buf, len, "RSA %d", bits);
+	else
+		snprintf(buf, len, "unknown %d", bits);
+	return buf;
+}
+
+/* A new key of type T (not DEFAULT). */
+static EVP_PKEY *
+new_key(enum pub_key_type t)
+{
+	switch (t) {
+	case PUB_KEY_RSA2048: return EVP_RSA_gen(2048);
+	case PUB_KEY_RSA3072: return EVP_RSA_gen(3072);
+	case PUB_KEY_RSA4096: return EVP_RSA_gen(4096);
+	case PUB_KEY_EC256: return EVP_EC_gen("P-256");
+	case PUB_KEY_EC384: return EVP_EC_gen("P-384");
+	case PUB_KEY_DEFAULT: break;
+	}
+	return NULL;
+}
 
 static X509_NAME *
 subject_for(const char *cn)
@@ -88,8 +147,20 @@ add_san(X509 *x, const struct pub_certgen *g)
 static int
 add_extensions(X509 *x, X509 *issuer, const struct pub_certgen *g)
 {
+	bool ec = EVP_PKEY_get_base_id(X509_get0_pubkey(x)) == EVP_PKEY_EC;
+
 	switch (g->kind) {
 	case PUB_CERT_SELF_SIGNED:
+		/* An EC key neither enciphers keys nor data (CUCM's
+		 * -ECDSA certificates say so too). */
+		if (ec)
+			return add_ext(x, x, NID_basic_constraints,
+			    "critical,CA:FALSE") &&
+			    add_ext(x, x, NID_key_usage, "critical,"
+			    "digitalSignature,keyAgreement") &&
+			    add_ext(x, x, NID_ext_key_usage,
+			    "serverAuth,clientAuth") &&
+			    add_ext(x, x, NID_subject_key_identifier, "hash");
 		return add_ext(x, x, NID_basic_constraints, "critical,CA:FALSE") &&
 		    add_ext(x, x, NID_key_usage, "critical,digitalSignature,"
 		    "keyEncipherment,dataEncipherment,keyAgreement") &&
@@ -143,8 +214,7 @@ pub_certgen_make(const struct pub_certgen *g, X509 **cert, EVP_PKEY **key,
 	X509_NAME *name = NULL;
 	bool tls = g->kind == PUB_CERT_TLS_SERVER ||
 	    g->kind == PUB_CERT_TLS_CLIENT;
-	bool rsa = g->kind == PUB_CERT_SELF_SIGNED ||
-	    g->kind == PUB_CERT_SELF_CA;
+	enum pub_key_type kt = g->key_type;
 	long days = g->kind == PUB_CERT_CLUSTER_CA ? 3650 : 1825;
 	int rc = CTL_ERR_CRYPTO;
 
@@ -157,9 +227,14 @@ pub_certgen_make(const struct pub_certgen *g, X509 **cert, EVP_PKEY **key,
 		if (!EVP_PKEY_up_ref(g->key))
 			goto out;
 		k = g->key;
-	} else if ((k = rsa ? EVP_RSA_gen(2048) :
-	    EVP_EC_gen("P-256")) == NULL)
-		goto fail;
+	} else {
+		if (kt == PUB_KEY_DEFAULT)
+			kt = g->kind == PUB_CERT_SELF_SIGNED ||
+			    g->kind == PUB_CERT_SELF_CA ? PUB_KEY_RSA2048 :
+			    PUB_KEY_EC256;
+		if ((k = new_key(kt)) == NULL)
+			goto fail;
+	}
 	name = g->subject != NULL ? X509_NAME_dup(g->subject) :
 	    subject_for(g->cn);
 	if (name == NULL || (x = X509_new()) == NULL)
@@ -173,7 +248,9 @@ pub_certgen_make(const struct pub_certgen *g, X509 **cert, EVP_PKEY **key,
 	    X509_gmtime_adj(X509_getm_notBefore(x), -DAY) == NULL ||
 	    X509_gmtime_adj(X509_getm_notAfter(x), days * DAY) == NULL ||
 	    !X509_set_pubkey(x, k) || !add_extensions(x, issuer, g) ||
-	    !X509_sign(x, ikey, EVP_sha256()))
+	    !X509_sign(x, ikey, EVP_PKEY_get_bits(ikey) == 384 &&
+	    EVP_PKEY_get_base_id(ikey) == EVP_PKEY_EC ? EVP_sha384() :
+	    EVP_sha256()))
 		goto fail;
 	*cert = x;
 	*key = k;

@@ -7,6 +7,7 @@
 #define PUB_CERTGEN_H
 
 #include <stdbool.h>
+#include <stddef.h>
 
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -15,13 +16,34 @@ struct ctl_diag;
 
 /* What a certificate is for; decides key type and extensions. */
 enum pub_cert_kind {
-	PUB_CERT_SELF_SIGNED,  /* CallManager, TVS, ITLRecovery: RSA 2048,
-	                          server and client auth, 5 years */
+	PUB_CERT_SELF_SIGNED,  /* CallManager, TVS, ITLRecovery, IPsec and the
+	                          -ECDSA ones: server and client auth, 5 years */
 	PUB_CERT_SELF_CA,      /* CAPF: RSA 2048, a CA of its own */
 	PUB_CERT_CLUSTER_CA,   /* the cluster CA: EC P-256, 10 years */
 	PUB_CERT_TLS_SERVER,   /* issued by the cluster CA: EC P-256 */
 	PUB_CERT_TLS_CLIENT,   /* issued by the cluster CA: EC P-256 */
 };
+
+/* The key of a new certificate.  DEFAULT is the kind's: RSA 2048 for the
+ * self-signed kinds, EC P-256 for the cluster CA and TLS kinds. */
+enum pub_key_type {
+	PUB_KEY_DEFAULT = 0,
+	PUB_KEY_RSA2048, PUB_KEY_RSA3072, PUB_KEY_RSA4096,
+	PUB_KEY_EC256, PUB_KEY_EC384,
+};
+
+/* Parses "rsa2048", "rsa3072", "rsa4096", "ec256" or "ec384"
+ * (case-insensitive).  CTL_OK or CTL_ERR_USAGE. */
+int pub_key_type_parse(const char *s, enum pub_key_type *t);
+
+/* The same spellings, for messages. */
+#define PUB_KEY_TYPES "rsa2048, rsa3072, rsa4096, ec256 or ec384"
+
+/* Is T an EC key type? */
+int pub_key_type_is_ec(enum pub_key_type t);
+
+/* Describes KEY: "RSA 2048", "EC P-256", "EC P-384" (BUF of LEN). */
+const char *pub_key_describe(const EVP_PKEY *key, char *buf, size_t len);
 
 /* The common attributes of every subject the cluster makes. */
 #define PUB_SUBJECT_TAIL "OU=Open CTL Lab;O=Open CTL;L=Krakow;ST=Malopolska;C=PL"
@@ -31,6 +53,7 @@ struct pub_certgen {
 	const char *cn;          /* the subject's CN; the rest is the tail */
 	const X509_NAME *subject;/* or a whole subject (wins over CN) */
 	EVP_PKEY *key;           /* reuse this key (borrowed); NULL: a new one */
+	enum pub_key_type key_type; /* of a new key */
 	X509 *issuer;            /* TLS kinds: the CA certificate (borrowed) */
 	EVP_PKEY *issuer_key;    /* TLS kinds: the CA key (borrowed) */
 	const char *san_dns[4];  /* subjectAltName DNS entries, NULL-ended */

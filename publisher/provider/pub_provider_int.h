@@ -53,6 +53,25 @@ int pub_do_rollback(struct pub_node_srv *srv, struct pub_session *s,
     struct ctl_diag *d);
 
 /*
+ * Puts the publisher's ITL on every node now rather than at the next
+ * catch-up, and answers with SHA1 (the publisher's ITL) and one RESULT
+ * per node saying whether it serves that ITL.  Called under SRV's change
+ * lock (pub_rollback_req.c).
+ */
+int pub_itl_spread(struct pub_node_srv *srv, struct pub_state *st,
+    const char *user, struct proto_out *reply, struct ctl_diag *d);
+
+/*
+ * CERT_REGENERATE (pub_cert_req.c): regenerates one certificate of a
+ * node under SRV's change lock, and when the publisher's ITL changed,
+ * puts it on every node before the answer.  A type the node does not
+ * have, an unknown node or key type changes nothing.
+ */
+int pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+
+/*
  * The bulk certificate requests (BULK_SFTP to BULK_LIST, pub_bulk_req.c):
  * the SFTP server's settings, export, consolidate, import and list.
  * One runs at a time; a failure is a negative CTL_ERR_* code with the

@@ -37,16 +37,42 @@ put_itl_results(struct proto_out *o, const struct pub_dist_result *r,
 }
 
 int
+pub_itl_spread(struct pub_node_srv *srv, struct pub_state *st,
+    const char *user, struct proto_out *reply, struct ctl_diag *d)
+{
+	struct pub_node *nodes = NULL;
+	struct pub_dist_result *res = NULL;
+	char sha[41];
+	size_t n = 0;
+	int rc;
+
+	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir, user);
+	if ((rc = pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
+	    d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+		goto out;
+	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
+		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
+		goto out;
+	}
+	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS,
+	    PUB_ITL_FILENAME, NULL, 0, res);
+	pub_put_sha1_hex(reply, PT_SHA1, sha);
+	put_itl_results(reply, res, n, sha);
+	rc = CTL_OK;
+out:
+	free(res);
+	free(nodes);
+	return rc;
+}
+
+int
 pub_do_rollback(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_fields *fs, struct proto_out *reply,
     struct ctl_diag *d)
 {
 	struct pub_state *st = s->data;
-	struct pub_node *nodes = NULL;
-	struct pub_dist_result *res = NULL;
 	struct ctl_diag rd;
-	char sha[41];
-	size_t n = 0;
 	uint8_t on;
 	int rc;
 
@@ -74,24 +100,9 @@ pub_do_rollback(struct pub_node_srv *srv, struct pub_session *s,
 	}
 	/* Then every node now, as an ITL update does, rather than at the
 	 * next catch-up. */
-	pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir, s->user);
-	if ((rc = pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
-	    d)) != CTL_OK ||
-	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
-		goto out;
-	if ((res = calloc(n ? n : 1, sizeof(*res))) == NULL) {
-		rc = ctl_diag_set(d, CTL_ERR_NOMEM, "out of memory");
-		goto out;
-	}
-	pub_dist_run(srv->dist_client, nodes, n, PUB_DIST_STATUS,
-	    PUB_ITL_FILENAME, NULL, 0, res);
 	proto_put_u8(reply, PT_ROLLBACK, on);
-	pub_put_sha1_hex(reply, PT_SHA1, sha);
-	put_itl_results(reply, res, n, sha);
-	rc = CTL_OK;
+	rc = pub_itl_spread(srv, st, s->user, reply, d);
 out:
 	pthread_mutex_unlock(&srv->change);
-	free(res);
-	free(nodes);
 	return rc;
 }

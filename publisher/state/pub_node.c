@@ -10,7 +10,15 @@
 #include "pub_state_int.h"
 
 static const char *const cert_names[PUB_CERT_NPURPOSES] = {
+	"CallManager", "CAPF", "TVS", "ITLRecovery", "Tomcat", "client",
+	"CallManager-ECDSA", "Tomcat-ECDSA", "IPsec",
+};
+
+/* The file names and the state's keys: kept as the first version wrote
+ * them, so that an older cluster's rows and files still match. */
+static const char *const file_bases[PUB_CERT_NPURPOSES] = {
 	"CallManager", "CAPF", "TVS", "ITLRecovery", "tomcat", "client",
+	"CallManager-ECDSA", "Tomcat-ECDSA", "ipsec",
 };
 
 static const char *const dist_names[] = { "current", "stale", "failed" };
@@ -34,6 +42,41 @@ pub_cert_purpose_parse(const char *s, enum pub_cert_purpose *p)
 			return CTL_OK;
 		}
 	return CTL_ERR_USAGE;
+}
+
+const char *
+pub_cert_file_base(enum pub_cert_purpose p)
+{
+	if ((unsigned)p < PUB_CERT_NPURPOSES)
+		return file_bases[p];
+	return "unknown";
+}
+
+bool
+pub_cert_type_on_node(enum pub_cert_purpose p, bool publisher)
+{
+	switch (p) {
+	case PUB_CERT_CALLMANAGER:
+	case PUB_CERT_CALLMANAGER_ECDSA:
+	case PUB_CERT_TOMCAT:
+	case PUB_CERT_TOMCAT_ECDSA:
+	case PUB_CERT_IPSEC:
+	case PUB_CERT_TVS:
+		return true;
+	case PUB_CERT_CAPF:         /* CUCM 14 keeps CAPF on the publisher */
+	case PUB_CERT_ITLRECOVERY:  /* one for the cluster since 12.5 */
+		return publisher;
+	case PUB_CERT_CLIENT:
+		break;
+	}
+	return false;
+}
+
+const char *
+pub_cert_type_list(void)
+{
+	return "CallManager, CallManager-ECDSA, Tomcat, Tomcat-ECDSA, IPsec, "
+	    "TVS, and on the publisher CAPF and ITLRecovery";
 }
 
 const char *
@@ -100,15 +143,15 @@ pub_node_cert_add(struct pub_state *st, const char *node,
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown certificate "
 		    "purpose %d", (int)p);
 	snprintf(cert, sizeof(cert), "%s/%s/%s.pem", PUB_DIR_NODES, node,
-	    cert_names[p]);
+	    file_bases[p]);
 	snprintf(key, sizeof(key), "%s/%s/%s.key", PUB_DIR_NODES, node,
-	    cert_names[p]);
+	    file_bases[p]);
 	if ((rc = pub_sql_prepare(st, "INSERT OR REPLACE INTO node_certs "
 	    "(node, purpose, cert_path, key_path) VALUES (?1, ?2, ?3, ?4)",
 	    &q, d)) != CTL_OK)
 		return rc;
 	if (pub_sql_bind_text(q, 1, node) != SQLITE_OK ||
-	    pub_sql_bind_text(q, 2, cert_names[p]) != SQLITE_OK ||
+	    pub_sql_bind_text(q, 2, file_bases[p]) != SQLITE_OK ||
 	    pub_sql_bind_text(q, 3, cert) != SQLITE_OK ||
 	    pub_sql_bind_text(q, 4, key) != SQLITE_OK)
 		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
@@ -282,7 +325,7 @@ pub_node_cert_paths(struct pub_state *st, const char *node,
 	    "node_certs WHERE node = ?1 AND purpose = ?2", &q, d)) != CTL_OK)
 		return rc;
 	if (pub_sql_bind_text(q, 1, node) != SQLITE_OK ||
-	    pub_sql_bind_text(q, 2, cert_names[p]) != SQLITE_OK) {
+	    pub_sql_bind_text(q, 2, file_bases[p]) != SQLITE_OK) {
 		rc = pub_sql_error(st, CTL_ERR_IO, "cannot bind", d);
 		goto out;
 	}

@@ -25,18 +25,27 @@ enum pub_dist_state {
 	PUB_DIST_FAILED = 2,    /* the last push failed; reason says why */
 };
 
-/* The certificates every node has. */
+/*
+ * The certificates of a node.  The cluster's types (docs/certificates.md)
+ * are CallManager, CallManager-ECDSA, Tomcat, Tomcat-ECDSA, IPsec and TVS
+ * on every node, and CAPF and ITLRecovery on the publisher only; client
+ * is internal (the TLS client between nodes), not a type.  The values
+ * are stable: they are not stored, but tests and tables use them.
+ */
 enum pub_cert_purpose {
 	PUB_CERT_CALLMANAGER = 0, /* CCM+TFTP, self-signed; signs tokenless CTLs
 	                             on the publisher */
-	PUB_CERT_CAPF = 1,        /* self-signed CA */
+	PUB_CERT_CAPF = 1,        /* self-signed CA; publisher only */
 	PUB_CERT_TVS = 2,
-	PUB_CERT_ITLRECOVERY = 3,
+	PUB_CERT_ITLRECOVERY = 3, /* publisher only */
 	PUB_CERT_TOMCAT = 4,      /* TLS server (port 2444, TVS, distribution);
 	                             issued by the cluster CA */
 	PUB_CERT_CLIENT = 5,      /* TLS client between nodes; cluster CA */
+	PUB_CERT_CALLMANAGER_ECDSA = 6, /* self-signed EC; CallManager-trust */
+	PUB_CERT_TOMCAT_ECDSA = 7,      /* self-signed EC; tomcat-trust */
+	PUB_CERT_IPSEC = 8,       /* self-signed RSA */
 };
-#define PUB_CERT_NPURPOSES 6
+#define PUB_CERT_NPURPOSES 9
 
 struct pub_node {
 	unsigned index;                    /* 0 is the publisher */
@@ -51,12 +60,19 @@ struct pub_node {
 	int64_t dist_time;                 /* when dist last changed */
 };
 
-/* "CallManager", "CAPF", "TVS", "ITLRecovery", "tomcat", "client";
- * also the base of the file names (CallManager.pem, CallManager.key). */
+/* "CallManager", "CAPF", "TVS", "ITLRecovery", "Tomcat", "client",
+ * "CallManager-ECDSA", "Tomcat-ECDSA", "IPsec". */
 const char *pub_cert_purpose_name(enum pub_cert_purpose p);
 
 /* Parses a purpose name (case-insensitive).  CTL_OK or CTL_ERR_USAGE. */
 int pub_cert_purpose_parse(const char *s, enum pub_cert_purpose *p);
+
+/* Is P one of the cluster's certificate types on a node that is (or is
+ * not) the publisher?  False for client, which is internal. */
+bool pub_cert_type_on_node(enum pub_cert_purpose p, bool publisher);
+
+/* The list of types, for messages: "CallManager, CallManager-ECDSA, ...". */
+const char *pub_cert_type_list(void);
 
 /* "current", "stale", "failed" (never NULL). */
 const char *pub_dist_state_name(enum pub_dist_state s);
@@ -71,11 +87,16 @@ const char *pub_dist_state_name(enum pub_dist_state s);
 int pub_node_add(struct pub_state *st, const struct pub_node *n,
     struct ctl_diag *d);
 
+/* The base of P's file names: its name, but "tomcat" for Tomcat (the
+ * name the files have always had) and "ipsec" for IPsec, as CUCM's;
+ * also the purpose's key in the state. */
+const char *pub_cert_file_base(enum pub_cert_purpose p);
+
 /*
  * Records that node NODE's certificate for purpose P is in
- * nodes/NODE/P.pem with its key (followed by the certificate) in
- * nodes/NODE/P.key.  Fails with CTL_ERR_USAGE for an unknown node,
- * CTL_ERR_IO.
+ * nodes/NODE/F.pem with its key (followed by the certificate) in
+ * nodes/NODE/F.key, F being pub_cert_file_base(P).  Fails with
+ * CTL_ERR_USAGE for an unknown node, CTL_ERR_IO.
  */
 int pub_node_cert_add(struct pub_state *st, const char *node,
     enum pub_cert_purpose p, struct ctl_diag *d);

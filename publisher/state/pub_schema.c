@@ -2,7 +2,11 @@
  * than this program knows. */
 #include <stdio.h>
 
+#include <stdlib.h>
+
 #include "ctl_err.h"
+#include "pub_node.h"
+#include "pub_node_cert.h"
 #include "pub_state.h"
 #include "pub_state_int.h"
 
@@ -10,8 +14,17 @@
 #define PUB_APPLICATION_ID 0x43544c50
 
 /* Version 2 added the TVS and ITL settings and each node's TFTP port;
- * version 3 the pre-8.0 rollback and the ITL reset. */
-static const char schema_v3[] =
+ * version 3 the pre-8.0 rollback and the ITL reset; version 4 the
+ * CallManager-ECDSA, Tomcat-ECDSA and IPsec certificates. */
+#define NODE_CERTS_V4 \
+"  node TEXT NOT NULL REFERENCES nodes(name)," \
+"  purpose TEXT NOT NULL CHECK (purpose IN ('CallManager','CAPF','TVS'," \
+"    'ITLRecovery','tomcat','client','CallManager-ECDSA','Tomcat-ECDSA'," \
+"    'ipsec'))," \
+"  cert_path TEXT NOT NULL, key_path TEXT NOT NULL," \
+"  PRIMARY KEY (node, purpose));"
+
+static const char schema_v4[] =
 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
 "CREATE TABLE settings ("
 "  id INTEGER PRIMARY KEY CHECK (id = 1),"
@@ -39,12 +52,7 @@ static const char schema_v3[] =
 "  dist_reason TEXT NOT NULL DEFAULT '',"
 "  dist_time INTEGER NOT NULL DEFAULT 0);"
 "CREATE UNIQUE INDEX one_publisher ON nodes(role) WHERE role = 'publisher';"
-"CREATE TABLE node_certs ("
-"  node TEXT NOT NULL REFERENCES nodes(name),"
-"  purpose TEXT NOT NULL CHECK (purpose IN ('CallManager','CAPF','TVS',"
-"    'ITLRecovery','tomcat','client')),"
-"  cert_path TEXT NOT NULL, key_path TEXT NOT NULL,"
-"  PRIMARY KEY (node, purpose));"
+"CREATE TABLE node_certs (" NODE_CERTS_V4
 "CREATE TABLE trust ("
 "  id INTEGER PRIMARY KEY,"
 "  purpose TEXT NOT NULL CHECK (purpose IN ('Phone-SAST-trust',"
@@ -75,7 +83,7 @@ pub_schema_create(struct pub_state *st, unsigned base_port,
 	snprintf(pragma, sizeof(pragma), "PRAGMA application_id = %d",
 	    PUB_APPLICATION_ID);
 	if ((rc = pub_sql_exec(st, pragma, d)) != CTL_OK ||
-	    (rc = pub_sql_exec(st, schema_v3, d)) != CTL_OK ||
+	    (rc = pub_sql_exec(st, schema_v4, d)) != CTL_OK ||
 	    (rc = pub_sql_prepare(st, "INSERT INTO schema_version (version) "
 	    "VALUES (?1)", &q, d)) != CTL_OK)
 		goto out;
@@ -114,6 +122,63 @@ static const char upgrade_v3[] =
 "ALTER TABLE settings ADD COLUMN itl_reset_sha1 TEXT NOT NULL DEFAULT '';"
 "INSERT INTO schema_version (version) VALUES (3);";
 
+/* What turns a version 3 database's tables into version 4's: the
+ * certificate purposes' CHECK changes, which SQLite only does by
+ * copying the table. */
+static const char upgrade_v4_tables[] =
+"CREATE TABLE node_certs_v4 (" NODE_CERTS_V4
+"INSERT INTO node_certs_v4 SELECT node, purpose, cert_path, key_path"
+"  FROM node_certs;"
+"DROP TABLE node_certs;"
+"ALTER TABLE node_certs_v4 RENAME TO node_certs;"
+"INSERT INTO schema_version (version) VALUES (4);";
+
+/*
+ * Version 3 to 4: the new purposes, then each node's missing types made
+ * as a new cluster would have them (pub_node_cert_make; the -ECDSA ones
+ * go to their trust stores).  What the cluster had stays, the
+ * subscribers' CAPF and ITLRecovery too: TVS still vouches for them,
+ * though they are no longer types of a subscriber.
+ */
+static int
+upgrade_v4(struct pub_state *st, struct ctl_diag *d)
+{
+	struct pub_node *nodes = NULL;
+	struct ctl_diag e;
+	char *cpath = NULL;
+	size_t n = 0, i;
+	unsigned p;
+	int rc;
+
+	if ((rc = pub_sql_exec(st, upgrade_v4_tables, d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+		goto out;
+	for (i = 0; i < n; i++)
+		for (p = 0; p < PUB_CERT_NPURPOSES; p++) {
+			if (!pub_cert_type_on_node((enum pub_cert_purpose)p,
+			    nodes[i].publisher))
+				continue;
+			rc = pub_node_cert_paths(st, nodes[i].name,
+			    (enum pub_cert_purpose)p, &cpath, NULL, &e);
+			free(cpath);
+			cpath = NULL;
+			if (rc == CTL_OK)
+				continue;
+			if (rc != CTL_ERR_NOT_FOUND) {
+				*d = e;
+				goto out;
+			}
+			if ((rc = pub_node_cert_make(st, "upgrade", &nodes[i],
+			    (enum pub_cert_purpose)p, PUB_KEY_DEFAULT, NULL, NULL,
+			    d)) != CTL_OK)
+				goto out;
+		}
+	rc = CTL_OK;
+out:
+	free(nodes);
+	return rc;
+}
+
 /* Upgrades an older database, one version at a time, unless another process (a node starting
  * beside this one) did it first. */
 static int
@@ -134,6 +199,8 @@ upgrade(struct pub_state *st, struct ctl_diag *d)
 		goto out;
 	if (version >= 1 && version <= 2 &&
 	    (rc = pub_sql_exec(st, upgrade_v3, d)) != CTL_OK)
+		goto out;
+	if (version >= 1 && version <= 3 && (rc = upgrade_v4(st, d)) != CTL_OK)
 		goto out;
 	rc = CTL_OK;
 out:

@@ -18,7 +18,7 @@ struct ctl_diag;
 struct pub_state;
 
 #define PUB_STATE_FILE     "state.db"
-#define PUB_SCHEMA_VERSION 3
+#define PUB_SCHEMA_VERSION 4
 
 /*
  * Opens the state of the cluster in DIR.  *ST is freed with

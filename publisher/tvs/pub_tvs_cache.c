@@ -164,7 +164,10 @@ pub_tvs_db_build(struct pub_state *st, struct pub_tvs_snap **out,
 			    nodes[i].name);
 			if (pub_node_cert_paths(st, nodes[i].name,
 			    node_roles[k].purpose, &path, NULL, &e) != CTL_OK) {
-				pub_log("TVS cache: %s: %s", where, e.msg);
+				/* A subscriber has no CAPF or ITLRecovery. */
+				if (pub_cert_type_on_node(node_roles[k].purpose,
+				    nodes[i].publisher))
+					pub_log("TVS cache: %s: %s", where, e.msg);
 				continue;
 			}
 			if (seen != NULL)

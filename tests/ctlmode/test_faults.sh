@@ -19,7 +19,7 @@ before=$(node_sha1 cucm-pub)
 # The token pulled out in the middle of C_Sign (the mock module in front
 # of SoftHSM answers CKR_DEVICE_REMOVED).
 MOCK_P11_FAULT=sign-removed expect_rc 1 "update with the token pulled out mid-signature" \
-	$CTL update --module "$MOCK" --token "$T1" --add "role=TFTP,cert=$DIR/nodes/cucm-sub1/CAPF.pem,dns=tftp" --yes $NET
+	$CTL update --module "$MOCK" --token "$T1" --add "role=TFTP,cert=$DIR/nodes/cucm-sub1/ipsec.pem,dns=tftp" --yes $NET
 expect_in "$WORK/err" "removed while signing" "the message says the token was pulled out"
 changed=""
 for n in cucm-pub cucm-sub1 cucm-sub2; do
@@ -33,7 +33,7 @@ python3 -c 'import json,sys; j=json.load(open(sys.argv[1])); assert j["ctl_sha1"
 # A subscriber down during an update.
 kill -9 "$(cat "$DIR/nodes/cucm-sub2/node.pid")"
 expect_rc 1 "update with cucm-sub2 down" $CTL update --token "$T2" \
-	--add "role=TFTP,cert=$DIR/nodes/cucm-sub1/CAPF.pem,dns=tftp" --yes $NET
+	--add "role=TFTP,cert=$DIR/nodes/cucm-sub1/ipsec.pem,dns=tftp" --yes $NET
 expect_in "$WORK/out" "^cucm-sub2 +CTLFile.tlv +Failed" "the per-node list names the node down"
 expect_in "$WORK/out" "^cucm-sub1 +CTLFile.tlv +Passed" "the other nodes took it"
 new=$(node_sha1 cucm-pub)

@@ -123,8 +123,8 @@ rec=$(itl_sha1 cucm-pub)
 wait_for 15 all_hold "$rec" && pass "every node gets it" || fail "ITLRecovery ITL not distributed"
 expect_rc 1 "a phone holding the previous ITL rejects one with a new ITLRecovery signer" \
 	$CTL verify "$DIR/nodes/cucm-pub/tftp/ITLFile.tlv" --installed "$WORK/itl.2"
-expect_rc 0 "subscriber CAPF regeneration" $PUBD regenerate "$DIR" --node cucm-sub1 --cert CAPF
-[ "$(itl_sha1 cucm-pub)" = "$rec" ] && pass "a certificate the ITL does not hold leaves it alone" || fail "ITL changed for a subscriber's CAPF"
+expect_rc 0 "subscriber IPsec regeneration" $PUBD regenerate "$DIR" --node cucm-sub1 --cert IPsec
+[ "$(itl_sha1 cucm-pub)" = "$rec" ] && pass "a certificate the ITL does not hold leaves it alone" || fail "ITL changed for a subscriber's IPsec"
 expect_rc 0 "audit" $CTL audit --json $NET
 expect_in "$WORK/out" "itl-update" "ITL rebuilds are in the audit log"
 

@@ -283,8 +283,10 @@ test_regenerate(void **state)
 		{ "cucm-sub1", PUB_CERT_TVS, true },
 		{ "cucm-sub2", PUB_CERT_CALLMANAGER, true },
 		{ "cucm-pub", PUB_CERT_CAPF, true },
-		{ "cucm-sub1", PUB_CERT_CAPF, false },  /* not in the ITL */
-		{ "cucm-sub2", PUB_CERT_ITLRECOVERY, false },
+		/* not in the ITL (CAPF and ITLRecovery are the
+		 * publisher's only) */
+		{ "cucm-sub1", PUB_CERT_IPSEC, false },
+		{ "cucm-sub2", PUB_CERT_CALLMANAGER_ECDSA, false },
 	};
 	struct pub_audit_entry *v = NULL;
 	struct ctl_file *old, *newf;
@@ -299,7 +301,7 @@ test_regenerate(void **state)
 		old = stored(0);
 		sha1_of(0, before);
 		assert_int_equal(pub_cert_regenerate(st, "admin", rows[i].node,
-		    rows[i].p, &d), CTL_OK);
+		    rows[i].p, PUB_KEY_DEFAULT, NULL, &d), CTL_OK);
 		sha1_of(0, after);
 		if ((strcmp(before, after) != 0) != rows[i].changes)
 			fail_msg("row %zu (%s %s): the ITL %s", i, rows[i].node,
@@ -351,7 +353,7 @@ test_callmanager_signer(void **state)
 	assert_int_equal(signer, 0);
 	check_records(old, by_callmanager, N(by_callmanager));
 	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-pub",
-	    PUB_CERT_CALLMANAGER, &d), CTL_OK);
+	    PUB_CERT_CALLMANAGER, PUB_KEY_DEFAULT, NULL, &d), CTL_OK);
 	newf = stored(0);
 	check_records(newf, by_callmanager, N(by_callmanager));
 	assert_int_equal(ctl_trust_direct(old, newf, &t, &d), CTL_OK);

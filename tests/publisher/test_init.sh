@@ -45,7 +45,7 @@ expect_mode "$C" 700
 for f in admin.password state.db cluster-ca.key; do expect_mode "$C/$f" 600; done
 for f in trust.pem cluster-ca.pem; do expect_mode "$C/$f" 644; done
 n=$(find "$C/nodes" -name '*.key' | wc -l)
-[ "$n" = 18 ] && pass "18 key files (6 per node)" || fail "$n key files"
+[ "$n" = 23 ] && pass "23 key files (9 on the publisher, 7 on each subscriber)" || fail "$n key files"
 bad=$(find "$C/nodes" -name '*.key' ! -perm 600)
 [ -z "$bad" ] && pass "every key file is 0600" || fail "not 0600: $bad"
 for node in cucm-pub cucm-sub1 cucm-sub2; do

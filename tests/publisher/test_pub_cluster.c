@@ -75,9 +75,13 @@ assert_mode(const char *dir, const char *a, const char *b, int mode)
 static void
 test_files_and_modes(void **state)
 {
+	/* Every node's types (and the TLS client), then the publisher's
+	 * own. */
 	static const char *const purposes[] = {
-		"CallManager", "CAPF", "TVS", "ITLRecovery", "tomcat", "client",
+		"CallManager", "TVS", "tomcat", "client", "CallManager-ECDSA",
+		"Tomcat-ECDSA", "ipsec", "CAPF", "ITLRecovery",
 	};
+	const size_t every = 7;
 	struct ctl_diag d;
 	uint8_t *pw, *a, *b;
 	size_t pwlen, alen, blen, i, j;
@@ -97,6 +101,13 @@ test_files_and_modes(void **state)
 		assert_mode(p, "tftp", NULL, 0755);
 		for (j = 0; j < sizeof(purposes) / sizeof(purposes[0]); j++) {
 			snprintf(file, sizeof(file), "%s.key", purposes[j]);
+			if (i > 0 && j >= every) {
+				/* CAPF and ITLRecovery: the publisher's only */
+				q = pt_path(p, file, NULL);
+				assert_int_equal(pt_mode(q), -1);
+				free(q);
+				continue;
+			}
 			assert_mode(p, file, NULL, 0600);
 			snprintf(file, sizeof(file), "%s.pem", purposes[j]);
 			assert_mode(p, file, NULL, 0644);
@@ -453,7 +464,7 @@ test_regenerate(void **state)
 	    PUB_CERT_CALLMANAGER, &cert, &key, &d), CTL_OK);
 	assert_int_equal(pub_certgen_load(cert, key, &before, &kb, &d), CTL_OK);
 	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-pub",
-	    PUB_CERT_CALLMANAGER, &d), CTL_OK);
+	    PUB_CERT_CALLMANAGER, PUB_KEY_DEFAULT, NULL, &d), CTL_OK);
 	assert_int_equal(pub_certgen_load(cert, key, &after, &ka, &d), CTL_OK);
 	/* Same subject, new serial, new key. */
 	assert_int_equal(X509_NAME_cmp(X509_get_subject_name(before),
@@ -485,11 +496,15 @@ test_regenerate(void **state)
 	assert_int_equal(ctl_trust_direct(newf, again, &t, &d), CTL_OK);
 	assert_true(t.accept);
 
-	/* Only the self-signed certificates are regenerated here. */
+	/* The internal TLS client is not a type; CAPF is the publisher's
+	 * only. */
 	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-pub",
-	    PUB_CERT_TOMCAT, &d), CTL_ERR_USAGE);
+	    PUB_CERT_CLIENT, PUB_KEY_DEFAULT, NULL, &d), CTL_ERR_USAGE);
+	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-sub1",
+	    PUB_CERT_CAPF, PUB_KEY_DEFAULT, NULL, &d), CTL_ERR_USAGE);
 	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-sub7",
-	    PUB_CERT_CALLMANAGER, &d), CTL_ERR_NOT_FOUND);
+	    PUB_CERT_CALLMANAGER, PUB_KEY_DEFAULT, NULL, &d),
+	    CTL_ERR_NOT_FOUND);
 
 	ctl_free(old);
 	ctl_free(newf);

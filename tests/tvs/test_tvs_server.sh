@@ -46,8 +46,9 @@ expect_answer "$SUB" $N/cucm-pub/CallManager.pem "valid CCM+TFTP ttl 3600" "a su
 expect_answer "$PUB" $N/cucm-sub1/TVS.pem "valid TVS ttl 3600" "subscriber's TVS certificate: TVS"
 expect_answer "$PUB" $N/cucm-pub/CAPF.pem "valid CAPF ttl 3600" "CAPF: CAPF"
 expect_answer "$SUB" $N/cucm-pub/ITLRecovery.pem "valid SAST ttl 3600" "ITLRecovery: SAST"
-got=$(ask $PUB $N/cucm-pub/CallManager.pem $DIR/cluster-ca.pem $N/cucm-sub1/CAPF.pem | tr '\n' '|')
-[ "$got" = "valid CCM+TFTP ttl 3600|invalid|valid CAPF ttl 3600|" ] &&
+expect_answer "$PUB" $N/cucm-sub1/CallManager-ECDSA.pem "valid CCM ttl 3600" "CallManager-ECDSA, in CallManager-trust: CCM"
+got=$(ask $PUB $N/cucm-pub/CallManager.pem $DIR/cluster-ca.pem $N/cucm-sub1/TVS.pem | tr '\n' '|')
+[ "$got" = "valid CCM+TFTP ttl 3600|invalid|valid TVS ttl 3600|" ] &&
 	pass "three requests on one connection, answered in order" || fail "pipelined: $got"
 got=$($TVSC $PUB query $N/cucm-pub/CallManager.pem)
 [ "$got" = "valid CCM+TFTP ttl 3600" ] && pass "a query request gets a query response" || fail "query: $got"

@@ -1,0 +1,106 @@
+/* CERT_REGENERATE: CUCM's Regenerate button, over the network. */
+#include "pub_provider_int.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "ctl_err.h"
+#include "pub_itl.h"
+#include "pub_log.h"
+#include "pub_regen.h"
+#include "pub_state.h"
+#include "pub_store.h"
+#include "pub_trust.h"
+
+#define TYPE_MAX 31
+#define KEY_MAX  15
+
+/* What a CUCM cluster restarts for a new certificate of type P, and what
+ * it takes here. */
+static const char *
+restart_hint(enum pub_cert_purpose p)
+{
+	switch (p) {
+	case PUB_CERT_CALLMANAGER:
+	case PUB_CERT_CALLMANAGER_ECDSA:
+		return "CUCM restarts CallManager, CTIManager, TVS and TFTP, "
+		    "then resets the phones; here the ITL is already served "
+		    "by every node";
+	case PUB_CERT_TOMCAT:
+		return "CUCM restarts Tomcat on every node; restart this "
+		    "node's ctlpublisherd to serve the new certificate";
+	case PUB_CERT_TOMCAT_ECDSA:
+		return "CUCM restarts Tomcat on every node; nothing here "
+		    "serves it";
+	case PUB_CERT_IPSEC:
+		return "CUCM restarts DRF Master, then DRF Local on each "
+		    "node; nothing here uses it";
+	case PUB_CERT_TVS:
+	case PUB_CERT_ITLRECOVERY:
+		return "CUCM restarts TVS and TFTP, then resets the phones; "
+		    "here the ITL is already served by every node";
+	case PUB_CERT_CAPF:
+		return "CUCM restarts CAPF, TVS and TFTP, then resets the "
+		    "phones";
+	case PUB_CERT_CLIENT:
+		break;
+	}
+	return "";
+}
+
+int
+pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	char node[PUB_NODE_NAME_MAX], type[TYPE_MAX + 1], key[KEY_MAX + 1];
+	char sha[41];
+	enum pub_cert_purpose p;
+	enum pub_key_type kt = PUB_KEY_DEFAULT;
+	struct pub_regen_result r;
+	int rc;
+
+	if ((rc = proto_get_str(fs, PT_NAME, true, node, sizeof(node) - 1,
+	    d)) != CTL_OK ||
+	    (rc = proto_get_str(fs, PT_CERT_TYPE, true, type, TYPE_MAX, d)) !=
+	    CTL_OK)
+		return rc;
+	rc = proto_get_str(fs, PT_KEY_TYPE, false, key, KEY_MAX, d);
+	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
+		return rc;
+	if (rc == CTL_OK && pub_key_type_parse(key, &kt) != CTL_OK)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown key type %s: "
+		    "%s", key, PUB_KEY_TYPES);
+	if (pub_cert_purpose_parse(type, &p) != CTL_OK ||
+	    p == PUB_CERT_CLIENT)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown certificate type "
+		    "%s: the types are %s", type, pub_cert_type_list());
+	pthread_mutex_lock(&srv->change);
+	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) !=
+	    CTL_OK)
+		goto out;
+	pub_log("%s: %s regenerated the %s certificate of %s (%s, serial %s)",
+	    s->addr, s->user, pub_cert_purpose_name(p), node, r.cert.key,
+	    r.cert.serial);
+	proto_put_str(reply, PT_NAME, node);
+	proto_put_str(reply, PT_CERT_TYPE, pub_cert_purpose_name(p));
+	proto_put_str(reply, PT_KEY_TYPE, r.cert.key);
+	proto_put_str(reply, PT_SERIAL, r.cert.serial);
+	pub_put_sha1_hex(reply, PT_OLD_SHA1, r.cert.old_sha1);
+	pub_put_sha1_hex(reply, PT_NEW_SHA1, r.cert.new_sha1);
+	if (r.cert.trust_store >= 0)
+		proto_put_str(reply, PT_STORE, pub_trust_purpose_name(
+		    (enum pub_trust_purpose)r.cert.trust_store));
+	proto_put_u8(reply, PT_ITL_REBUILT, r.itl_changed ? 1 : 0);
+	proto_put_str(reply, PT_RESTART, restart_hint(p));
+	/* A new ITL goes to every node before the answer, as ROLLBACK_PRE8
+	 * does; otherwise the answer names the ITL the publisher serves. */
+	if (r.itl_changed)
+		rc = pub_itl_spread(srv, s->data, s->user, reply, d);
+	else if (pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
+	    NULL) == CTL_OK)
+		pub_put_sha1_hex(reply, PT_SHA1, sha);
+out:
+	pthread_mutex_unlock(&srv->change);
+	return rc;
+}
