@@ -260,7 +260,7 @@ out:
 
 /*
  * The services that rely on each trust store, and so must be restarted
- * when it changes (docs/health.md has the same table for people).
+ * when it changes (docs/certificates.md has the same table for people).
  */
 static const struct {
 	const char *store, *services;
