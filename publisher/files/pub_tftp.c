@@ -176,14 +176,6 @@ out:
 	return rc;
 }
 
-static char *
-node_file(const char *dir, const char *node, const char *name)
-{
-	char *p = NULL;
-
-	return pub_layout_path(dir, node, name, &p) == CTL_OK ? p : NULL;
-}
-
 /* The child's side of pub_tftp_spawn(): never returns. */
 static void
 exec_tftpd(const char *tftpd, const char *log, const char *line,
@@ -221,8 +213,7 @@ pub_tftp_spawn(const char *dir, const struct pub_node *n, const char *tftpd,
 {
 	/* dnsmasq works from "/": every path it gets is absolute. */
 	char *top = realpath(dir, NULL), *root = realpath(n->tftp_dir, NULL);
-	char *log = top != NULL ? node_file(top, n->name, "tftp.log") : NULL;
-	char *pidf = top != NULL ? node_file(top, n->name, "tftp.pid") : NULL;
+	char *log = NULL, *pidf = NULL;
 	char a_root[PATH_MAX + 16], a_addr[PUB_IP_MAX + 24],
 	    a_log[PATH_MAX + 24], a_pid[PATH_MAX + 16], a_max[32],
 	    a_user[300], line[512], pwbuf[1024];
@@ -235,7 +226,9 @@ pub_tftp_spawn(const char *dir, const struct pub_node *n, const char *tftpd,
 	    "--tftp-secure", "--quiet-tftp", a_root, a_max, a_addr,
 	    "--bind-interfaces", a_log, a_pid, a_user, NULL };
 
-	if (log == NULL || root == NULL || pidf == NULL) {
+	if (top == NULL || root == NULL ||
+	    pub_layout_path(top, n->name, "tftp.log", &log) != CTL_OK ||
+	    pub_layout_path(top, n->name, "tftp.pid", &pidf) != CTL_OK) {
 		errno = ENOENT;
 		goto out;
 	}
@@ -301,11 +294,12 @@ void
 pub_tftp_last_line(const char *dir, const struct pub_node *n, char *buf,
     size_t size)
 {
-	char *log = node_file(dir, n->name, "tftp.log"), line[512];
+	char *log = NULL, line[512];
 	FILE *f;
 
 	buf[0] = '\0';
-	if (log != NULL && (f = fopen(log, "r")) != NULL) {
+	if (pub_layout_path(dir, n->name, "tftp.log", &log) == CTL_OK &&
+	    (f = fopen(log, "r")) != NULL) {
 		while (fgets(line, sizeof(line), f) != NULL)
 			snprintf(buf, size, "%s", line);
 		fclose(f);
