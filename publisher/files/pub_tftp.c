@@ -6,6 +6,7 @@
 #include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
+#include <grp.h>
 #include <pwd.h>
 #include <signal.h>
 #include <stdio.h>
@@ -216,15 +217,16 @@ pub_tftp_spawn(const char *dir, const struct pub_node *n, const char *tftpd,
 	char *log = NULL, *pidf = NULL;
 	char a_root[PATH_MAX + 16], a_addr[PUB_IP_MAX + 24],
 	    a_log[PATH_MAX + 24], a_pid[PATH_MAX + 16], a_max[32],
-	    a_user[300], line[512], pwbuf[1024];
+	    a_user[300], a_group[300], line[512], pwbuf[1024], grbuf[1024];
 	struct passwd pw, *pwp = NULL;
+	struct group gr, *grp = NULL;
 	pid_t pid = -1;
 	time_t now = time(NULL);
 	struct tm tm;
 	char *argv[] = { (char *)tftpd, "--keep-in-foreground",
 	    "--conf-file=/dev/null", "--port=0", "--enable-tftp",
 	    "--tftp-secure", "--quiet-tftp", a_root, a_max, a_addr,
-	    "--bind-interfaces", a_log, a_pid, a_user, NULL };
+	    "--bind-interfaces", a_log, a_pid, a_user, a_group, NULL };
 
 	if (top == NULL || root == NULL ||
 	    pub_layout_path(top, n->name, "tftp.log", &log) != CTL_OK ||
@@ -237,18 +239,26 @@ pub_tftp_spawn(const char *dir, const struct pub_node *n, const char *tftpd,
 	snprintf(a_log, sizeof(a_log), "--log-facility=%s", log);
 	snprintf(a_pid, sizeof(a_pid), "--pid-file=%s", pidf);
 	snprintf(a_max, sizeof(a_max), "--tftp-max=%d", PUB_TFTP_MAX);
-	/* dnsmasq started as root changes to "nobody", who could not read
-	 * the root-owned directory nor write the log: it stays the user it
-	 * is started as (root, or a service user that binds port 69 with
-	 * CAP_NET_BIND_SERVICE), and as root it serves world-readable
-	 * files only, which the TFTP files are (0644). */
+	/* dnsmasq started as root changes to "nobody" and group "dip", who
+	 * could not read the root-owned directory nor write the log: it
+	 * stays the user and group it is started as (root, or a service
+	 * user that binds port 69 with CAP_NET_BIND_SERVICE), and as root
+	 * it serves world-readable files only, which the TFTP files are
+	 * (0644).  Any change of them would also cancel TIED. */
+	snprintf(a_user, sizeof(a_user), "--user=root");
+	snprintf(a_group, sizeof(a_group), "--group=root");
 	if (getpwuid_r(geteuid(), &pw, pwbuf, sizeof(pwbuf), &pwp) == 0 &&
-	    pwp != NULL && strlen(pw.pw_name) < sizeof(a_user) - 8)
-		snprintf(a_user, sizeof(a_user), "--user=%s", pw.pw_name);
-	else if (geteuid() == 0)
-		snprintf(a_user, sizeof(a_user), "--user=root");
-	else
-		argv[13] = NULL;   /* a user without a name: dnsmasq keeps it */
+	    pwp != NULL)
+		snprintf(a_user, sizeof(a_user), "--user=%.280s", pw.pw_name);
+	if (getgrgid_r(getegid(), &gr, grbuf, sizeof(grbuf), &grp) == 0 &&
+	    grp != NULL)
+		snprintf(a_group, sizeof(a_group), "--group=%.280s",
+		    gr.gr_name);
+	/* An id without a name: dnsmasq keeps what it is started as. */
+	if (pwp == NULL && geteuid() != 0)
+		argv[13] = NULL;
+	else if (grp == NULL && getegid() != 0)
+		argv[14] = NULL;
 	gmtime_r(&now, &tm);
 	/* A line cut short still ends the line. */
 	if (snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02dZ %s %s %s, "
