@@ -54,8 +54,9 @@ usage(FILE *out)
 	    "node's own address, UDP port %d (root, or CAP_NET_BIND_SERVICE,\n"
 	    "which the systemd unit gives), logging to nodes/NAME/tftp.log.\n"
 	    "The node stops it when it stops, and stops with an error when it\n"
-	    "dies, for systemd to restart both.  $%s names another dnsmasq.\n"
-	    "Without --tftp, `ctlpublisherd start` runs the TFTP servers.\n",
+	    "dies, for systemd to restart both.  $%s names\n"
+	    "another dnsmasq.  Without --tftp, `ctlpublisherd start` runs the\n"
+	    "TFTP servers.\n",
 	    PUB_LISTEN_MAX, PUB_TFTP_PORT, PUB_TFTPD_ENV);
 }
 
