@@ -1,5 +1,6 @@
 /* ctlpublisherd run: one node in the foreground. */
 #include <getopt.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,6 +12,7 @@
 #include "log_escape.h"
 #include "pub_layout.h"
 #include "pub_run.h"
+#include "pub_tftp.h"
 
 static volatile sig_atomic_t stop;
 
@@ -25,8 +27,10 @@ static void
 usage(FILE *out)
 {
 	fprintf(out,
-	    "usage: ctlpublisherd run DIR --node NAME [--listen ADDR[,ADDR]]\n"
-	    "       ctlpublisherd run --dir DIR [--listen ADDR[,ADDR]]\n\n"
+	    "usage: ctlpublisherd run DIR --node NAME [--listen ADDR[,ADDR]] "
+	    "[--tftp]\n"
+	    "       ctlpublisherd run --dir DIR [--listen ADDR[,ADDR]] [--tftp]\n"
+	    "\n"
 	    "Runs one node of a cluster in the foreground (for systemd and\n"
 	    "for debugging): its distribution port, TVS and, on the\n"
 	    "publisher, the CTL Provider port.  SIGTERM or SIGINT stops it.\n"
@@ -43,8 +47,17 @@ usage(FILE *out)
 	    "connect to: it carries the node's name and own address only, so\n"
 	    "clients that come through another address connect by the node's\n"
 	    "name (resolved to that address).  Distribution stays on the\n"
-	    "node's own address, where the other nodes reach it.\n",
-	    PUB_LISTEN_MAX);
+	    "node's own address, where the other nodes reach it.\n"
+	    "\n"
+	    "--tftp also runs the node's TFTP server, where phones download\n"
+	    "its files: dnsmasq, serving the node's tftp directory on the\n"
+	    "node's own address, UDP port %d (root, or CAP_NET_BIND_SERVICE,\n"
+	    "which the systemd unit gives), logging to nodes/NAME/tftp.log.\n"
+	    "The node stops it when it stops, and stops with an error when it\n"
+	    "dies, for systemd to restart both.  $%s names\n"
+	    "another dnsmasq.  Without --tftp, `ctlpublisherd start` runs the\n"
+	    "TFTP servers.\n",
+	    PUB_LISTEN_MAX, PUB_TFTP_PORT, PUB_TFTPD_ENV);
 }
 
 /* Adds the comma list S to the N addresses in OUT (S is split in place). */
@@ -110,14 +123,16 @@ cmd_run(int argc, char **argv)
 		{ "node", required_argument, NULL, 'n' },
 		{ "dir", required_argument, NULL, 'd' },
 		{ "listen", required_argument, NULL, 'l' },
+		{ "tftp", no_argument, NULL, 't' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct sigaction sa;
 	struct ctl_diag d;
 	const char *node = NULL, *dir = NULL, *listen[PUB_LISTEN_MAX];
-	char own[PUB_NODE_NAME_MAX];
+	char own[PUB_NODE_NAME_MAX], tftpd[PATH_MAX];
 	size_t nlisten = 0;
+	bool tftp = false;
 	int c, rc;
 
 	optind = 1;
@@ -125,6 +140,7 @@ cmd_run(int argc, char **argv)
 		switch (c) {
 		case 'n': node = optarg; break;
 		case 'd': dir = optarg; break;
+		case 't': tftp = true; break;
 		case 'l':
 			if (add_listen(optarg, listen, &nlisten) != 0)
 				return EXIT_INVALID;
@@ -144,6 +160,11 @@ cmd_run(int argc, char **argv)
 		    "(see ctlpublisherd run --help)");
 		return EXIT_INVALID;
 	}
+	ctl_diag_clear(&d);
+	if (tftp && pub_tftpd_find(tftpd, sizeof(tftpd), &d) != CTL_OK) {
+		cli_error("--tftp: %s", d.msg);
+		return EXIT_FAIL;
+	}
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);
@@ -151,8 +172,8 @@ cmd_run(int argc, char **argv)
 	sigaction(SIGINT, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	ctl_diag_clear(&d);
-	if ((rc = pub_run_node(dir, node, listen, nlisten, &stop, &d)) !=
-	    CTL_OK) {
+	if ((rc = pub_run_node(dir, node, listen, nlisten, tftp ? tftpd : NULL,
+	    &stop, &d)) != CTL_OK) {
 		cli_error("node %s: %s", node, ctl_diag_msg(&d, rc));
 		return rc == CTL_ERR_USAGE ? EXIT_INVALID : EXIT_FAIL;
 	}

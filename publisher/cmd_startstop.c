@@ -16,7 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <limits.h>
-#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -236,104 +235,6 @@ spawn(const char *dir, const struct pub_node *node)
 	_exit(127);
 }
 
-/*
- * Starts node N's TFTP server, dnsmasq at TFTPD, TFTP only: no DNS
- * (--port=0), no DHCP (no range given), no configuration file read,
- * serving the node's TFTP directory only, on the node's address, port
- * 69.  In the foreground, so that its pid is the one to stop, in its own
- * session.  It logs to tftp.log (errors only: a reset would write a line
- * per phone), and writes there on stderr why it could not start.
- */
-static pid_t
-spawn_tftp(const char *dir, const struct pub_node *n, const char *tftpd)
-{
-	/* dnsmasq works from "/": every path it gets is absolute. */
-	char *top = realpath(dir, NULL), *root = tftp_root(n);
-	char *log = top != NULL ? node_file(top, n->name, "tftp.log") : NULL;
-	char *pidf = top != NULL ? node_file(top, n->name, "tftp.pid") : NULL;
-	char a_root[PATH_MAX + 16], a_addr[PUB_IP_MAX + 24], a_log[PATH_MAX + 24],
-	    a_pid[PATH_MAX + 16], a_max[32], line[512];
-	struct rlimit rl;
-	pid_t pid = -1;
-	time_t now;
-	struct tm tm;
-	int fd, len;
-
-	if (log == NULL || root == NULL || pidf == NULL) {
-		errno = ENOENT;
-		goto out;
-	}
-	snprintf(a_root, sizeof(a_root), "--tftp-root=%s", root);
-	snprintf(a_addr, sizeof(a_addr), "--listen-address=%s", n->ip);
-	snprintf(a_log, sizeof(a_log), "--log-facility=%s", log);
-	snprintf(a_pid, sizeof(a_pid), "--pid-file=%s", pidf);
-	snprintf(a_max, sizeof(a_max), "--tftp-max=%d", PUB_TFTP_MAX);
-	if ((pid = fork()) != 0)
-		goto out;
-	setsid();
-	/* One descriptor per transfer, or dnsmasq lowers --tftp-max to
-	 * fit; not much more, as it closes every possible one at start. */
-	if (getrlimit(RLIMIT_NOFILE, &rl) == 0 &&
-	    rl.rlim_cur < PUB_TFTP_MAX + 256) {
-		rl.rlim_cur = rl.rlim_max < PUB_TFTP_MAX + 256 ? rl.rlim_max :
-		    PUB_TFTP_MAX + 256;
-		(void)setrlimit(RLIMIT_NOFILE, &rl);
-	}
-	if ((fd = open(log, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC,
-	    0600)) >= 0) {
-		now = time(NULL);
-		gmtime_r(&now, &tm);
-		len = snprintf(line, sizeof(line), "%04d-%02d-%02dT%02d:%02d:%02dZ "
-		    "%s %s %s, %s:%d/udp (node %s)\n", tm.tm_year + 1900,
-		    tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
-		    tftpd, a_root, a_max, n->ip, PUB_TFTP_PORT, n->name);
-		if (len > 0)
-			(void)file_write_all(fd, line, (size_t)len <
-			    sizeof(line) ? (size_t)len : sizeof(line) - 1);
-		dup2(fd, STDOUT_FILENO);
-		dup2(fd, STDERR_FILENO);
-	}
-	if ((fd = open("/dev/null", O_RDONLY)) >= 0)
-		dup2(fd, STDIN_FILENO);
-	/* As root dnsmasq would drop to "nobody"; the directory and the
-	 * log are root's.  As root it serves world-readable files only,
-	 * which the TFTP files are (0644). */
-	execl(tftpd, tftpd, "--keep-in-foreground", "--conf-file=/dev/null",
-	    "--port=0", "--enable-tftp", "--tftp-secure", "--quiet-tftp",
-	    a_root, a_max, a_addr, "--bind-interfaces", a_log, a_pid,
-	    geteuid() == 0 ? "--user=root" : (char *)NULL, (char *)NULL);
-	_exit(127);
-out:
-	free(top);
-	free(log);
-	free(root);
-	free(pidf);
-	return pid;
-}
-
-/* Ends the process group PID leads (a TFTP server and its transfers):
- * SIGTERM, up to STOP_WAIT_MS, then SIGKILL. */
-static void
-stop_group(pid_t pid)
-{
-	pid_t target = getpgid(pid) == pid ? -pid : pid;
-	int waited;
-
-	kill(target, SIGTERM);
-	for (waited = 0; waited < STOP_WAIT_MS && kill(target, 0) == 0;
-	    waited += 50) {
-		/* Our own child (start's failure path) stays a zombie, and
-		 * in the group, until it is reaped. */
-		if (waitpid(pid, NULL, WNOHANG) == pid && target == -pid &&
-		    kill(target, 0) != 0)
-			break;
-		usleep(50000);
-	}
-	if (kill(target, 0) == 0)
-		kill(target, SIGKILL);
-	(void)waitpid(pid, NULL, WNOHANG);
-}
-
 /* Writes PID to nodes/NODE/PIDNAME; 0 or -1 (message printed). */
 static int
 write_pid(const char *dir, const char *node, const char *pidname, pid_t pid)
@@ -429,29 +330,6 @@ tftp_ports_free(const char *dir, const struct pub_node *nodes, size_t n)
 	return 0;
 }
 
-/* The last line node N's TFTP server wrote to its log (its reason for
- * exiting), into BUF, control bytes shown as '?'; "" when there is
- * none. */
-static void
-tftp_last_line(const char *dir, const struct pub_node *n, char *buf,
-    size_t size)
-{
-	char *log = node_file(dir, n->name, "tftp.log"), line[512];
-	FILE *f;
-
-	buf[0] = '\0';
-	if (log != NULL && (f = fopen(log, "r")) != NULL) {
-		while (fgets(line, sizeof(line), f) != NULL)
-			snprintf(buf, size, "%s", line);
-		fclose(f);
-	}
-	buf[strcspn(buf, "\n")] = '\0';
-	for (; *buf != '\0'; buf++)
-		if ((unsigned char)*buf < 0x20 || *buf == 0x7f)
-			*buf = '?';
-	free(log);
-}
-
 int
 cmd_start(int argc, char **argv)
 {
@@ -494,7 +372,7 @@ cmd_start(int argc, char **argv)
 		tserve[i] = true;
 		if (running_tftp(dir, &nodes[i]) != 0)
 			continue;
-		if ((tpids[i] = spawn_tftp(dir, &nodes[i], tftpd)) < 0) {
+		if ((tpids[i] = pub_tftp_spawn(dir, &nodes[i], tftpd, false)) < 0) {
 			tpids[i] = 0;
 			cli_error("cannot start the TFTP server of node %s: %s",
 			    nodes[i].name, strerror(errno));
@@ -523,7 +401,7 @@ cmd_start(int argc, char **argv)
 				else
 					snprintf(why, sizeof(why), "signal %d",
 					    WTERMSIG(wst));
-				tftp_last_line(dir, &nodes[i], last,
+				pub_tftp_last_line(dir, &nodes[i], last,
 				    sizeof(last));
 				cli_error("the TFTP server of node %s exited "
 				    "while starting (%s: \"%s\"): it needs "
@@ -581,7 +459,7 @@ fail:
 			remove_pid(dir, nodes[i].name, "node.pid");
 		}
 		if (tpids != NULL && tpids[i] > 0) {
-			stop_group(tpids[i]);
+			pub_tftp_stop(tpids[i]);
 			remove_pid(dir, nodes[i].name, "tftp.pid");
 		}
 	}
@@ -616,7 +494,7 @@ cmd_stop(int argc, char **argv)
 		}
 		remove_pid(dir, nodes[i].name, "node.pid");
 		if ((pid = running_tftp(dir, &nodes[i])) != 0) {
-			stop_group(pid);
+			pub_tftp_stop(pid);
 			printf("stopped the TFTP server of %s (pid %ld)\n",
 			    nodes[i].name, (long)pid);
 			stopped++;

@@ -2,11 +2,13 @@
 #include "pub_run.h"
 
 #include <arpa/inet.h>
+#include <errno.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -18,7 +20,11 @@
 #include "pub_provider.h"
 #include "pub_server.h"
 #include "pub_state.h"
+#include "pub_tftp.h"
 #include "pub_tvs.h"
+
+#define TFTP_START_MS 5000      /* for the TFTP server to answer */
+#define TFTP_PROBE_MS 100       /* one read request waits this long */
 
 /* The distribution port's service: this node's own TFTP directory. */
 static int
@@ -98,9 +104,89 @@ failed_listener(const struct listener *l, size_t n)
 	return NULL;
 }
 
+/* How the child PID ended (its wait status WST), into BUF. */
+static void
+exit_reason(int wst, char *buf, size_t size)
+{
+	if (WIFEXITED(wst))
+		snprintf(buf, size, "exit status %d", WEXITSTATUS(wst));
+	else
+		snprintf(buf, size, "signal %d", WIFSIGNALED(wst) ?
+		    WTERMSIG(wst) : 0);
+}
+
+/*
+ * Starts node N's TFTP server (TFTPD) as a child of this process and
+ * waits until it answers a read request: its pid into *PID, or 0 and a
+ * negative code, D saying why and what to do.
+ */
+static int
+tftp_start(const char *dir, const struct pub_node *n, const char *tftpd,
+    pid_t *pid, struct ctl_diag *d)
+{
+	struct ctl_diag pd;
+	char why[64], last[512];
+	int rc, waited, wst;
+
+	*pid = 0;
+	/* A cluster made before the nodes served TFTP on port 69. */
+	if (n->ports.tftp != PUB_TFTP_PORT)
+		return ctl_diag_set(d, CTL_ERR_USAGE, "its TFTP port is %u, but "
+		    "its TFTP server (dnsmasq) serves port %d only: make the "
+		    "cluster again with `ctlpublisherd init`", n->ports.tftp,
+		    PUB_TFTP_PORT);
+	if ((rc = pub_tftp_port_free(n->ip, PUB_TFTP_PORT, d)) != CTL_OK)
+		return rc;
+	if ((*pid = pub_tftp_spawn(dir, n, tftpd, true)) < 0) {
+		*pid = 0;
+		return ctl_diag_set(d, CTL_ERR_NETWORK, "cannot start its TFTP "
+		    "server %s: %s", tftpd, strerror(errno));
+	}
+	for (waited = 0; waited < TFTP_START_MS; waited += TFTP_PROBE_MS) {
+		if (waitpid(*pid, &wst, WNOHANG) == *pid) {
+			*pid = 0;
+			exit_reason(wst, why, sizeof(why));
+			pub_tftp_last_line(dir, n, last, sizeof(last));
+			return ctl_diag_set(d, CTL_ERR_NETWORK, "its TFTP server "
+			    "exited while starting (%s: \"%s\"): it needs "
+			    "%s:%d/udp free, and root or CAP_NET_BIND_SERVICE "
+			    "(the unit gives it); see %s/nodes/%s/tftp.log", why,
+			    last, n->ip, PUB_TFTP_PORT, dir, n->name);
+		}
+		ctl_diag_clear(&pd);
+		/* An answer proves more than a bound port: the server
+		 * serves, from the right directory. */
+		if (pub_tftp_probe(n->ip, PUB_TFTP_PORT, "ITLFile.tlv",
+		    TFTP_PROBE_MS, &pd) == CTL_OK)
+			return CTL_OK;
+	}
+	pub_tftp_stop(*pid);
+	*pid = 0;
+	return ctl_diag_set(d, CTL_ERR_TIMEOUT, "its TFTP server did not answer "
+	    "on %s:%d/udp within %d s: see %s/nodes/%s/tftp.log", n->ip,
+	    PUB_TFTP_PORT, TFTP_START_MS / 1000, dir, n->name);
+}
+
+/* True when the TFTP server PID has exited (reaped, and logged). */
+static bool
+tftp_died(const struct pub_node *n, pid_t pid)
+{
+	char why[64];
+	int wst;
+
+	if (pid <= 0 || waitpid(pid, &wst, WNOHANG) != pid)
+		return false;
+	exit_reason(wst, why, sizeof(why));
+	pub_log("node %s: its TFTP server (pid %ld) exited (%s): stopping the "
+	    "node, so that its supervisor starts both again",
+	    n->name, (long)pid, why);
+	return true;
+}
+
 int
 pub_run_node(const char *dir, const char *node, const char *const *listen,
-    size_t nlisten, volatile sig_atomic_t *stop, struct ctl_diag *d)
+    size_t nlisten, const char *tftpd, volatile sig_atomic_t *stop,
+    struct ctl_diag *d)
 {
 	struct pub_node_srv srv;
 	struct pub_state *st = NULL;
@@ -116,6 +202,8 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 	    *cl_key = NULL;
 	SSL_CTX *ctl_tls = NULL, *dist_tls = NULL;
 	size_t i, naddr = 0, ntvs;
+	pid_t tftp = 0;
+	bool tftp_gone = false;
 	int rc, waited;
 
 	memset(&srv, 0, sizeof(srv));
@@ -158,6 +246,12 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 		naddr++;
 	pub_log("node %s (%s) starting, %s", srv.self.name, srv.self.ip,
 	    srv.self.publisher ? "publisher" : "subscriber");
+	if (tftpd != NULL) {
+		if ((rc = tftp_start(dir, &srv.self, tftpd, &tftp, d)) != CTL_OK)
+			goto out;
+		pub_log("node %s: TFTP server on %s:%d/udp (pid %ld)",
+		    srv.self.name, srv.self.ip, PUB_TFTP_PORT, (long)tftp);
+	}
 	dist = (struct listener){ srv.self.ip, srv.self.ports.dist, dist_tls,
 	    { dist_handle, NULL, NULL, &srv, true }, stop, CTL_OK, { "" },
 	    false };
@@ -182,10 +276,20 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 	}
 	while (!*stop) {
 		for (waited = 0; waited < PUB_CATCH_UP_MS && !*stop;
-		    waited += 100)
+		    waited += 100) {
 			usleep(100000);
+			if (tftp_died(&srv.self, tftp)) {
+				tftp = 0;
+				tftp_gone = true;
+				*stop = 1;
+			}
+		}
 		if (!*stop && srv.self.publisher)
 			pub_provider_catch_up(&srv);
+	}
+	if (tftp > 0) {
+		pub_tftp_stop(tftp);
+		tftp = 0;
 	}
 	if (have_td)
 		pthread_join(td, NULL);
@@ -202,8 +306,13 @@ pub_run_node(const char *dir, const char *node, const char *const *listen,
 	for (i = 0; rc == CTL_OK && i < ntvs; i++)
 		if (tvs[i].rc != CTL_OK)
 			rc = ctl_diag_set(d, tvs[i].rc, "%s", tvs[i].d.msg);
+	if (rc == CTL_OK && tftp_gone)
+		rc = ctl_diag_set(d, CTL_ERR_NETWORK, "its TFTP server exited: "
+		    "see %s/nodes/%s/tftp.log", dir, srv.self.name);
 	pub_log("node %s stopped", srv.self.name);
 out:
+	if (tftp > 0)
+		pub_tftp_stop(tftp);
 	pub_state_close(st);
 	SSL_CTX_free(ctl_tls);
 	SSL_CTX_free(dist_tls);

@@ -27,9 +27,16 @@ struct ctl_diag;
  * CTL_ERR_USAGE (a bad or repeated listen address), CTL_ERR_NOT_FOUND
  * (no such node or cluster), CTL_ERR_TLS (certificates that cannot be
  * loaded), CTL_ERR_NETWORK (a port in use).
+ *
+ * With TFTPD (a dnsmasq, pub_tftpd_find()) the node also runs its TFTP
+ * server as a child, on its own address, port 69, and serves once it
+ * answers (CTL_ERR_NETWORK when it does not, its last log line said);
+ * stopping the node stops it.  When it dies, the node stops too and
+ * fails with CTL_ERR_NETWORK: a node whose phones cannot download is
+ * not serving, and its supervisor (systemd) restarts the whole node.
  */
 int pub_run_node(const char *dir, const char *node,
-    const char *const *listen, size_t nlisten, volatile sig_atomic_t *stop,
-    struct ctl_diag *d);
+    const char *const *listen, size_t nlisten, const char *tftpd,
+    volatile sig_atomic_t *stop, struct ctl_diag *d);
 
 #endif

@@ -3,8 +3,10 @@
 # a network namespace of its own (10.213.0.1-3, standard ports 2444,
 # 2445, 2446, 69), run from its bundle unpacked in its own directory.  A
 # tokenless CTL made through the publisher reaches both subscribers over
-# mutual TLS and their TFTP servers, and status through the publisher
-# shows every node current.  The namespaces, joined by a bridge in a
+# mutual TLS and their TFTP servers (each node's own, `run --tftp`, on
+# its own address), and status through the publisher shows every node
+# current.  Stopping a node stops its TFTP server; a node whose TFTP
+# server dies stops with an error, for systemd to restart it.  The namespaces, joined by a bridge in a
 # fourth one where ctlclient runs, are the test's own: no packet leaves
 # them.  Needs root (77 without it, or without network namespaces).
 #   test_hosts.sh CTLCLIENT CTLPUBLISHERD
@@ -13,7 +15,6 @@ CTL=$1 PUBD=$2
 
 if [ "$(id -u)" -ne 0 ]; then echo "SKIP: network namespaces need root"; exit 77; fi
 need_tftpd
-TFTPD=$(command -v in.tftpd || echo /usr/sbin/in.tftpd)
 TAG=ctlh$$
 HUB=$TAG-hub
 NAMES="pub sub1 sub2"
@@ -80,17 +81,15 @@ expect_rc 2 "bundle of an unknown node" "$PUBD" bundle "$DIR" --node sub9 -o "$W
 [ ! -e "$WORK/sub9.tar" ] && [ -z "$(ls "$WORK" | grep -E '\.(tmp|d)-')" ] &&
 	pass "a refused bundle leaves nothing" || fail "a refused bundle left files"
 
-# Each node from its own directory, with its TFTP server on port 69.
+# Each node from its own directory, with its own TFTP server on port 69.
+declare -A RUN
 for n in $NAMES; do
-	ip netns exec "$TAG-$n" "$PUBD" run --dir "$WORK/host-$n" >"$WORK/$n.log" 2>&1 &
+	ip netns exec "$TAG-$n" "$PUBD" run --dir "$WORK/host-$n" --tftp >"$WORK/$n.log" 2>&1 &
+	RUN[$n]=$!
 	BG_PIDS="$BG_PIDS $!"
-	if [ "$n" != pub ]; then
-		ip netns exec "$TAG-$n" "$TFTPD" --foreground --listen \
-			--address "$(ip_of "$n"):69" --secure "$WORK/host-$n/nodes/$n/tftp" \
-			>/dev/null 2>&1 &
-		BG_PIDS="$BG_PIDS $!"
-	fi
 done
+# The TFTP servers serving the unpacked bundles' directories.
+tftpds() { pgrep -f -- "--tftp-root=$WORK/host-" | tr '\n' ' '; }
 NET="--server 10.213.0.1:2444 --user admin --password-file $DIR/admin.password --cafile $DIR/trust.pem"
 inhub() { ip netns exec "$HUB" "$@"; }
 up=0
@@ -106,6 +105,10 @@ done
 for n in $NAMES; do
 	inhub bash -c "exec 3<>/dev/tcp/$(ip_of "$n")/2445" 2>/dev/null &&
 		pass "$n: TVS answers on $(ip_of "$n"):2445" || fail "$n: no TVS on 2445"
+	inhub curl -s --max-time 10 -o "$WORK/itl-$n" "tftp://$(ip_of "$n"):69/ITLFile.tlv" &&
+		cmp -s "$WORK/itl-$n" "$WORK/host-$n/nodes/$n/tftp/ITLFile.tlv" &&
+		pass "$n: its own TFTP server sends its ITLFile.tlv on $(ip_of "$n"):69" ||
+		fail "$n: no ITLFile.tlv over TFTP on $(ip_of "$n"):69"
 done
 
 expect_rc 0 "tokenless set-mixed-mode through the publisher" inhub "$CTL" tokenless set-mixed-mode --yes $NET
@@ -127,4 +130,24 @@ j = json.load(open(sys.argv[1]))
 assert [n["ip"] for n in j["nodes"]] == ["10.213.0.1", "10.213.0.2", "10.213.0.3"], j
 assert all(n["state"] == "current" and n["ctl_sha1"] == sys.argv[2] for n in j["nodes"]), j
 ' "$WORK/out" "$pub" && pass "status: every node current, on its own address" || fail "status after"
+
+# A node whose TFTP server dies stops, non-zero, for systemd to restart.
+kill "$(cat "$WORK/host-sub2/nodes/sub2/tftp.pid")" 2>/dev/null
+for _ in $(seq 1 50); do kill -0 "${RUN[sub2]}" 2>/dev/null || break; sleep 0.2; done
+if kill -0 "${RUN[sub2]}" 2>/dev/null; then fail "sub2 runs on without its TFTP server"
+else
+	wait "${RUN[sub2]}"; rc=$?
+	[ "$rc" -ne 0 ] && grep -q "its TFTP server exited" "$WORK/sub2.log" &&
+		pass "sub2 stops with exit $rc when its TFTP server dies, and says so" ||
+		fail "sub2 after its TFTP server died: exit $rc"
+fi
+# SIGTERM stops each node and its TFTP server.
+for n in pub sub1; do kill "${RUN[$n]}"; done
+for n in pub sub1; do
+	wait "${RUN[$n]}"; rc=$?
+	[ "$rc" = 0 ] && pass "$n stops on SIGTERM" || fail "$n on SIGTERM: exit $rc"
+done
+BG_PIDS=""
+left=$(tftpds)
+[ -z "$left" ] && pass "no TFTP server is left" || fail "TFTP servers left: $left"
 finish
