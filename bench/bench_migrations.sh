@@ -1,5 +1,5 @@
 #!/bin/bash
-# The seeds' migrations, each rehearsed on N phones (10,000 by default)
+# Cisco's documented migrations, each rehearsed on N phones (10,000 by default)
 # against a live 3-node cluster, with preflight's verdict beside the
 # rehearsal's:
 #   1. non-secure -> mixed mode with eTokens        phones take their first CTL
@@ -8,7 +8,7 @@
 #   4. the same after the Phone-SAST-trust upload   TVS phones accept
 #   5. tokenless, CallManager regenerated            TVS phones accept via TVS
 #   6. ITL signed by CallManager (2 nodes), CallManager regenerated alone: accept
-#   7. ... CallManager and TVS regenerated together (seed 004): reject
+#   7. ... CallManager and TVS regenerated together (Cisco's procedure): reject
 # Prints one line per scenario: exit status, phones, accepted, rejected,
 # errors, phones per second.
 #   bench_migrations.sh [--build DIR] [--phones N]
@@ -104,5 +104,5 @@ snap s7
 "$PUBD" regenerate "$DIR" --node cucm-pub --cert TVS >/dev/null
 "$PUBD" regenerate "$DIR" --node cucm-sub1 --cert TVS >/dev/null
 wait_tvs
-scenario 1 "7. ITL by CallManager: CallManager and TVS (seed 004)" "$WORK/s7"
+scenario 1 "7. ITL by CallManager: CallManager and TVS (Cisco's procedure)" "$WORK/s7"
 finish

@@ -20,7 +20,7 @@ done
 expect_rc 2 "unknown command" "$CTL" frobnicate
 expect_rc 2 "no command" "$CTL"
 
-# The seed's tokenless CTL, built from the command line.
+# Cisco's tokenless CTL, built from the command line.
 PUB=cucm-1051-a-pub
 tokenless() {
 	"$CTL" build -o "$1" --signer "$C/pub.key.pem" --timestamp 1425667513 \
@@ -29,9 +29,9 @@ tokenless() {
 		--entry "role=CAPF,cert=$C/capf.pem,dns=$PUB,ip=127.0.0.2" \
 		--entry "role=CCM+TFTP,cert=$C/sub1.pem,dns=cucm-1051-a-sub1,ip=127.0.0.3"
 }
-expect_rc 0 "build the seed's tokenless CTL" tokenless tokenless.tlv
+expect_rc 0 "build Cisco's tokenless CTL" tokenless tokenless.tlv
 expect_in "$WORK/out" "tokenless.tlv: 4947 bytes, 4 records" "build reports size and records"
-[ "$(stat -c %s tokenless.tlv)" = 4947 ] && pass "file is 4947 bytes, as the seed's" || fail "file size $(stat -c %s tokenless.tlv)"
+[ "$(stat -c %s tokenless.tlv)" = 4947 ] && pass "file is 4947 bytes, as Cisco's" || fail "file size $(stat -c %s tokenless.tlv)"
 
 expect_rc 0 "show verifies it" "$CTL" show tokenless.tlv
 expect_in "$WORK/out" "^Length of CTL file: 4947$" "show: length line"

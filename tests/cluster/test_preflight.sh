@@ -1,7 +1,7 @@
 #!/bin/bash
-# Preflight on the seed's cases, against a live cluster with two SoftHSM
+# Preflight on Cisco's cases, against a live cluster with two SoftHSM
 # eTokens: the move from tokenless to tokens is refused until the tokens'
-# certificates are in Phone-SAST-trust (the seed's warning), then passes;
+# certificates are in Phone-SAST-trust (Cisco's warning), then passes;
 # an update signed by the spare token passes for every phone; the move
 # back to tokenless passes through TVS only; an unknown signer is refused.
 #   test_preflight.sh CTLCLIENT CTLPUBLISHERD
@@ -29,7 +29,7 @@ expect_rc 1 "preflight: tokens without Phone-SAST-trust" $CTL preflight "$WORK/t
 expect_in "$WORK/out" "phones with TVS: +REJECT: TVS does not know the signer CN=SAST-ADN0054f509" "TVS phones would reject, and why"
 expect_in "$WORK/out" "phones without TVS \(7940/7960\): REJECT" "phones without TVS would reject"
 
-# The seed's order: export, upload as Phone-SAST-trust, then the CTL.
+# Cisco's order: export, upload as Phone-SAST-trust, then the CTL.
 for t in SAST1 SAST2; do
 	$CTL export-cert --token "pkcs11:token=$t" -o "$WORK/$t.pem" >/dev/null
 	expect_rc 0 "upload $t as Phone-SAST-trust" $CTL trust upload --purpose Phone-SAST-trust "$WORK/$t.pem" $NET

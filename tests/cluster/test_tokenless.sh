@@ -1,5 +1,5 @@
 #!/bin/bash
-# The seed's non-secure to mixed-mode (tokenless) path on a 3-node
+# Cisco's non-secure to mixed-mode (tokenless) path on a 3-node
 # cluster: afterwards every node serves the same CTL, signed by the
 # publisher's CallManager certificate, holding it as SAST and as CCM+TFTP,
 # plus CAPF, every node's CCM+TFTP record and the publisher's ITLRecovery

@@ -149,7 +149,7 @@ check_ctl "$WORK/out" SAST-ADN0054f510 \
 before=$(snapshot)
 expect_rc 1 "update with a token not in the CTL (SAST3) is refused" \
 	$CTL update --token "$T3" --yes $NET
-expect_in "$WORK/err" "The Security Token you have inserted does not exist in the CTL File" "the seed's message"
+expect_in "$WORK/err" "The Security Token you have inserted does not exist in the CTL File" "Cisco's message"
 [ "$(snapshot)" = "$before" ] && pass "nothing changed (SAST3)" || fail "the cluster changed (SAST3)"
 
 expect_rc 1 "update with a wrong PIN fails" \

@@ -1,5 +1,5 @@
 #!/bin/bash
-# The seed's migrations on a live 3-node cluster with two SoftHSM eTokens:
+# Cisco's migrations on a live 3-node cluster with two SoftHSM eTokens:
 # tokens -> tokenless -> tokens (the tokens' certificates uploaded as
 # Phone-SAST-trust by the migration itself), a migration to tokens resumed
 # after the tokenless CTL was already deleted, and a regenerated
@@ -99,7 +99,7 @@ expect_in "$WORK/out" "CN=SAST-ADN0054f509;OU=IPCBU;O=Cisco Systems: there alrea
 check_ctl "token CTL on every node after the resume" SAST-ADN0054f509 yes
 status_is "status: mixed mode, token" 1 token
 
-# Certificate regeneration in tokenless mode (seed 001).
+# Certificate regeneration in tokenless mode (Cisco's procedure).
 expect_rc 0 "tokenless again" $CTL migrate to-tokenless --yes $NET
 old=$(node_sha1 cucm-pub)
 expect_rc 0 "ctlpublisherd regenerate the publisher's CallManager certificate" $PUBD regenerate "$DIR" --node cucm-pub

@@ -39,7 +39,7 @@ save_frame(const char *dir, const char *name, struct proto_out *o)
 }
 
 /* Certificates of chosen shapes for the inputs below: keys, serials and
- * digests other than those of the seed's certificates. */
+ * digests other than those of the sample certificates. */
 enum { X_RSA2048, X_EC, X_SERIAL1, X_SERIAL20, X_ITLRECOVERY, X_TVS, NX };
 
 static int

@@ -331,7 +331,7 @@ test_regenerate(void **state)
 /*
  * Signed by CallManager (CUCM before 12): the CallManager certificate is
  * the signing SAST and ITLRecovery a second SAST.  Regenerating
- * CallManager then gives an ITL phones reject: seed 004's warning.
+ * CallManager then gives an ITL phones reject: Cisco's warning.
  */
 static void
 test_callmanager_signer(void **state)

@@ -1,5 +1,5 @@
 /*
- * The phone model on the seeds' scenarios, one row per case: which
+ * The phone model on the scenarios of Cisco's documents, one row per case: which
  * files a phone of a model holds, what the server offers, what a fake
  * TVS knows and which certificate it presents, and how the phone must
  * judge the CTL and then the ITL.  No network: TVS is a callback.
@@ -236,13 +236,13 @@ static const struct row rows[] = {
 	{ "to tokens with Phone-SAST-trust", "8841",
 	  F_CTL_CM, F_ITL_REC, F_CTL_TOKENS, F_ITL_REC, false, T_TOKEN1, 0, 0,
 	  PHONE_VIA_TVS, 0, PHONE_DIRECT, 0, 1 },
-	{ "seed 004: CallManager and TVS regenerated together", "8845",
+	{ "Cisco's procedure: CallManager and TVS regenerated together", "8845",
 	  F_NONE, F_ITL_CM, ABSENT, F_ITL_BOTH_NEW, true, T_CM_NEW, 1, 0,
 	  PHONE_KEPT, 0, PHONE_REJECTED, PHONE_WHY_TVS_TLS, 1 },
-	{ "seed 004: only CallManager regenerated", "8845",
+	{ "Cisco's procedure: only CallManager regenerated", "8845",
 	  F_NONE, F_ITL_CM, ABSENT, F_ITL_CM_NEW, true, T_CM_NEW, 0, 0,
 	  PHONE_KEPT, 0, PHONE_VIA_TVS, 0, 1 },
-	{ "seed 002 step 9: the ITL checked against the new CTL", "8865",
+	{ "Cisco's procedure, step 9: the ITL checked against the new CTL", "8865",
 	  F_CTL_CM, F_ITL_CM, F_CTL_CM_NEW, F_ITL_CM_NEW, false, T_CM_NEW, 0,
 	  0, PHONE_VIA_TVS, 0, PHONE_VIA_CTL, 0, 1 },
 	{ "a rejected CTL: the ITL is judged against the old CTL", "8865",
@@ -384,7 +384,7 @@ test_rows(void **state)
 	}
 }
 
-/* The reasons people read: the seed's words. */
+/* The reasons people read: Cisco's words. */
 static void
 test_reasons(void **state)
 {

@@ -1,10 +1,10 @@
 #!/bin/bash
 # Rehearsals of a phone reset against live clusters (TFTP, TVS, ITL), on
-# the seeds' cases: steady state; non-secure to tokenless mixed mode;
+# the cases of Cisco's documents: steady state; non-secure to tokenless mixed mode;
 # a regenerated CallManager certificate in tokenless mode (TVS phones
 # accept via TVS, 7960 only warns), compared with preflight; TVS servers
 # that are down, slow and broken; the move to tokens without and with
-# Phone-SAST-trust; seed 004's CallManager and TVS regenerated alone and
+# Phone-SAST-trust; Cisco's CallManager and TVS regenerated alone and
 # together with an ITL signed by CallManager.
 #   test_rehearse.sh CTLCLIENT CTLPUBLISHERD
 # Exits 77 (skipped) when dnsmasq is missing or the cluster serves no
@@ -212,25 +212,25 @@ rehearse 0 "tokens after Phone-SAST-trust: accepted" --installed "$WORK/s2" --ph
 rj "$WORK/r.json" 'm["8845"]["ctl"]["via_tvs"] == 120 and m["7975"]["ctl"]["via_tvs"] == 90' \
 	"the token CTL is taken via TVS"
 
-# --- cluster 2 (seed 004): the ITL signed by CallManager ---
+# --- cluster 2 (Cisco's procedure): the ITL signed by CallManager ---
 "$PUBD" stop "$DIR" >/dev/null 2>&1
 rm -rf "$DIR"
 make_cluster 2 --tvs-tls 1.0 --itl-signer CallManager
 base=${SERVER##*:}
-expect_rc 0 "seed 004: snapshot" $CTL rehearse $NET --snapshot "$WORK/s3"
-expect_rc 0 "seed 004: regenerate only CallManager" $PUBD regenerate "$DIR" --node cucm-pub --cert CallManager
+expect_rc 0 "Cisco's procedure: snapshot" $CTL rehearse $NET --snapshot "$WORK/s3"
+expect_rc 0 "Cisco's procedure: regenerate only CallManager" $PUBD regenerate "$DIR" --node cucm-pub --cert CallManager
 tvs_knows 2 "$DIR/nodes/cucm-pub/CallManager.pem"
 itl_everywhere 2 "$WORK/s3/ITLFile.tlv"
-rehearse 0 "seed 004: only CallManager: accepted" --installed "$WORK/s3" --phones 400
+rehearse 0 "Cisco's procedure: only CallManager: accepted" --installed "$WORK/s3" --phones 400
 rj "$WORK/r.json" 'j["totals"]["rejected"] == 0 and m["8845"]["itl"]["via_tvs"] > 0 and m["8845"]["itl"]["via_tvs"] + m["8845"]["itl"]["direct"] == 160' \
-	"seed 004: TVS (old certificate) vouches for the new CallManager"
-expect_rc 0 "seed 004: snapshot again" $CTL rehearse $NET --snapshot "$WORK/s4"
-expect_rc 0 "seed 004: regenerate CallManager" $PUBD regenerate "$DIR" --node cucm-pub --cert CallManager
-expect_rc 0 "seed 004: and TVS of cucm-pub" $PUBD regenerate "$DIR" --node cucm-pub --cert TVS
-expect_rc 0 "seed 004: and TVS of cucm-sub1" $PUBD regenerate "$DIR" --node cucm-sub1 --cert TVS
+	"Cisco's procedure: TVS (old certificate) vouches for the new CallManager"
+expect_rc 0 "Cisco's procedure: snapshot again" $CTL rehearse $NET --snapshot "$WORK/s4"
+expect_rc 0 "Cisco's procedure: regenerate CallManager" $PUBD regenerate "$DIR" --node cucm-pub --cert CallManager
+expect_rc 0 "Cisco's procedure: and TVS of cucm-pub" $PUBD regenerate "$DIR" --node cucm-pub --cert TVS
+expect_rc 0 "Cisco's procedure: and TVS of cucm-sub1" $PUBD regenerate "$DIR" --node cucm-sub1 --cert TVS
 tvs_knows 2 "$DIR/nodes/cucm-pub/CallManager.pem"
 itl_everywhere 2 "$WORK/s4/ITLFile.tlv"
-rehearse 1 "seed 004: CallManager and TVS together: rejected" --installed "$WORK/s4" --phones 400
+rehearse 1 "Cisco's procedure: CallManager and TVS together: rejected" --installed "$WORK/s4" --phones 400
 rj "$WORK/r.json" 'm["8845"]["itl"]["reasons"] == {"tvs-tls": 160} and m["7975"]["itl"]["reasons"] == {"tvs-tls": 120} and "not among" in m["8845"]["itl"]["examples"]["tvs-tls"]' \
-	"seed 004: TVS presents a certificate the installed ITL does not hold"
+	"Cisco's procedure: TVS presents a certificate the installed ITL does not hold"
 finish

@@ -1,7 +1,7 @@
 /*
  * Test certificates of a chosen shape: subject RDNs in a chosen order, a
  * serial of a chosen length, a key of a chosen size, and (when asked) an
- * exact DER length, reached by padding a comment extension.  The seed's
+ * exact DER length, reached by padding a comment extension.  Cisco's
  * byte counts depend on these sizes, so the fidelity tests need them.
  */
 #ifndef TEST_CERTGEN_H

@@ -8,7 +8,7 @@
 int
 seed_certs_make(struct seed_certs *s)
 {
-	/* The seed's CallManager certificate lists its RDNs as L, ST, CN,
+	/* Cisco's CallManager certificate lists its RDNs as L, ST, CN,
 	 * OU, O, C; CUCM still writes the name as CN;OU;O;L;ST;C. */
 	const struct tg_spec pub = { "/L=Krakow/ST=Malopolska/CN=cucm-1051-a-pub"
 	    KRAKOW, 1024, 16, EVP_sha1(), 694, NULL, NULL };
@@ -20,7 +20,7 @@ seed_certs_make(struct seed_certs *s)
 	    NULL };
 	const struct tg_spec ca = { "/O=Cisco Systems/CN=Cisco Manufacturing CA",
 	    2048, 16, EVP_sha1(), 0, NULL, NULL };
-	/* 55 characters as CUCM writes them, the seed's SUBJECTNAME length. */
+	/* 55 characters as CUCM writes them, Cisco's SUBJECTNAME length. */
 	struct tg_spec t1 = { "/O=Cisco Systems/OU=IPCBU/CN=SAST-ADN0054f509"
 	    "/L=San Jose", 1024, 10, EVP_sha1(), 902, NULL, NULL };
 	struct tg_spec t2 = { "/O=Cisco Systems/OU=IPCBU/CN=SAST-ADN008580ef"

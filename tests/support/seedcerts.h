@@ -1,6 +1,6 @@
 /*
- * Certificates shaped like those of seed 001 (a two-node CUCM 10.5
- * cluster and two eTokens), with the seed's subject names, serial lengths,
+ * Certificates shaped like those of Cisco's sample output (a two-node CUCM 10.5
+ * cluster and two eTokens), with Cisco's subject names, serial lengths,
  * key sizes and DER lengths, so that files built from them have the
  * seed's byte counts.
  */

@@ -13,7 +13,7 @@ tb_build(const struct ctl_entry *entries, size_t n,
 {
 	struct ctl_signer s;
 	struct ctl_build_opts o = { digest, filename ? filename :
-	    "CTLFile.tlv", 1425667513 /* the seed's Fri Mar 06 2015 */ };
+	    "CTLFile.tlv", 1425667513 /* Cisco's sample, Fri Mar 06 2015 */ };
 
 	ctl_signer_key(&s, signer->key, signer->cert, "test signer");
 	return ctl_build(entries, n, &s, &o, out, len, NULL, NULL);

@@ -22,14 +22,14 @@ int tb_build(const struct ctl_entry *entries, size_t n,
 void tb_entry(struct ctl_entry *e, uint16_t role, const struct tg_cert *c,
     const char *dns, uint8_t last_ip, bool token);
 
-/* The seed's tokenless CTL: SAST and CCM+TFTP of the publisher, CAPF, and
+/* Cisco's tokenless CTL: SAST and CCM+TFTP of the publisher, CAPF, and
  * CCM+TFTP of the subscriber, signed by the publisher.  Its entries alone
  * go to E. */
 int tb_seed_tokenless(const struct seed_certs *s, uint8_t **out, size_t *len);
 void tb_seed_tokenless_entries(const struct seed_certs *s,
     struct ctl_entry e[4]);
 
-/* The seed's token CTL: both tokens' SAST records (token style), the
+/* Cisco's token CTL: both tokens' SAST records (token style), the
  * publisher's CCM+TFTP, CAPF, subscriber; signed by SIGNER (a token).
  * Its entries alone go to E, the second token's SAST last. */
 int tb_seed_tokens(const struct seed_certs *s, const struct tg_cert *signer,

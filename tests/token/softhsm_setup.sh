@@ -1,6 +1,6 @@
 #!/bin/sh
 # Makes two SoftHSM tokens that stand in for Cisco SAST eTokens:
-#   SAST1: RSA 1024 key (as on eTokens of the seed's era), user PIN 1234
+#   SAST1: RSA 1024 key (as on eTokens of that era), user PIN 1234
 #   SAST2: RSA 2048 key, user PIN 4321
 # Keys are generated on the token (never extractable); the CSR is signed by
 # the token key through OpenSSL's pkcs11 engine; a throw-away

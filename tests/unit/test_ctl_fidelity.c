@@ -1,5 +1,5 @@
 /*
- * Files built from seed-shaped certificates have the seed's byte counts:
+ * Files built from sample-shaped certificates have Cisco's byte counts:
  * a 336-byte header, 1156/1156/1138/1161-byte records and a 4947-byte
  * tokenless CTL, and 1186-byte token SAST records.  Expected sizes are
  * computed from the real certificates and names, then compared.
@@ -122,7 +122,7 @@ test_tokenless_ctl_matches_seed(void **state)
 		    expected_record(certs[i], dns[i], false));
 		assert_int_equal(f->records[i].length, seed_records[i]);
 	}
-	assert_int_equal(len, 4947);   /* the seed's "Length of CTL file" */
+	assert_int_equal(len, 4947);   /* Cisco's "Length of CTL file" */
 	assert_int_equal(ctl_verify(f, &signer, NULL), CTL_OK);
 	assert_int_equal(signer, 0);
 	ctl_free(f);

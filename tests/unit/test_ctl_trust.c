@@ -1,5 +1,5 @@
 /*
- * The direct part of the phone trust model, on the seed's scenarios: a
+ * The direct part of the phone trust model, on Cisco's scenarios: a
  * phone accepts a new file when its signer is a SAST of the file it holds
  * and the signature verifies with the key it holds; every migration that
  * changes the signer needs TVS.
