@@ -229,8 +229,13 @@ answer(struct conn *c, const uint8_t *p, size_t len)
 	pub_tvs_snap_put(snap);         /* NAMES may be in it */
 	free(own);
 	if (tvs_response_build(&resp, out, sizeof(out), &out_len, &d) !=
-	    CTL_OK || bufferevent_write(c->bev, out, out_len) != 0) {
+	    CTL_OK) {
 		conn_fail(c, "cannot answer: %s", d.msg);
+		return false;
+	}
+	if (bufferevent_write(c->bev, out, out_len) != 0) {
+		/* libevent says no more than that: out of memory */
+		conn_fail(c, "cannot answer: the answer could not be queued");
 		return false;
 	}
 	c->answered++;
