@@ -47,7 +47,7 @@ cmd_cert(int argc, char **argv)
 	for (i = 0; i < NSUBS; i++)
 		if (strcmp(argv[1], subs[i].name) == 0)
 			return subs[i].run(argc - 1, argv + 1);
-	cli_error("cert %s: unknown sub-command (see ctlclient cert --help)",
+	cli_error("cert: unknown sub-command '%s'; see ctlclient cert --help",
 	    argv[1]);
 	return EXIT_INVALID;
 }

@@ -12,7 +12,7 @@ here=$(cd "$(dirname "$0")" && pwd)
 
 make_cluster 2
 BASE=${SERVER#*:}
-TVS_PUB=127.0.0.2:$((BASE + 1))
+TVS_PUB=$SUBNET.2:$((BASE + 1))
 
 # The types per node.
 for n in $NODES; do
