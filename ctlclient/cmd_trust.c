@@ -31,6 +31,7 @@ enum { OPT_PURPOSE = 0x2000, OPT_EXPIRED, OPT_EXPIRING };
 
 static const char *const purposes[] = {
 	"Phone-SAST-trust", "CallManager-trust", "tomcat-trust", "CAPF-trust",
+	"IPsec-trust",
 };
 #define NPURPOSES (sizeof(purposes) / sizeof(purposes[0]))
 
@@ -48,8 +49,9 @@ usage(FILE *out)
 	    "certificates in them when a phone meets a signer its CTL does not\n"
 	    "name (Phone-SAST-trust holds the SASTs of other clusters during a\n"
 	    "migration).\n\n"
-	    "  --purpose P   Phone-SAST-trust, CallManager-trust, tomcat-trust\n"
-	    "                or CAPF-trust (list: all of them by default)\n"
+	    "  --purpose P   Phone-SAST-trust, CallManager-trust, tomcat-trust,\n"
+	    "                CAPF-trust or IPsec-trust (list: all of them by\n"
+	    "                default; TVS does not vouch for IPsec-trust)\n"
 	    "  --expired     list: only the certificates already expired, with\n"
 	    "                the days since\n"
 	    "  --expiring DAYS\n"
@@ -437,7 +439,7 @@ trust_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	if ((tc->purpose = purpose_parse(arg)) == NULL)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "--purpose %s: one of "
 		    "Phone-SAST-trust, CallManager-trust, tomcat-trust, "
-		    "CAPF-trust", arg);
+		    "CAPF-trust, IPsec-trust", arg);
 	return CTL_OK;
 }
 

@@ -99,6 +99,10 @@ pub_do_cert_list(struct pub_session *s, struct proto_out *reply,
 	if ((rc = pub_node_certs_collect(s->data, &v, &n, d)) != CTL_OK)
 		return rc;
 	for (i = 0; i < n; i++) {
+		/* the TLS client certificate between nodes is internal, not
+		 * one of the cluster's certificate types */
+		if (v[i].purpose == PUB_CERT_CLIENT)
+			continue;
 		proto_group_begin(reply, PT_NODE_CERT);
 		proto_put_str(reply, PT_NAME, v[i].node);
 		proto_put_str(reply, PT_PURPOSE,

@@ -127,7 +127,7 @@ pub_do_trust(struct pub_session *s, const struct proto_header *h,
 	if (!all && pub_trust_purpose_parse(purpose, &p) != CTL_OK)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown trust store %s "
 		    "(Phone-SAST-trust, CallManager-trust, tomcat-trust, "
-		    "CAPF-trust)", purpose);
+		    "CAPF-trust, IPsec-trust)", purpose);
 	switch (h->type) {
 	case PROTO_TRUST_LIST:
 		return trust_list(s->data, all, p, reply, d);

@@ -20,6 +20,7 @@ pub_cert_trust_store(enum pub_cert_purpose p)
 	switch (p) {
 	case PUB_CERT_CALLMANAGER_ECDSA: return PUB_TRUST_CALLMANAGER;
 	case PUB_CERT_TOMCAT_ECDSA: return PUB_TRUST_TOMCAT;
+	case PUB_CERT_IPSEC: return PUB_TRUST_IPSEC;
 	default: return -1;
 	}
 }

@@ -15,7 +15,8 @@
 
 /* Version 2 added the TVS and ITL settings and each node's TFTP port;
  * version 3 the pre-8.0 rollback and the ITL reset; version 4 the
- * CallManager-ECDSA, Tomcat-ECDSA and IPsec certificates. */
+ * CallManager-ECDSA, Tomcat-ECDSA and IPsec certificates and the
+ * IPsec-trust store. */
 #define NODE_CERTS_V4 \
 "  node TEXT NOT NULL REFERENCES nodes(name)," \
 "  purpose TEXT NOT NULL CHECK (purpose IN ('CallManager','CAPF','TVS'," \
@@ -23,6 +24,14 @@
 "    'ipsec'))," \
 "  cert_path TEXT NOT NULL, key_path TEXT NOT NULL," \
 "  PRIMARY KEY (node, purpose));"
+
+#define TRUST_V4 \
+"  id INTEGER PRIMARY KEY," \
+"  purpose TEXT NOT NULL CHECK (purpose IN ('Phone-SAST-trust'," \
+"    'CallManager-trust','tomcat-trust','CAPF-trust','IPsec-trust'))," \
+"  der BLOB NOT NULL, sha1 TEXT NOT NULL, subject TEXT NOT NULL," \
+"  issuer TEXT NOT NULL, serial TEXT NOT NULL, added INTEGER NOT NULL," \
+"  UNIQUE (purpose, sha1));"
 
 static const char schema_v4[] =
 "CREATE TABLE schema_version (version INTEGER NOT NULL);"
@@ -53,13 +62,7 @@ static const char schema_v4[] =
 "  dist_time INTEGER NOT NULL DEFAULT 0);"
 "CREATE UNIQUE INDEX one_publisher ON nodes(role) WHERE role = 'publisher';"
 "CREATE TABLE node_certs (" NODE_CERTS_V4
-"CREATE TABLE trust ("
-"  id INTEGER PRIMARY KEY,"
-"  purpose TEXT NOT NULL CHECK (purpose IN ('Phone-SAST-trust',"
-"    'CallManager-trust','tomcat-trust','CAPF-trust')),"
-"  der BLOB NOT NULL, sha1 TEXT NOT NULL, subject TEXT NOT NULL,"
-"  issuer TEXT NOT NULL, serial TEXT NOT NULL, added INTEGER NOT NULL,"
-"  UNIQUE (purpose, sha1));"
+"CREATE TABLE trust (" TRUST_V4
 "CREATE TABLE users ("
 "  name TEXT PRIMARY KEY,"
 "  kdf TEXT NOT NULL CHECK (kdf = 'scrypt'),"
@@ -123,14 +126,19 @@ static const char upgrade_v3[] =
 "INSERT INTO schema_version (version) VALUES (3);";
 
 /* What turns a version 3 database's tables into version 4's: the
- * certificate purposes' CHECK changes, which SQLite only does by
- * copying the table. */
+ * certificate purposes' and trust stores' CHECKs change, which SQLite
+ * only does by copying the tables. */
 static const char upgrade_v4_tables[] =
 "CREATE TABLE node_certs_v4 (" NODE_CERTS_V4
 "INSERT INTO node_certs_v4 SELECT node, purpose, cert_path, key_path"
 "  FROM node_certs;"
 "DROP TABLE node_certs;"
 "ALTER TABLE node_certs_v4 RENAME TO node_certs;"
+"CREATE TABLE trust_v4 (" TRUST_V4
+"INSERT INTO trust_v4 SELECT id, purpose, der, sha1, subject, issuer,"
+"  serial, added FROM trust;"
+"DROP TABLE trust;"
+"ALTER TABLE trust_v4 RENAME TO trust;"
 "INSERT INTO schema_version (version) VALUES (4);";
 
 /*

@@ -22,6 +22,7 @@
 
 static const char *const purpose_names[PUB_TRUST_NPURPOSES] = {
 	"Phone-SAST-trust", "CallManager-trust", "tomcat-trust", "CAPF-trust",
+	"IPsec-trust",
 };
 
 const char *
@@ -50,8 +51,8 @@ purpose_check(enum pub_trust_purpose p, struct ctl_diag *d)
 {
 	if ((unsigned)p >= PUB_TRUST_NPURPOSES)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown trust store %d "
-		    "(Phone-SAST-trust, CallManager-trust, tomcat-trust or "
-		    "CAPF-trust)", (int)p);
+		    "(Phone-SAST-trust, CallManager-trust, tomcat-trust, "
+		    "CAPF-trust or IPsec-trust)", (int)p);
 	return CTL_OK;
 }
 

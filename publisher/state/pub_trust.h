@@ -17,8 +17,9 @@ enum pub_trust_purpose {
 	PUB_TRUST_CALLMANAGER = 1,
 	PUB_TRUST_TOMCAT = 2,
 	PUB_TRUST_CAPF = 3,
+	PUB_TRUST_IPSEC = 4,      /* the nodes' IPsec certificates; not TVS's */
 };
-#define PUB_TRUST_NPURPOSES 4
+#define PUB_TRUST_NPURPOSES 5
 
 #define PUB_TRUST_CERT_MAX 16384   /* bytes in one DER certificate */
 

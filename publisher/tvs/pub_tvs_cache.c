@@ -130,6 +130,14 @@ static const uint8_t trust_roles[PUB_TRUST_NPURPOSES] = {
 	[PUB_TRUST_CAPF] = CTL_ROLE_CAPF,
 };
 
+/* IPsec-trust serves the nodes' IPsec tunnels, not phones: TVS does not
+ * vouch for what it holds. */
+static bool
+trust_for_phones(enum pub_trust_purpose p)
+{
+	return (unsigned)p < PUB_TRUST_NPURPOSES && p != PUB_TRUST_IPSEC;
+}
+
 int
 pub_tvs_db_build(struct pub_state *st, struct pub_tvs_snap **out,
     void (*seen)(void *ctx, const char *path), void *ctx,
@@ -182,7 +190,7 @@ pub_tvs_db_build(struct pub_state *st, struct pub_tvs_snap **out,
 		}
 	}
 	for (i = 0; i < nt; i++)
-		if ((unsigned)trust[i].purpose < PUB_TRUST_NPURPOSES &&
+		if (trust_for_phones(trust[i].purpose) &&
 		    pub_tvs_snap_add(s, false, trust[i].der, trust[i].der_len,
 		    trust_roles[trust[i].purpose],
 		    pub_trust_purpose_name(trust[i].purpose), &e) != CTL_OK)

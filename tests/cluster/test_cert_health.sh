@@ -21,7 +21,9 @@ sha_of() { openssl x509 -in "$1" -outform DER | sha1sum | cut -c1-40; }
 
 # A fresh cluster is healthy.
 expect_rc 0 "a fresh cluster is healthy" $CTL health $NET
-expect_in "$WORK/out" "Checked 2 nodes and 12 certificates: healthy" \
+# 14 node certificates (8 types on the publisher, 6 on the subscriber)
+# and 6 in the trust stores (each node's -ECDSA ones and IPsec).
+expect_in "$WORK/out" "Checked 2 nodes and 20 certificates: healthy" \
 	"health counts every node and certificate"
 expect_rc 0 "health --json on a fresh cluster" $CTL health $NET --json
 expect_in "$WORK/out" '"status": "ok"' "health --json says ok"
@@ -29,8 +31,10 @@ expect_in "$WORK/out" '"status": "ok"' "health --json says ok"
 # cert list: every node's own certificates, every type.
 expect_rc 0 "cert list --json" $CTL cert list $NET --json
 n=$(grep -c '"node": "cucm-' "$WORK/out")
-[ "$n" -eq 12 ] && pass "cert list has 6 certificates of each of 2 nodes" ||
-	fail "cert list has $n node certificates, not 12"
+[ "$n" -eq 14 ] && pass "cert list has the publisher's 8 types and the subscriber's 6" ||
+	fail "cert list has $n node certificates, not 14"
+grep -q '"type": "client"' "$WORK/out" && fail "cert list shows the internal client certificate" ||
+	pass "cert list leaves out the internal client certificate"
 expect_in "$WORK/out" '"type": "ITLRecovery"' "cert list shows ITLRecovery"
 expect_in "$WORK/out" '"key": "RSA 2048"' "cert list shows the key size"
 expect_in "$WORK/out" '"key": "EC P-256"' "cert list shows EC keys by curve"

@@ -30,11 +30,18 @@
 
 #define NODES 2
 
-/* Version 3's node_certs, its CHECK as it was. */
+/* Version 3's node_certs and trust, their CHECKs as they were. */
 static const char to_v3[] =
 "DELETE FROM node_certs WHERE purpose IN ('CallManager-ECDSA',"
 "  'Tomcat-ECDSA','ipsec');"
-"DELETE FROM trust;"
+"DROP TABLE trust;"
+"CREATE TABLE trust ("
+"  id INTEGER PRIMARY KEY,"
+"  purpose TEXT NOT NULL CHECK (purpose IN ('Phone-SAST-trust',"
+"    'CallManager-trust','tomcat-trust','CAPF-trust')),"
+"  der BLOB NOT NULL, sha1 TEXT NOT NULL, subject TEXT NOT NULL,"
+"  issuer TEXT NOT NULL, serial TEXT NOT NULL, added INTEGER NOT NULL,"
+"  UNIQUE (purpose, sha1));"
 "CREATE TABLE node_certs_v3 ("
 "  node TEXT NOT NULL REFERENCES nodes(name),"
 "  purpose TEXT NOT NULL CHECK (purpose IN ('CallManager','CAPF','TVS',"
@@ -181,10 +188,14 @@ test_upgrade_v3(void **state)
 			free(kpath);
 		}
 	}
-	/* The ECDSA certificates are in their trust stores. */
+	/* The ECDSA and IPsec certificates are in their trust stores. */
 	assert_int_equal(pub_trust_list(cl.st, 1, PUB_TRUST_PHONE_SAST, &trust,
 	    &nt, &d), CTL_OK);
-	assert_int_equal(nt, 2 * NODES);
+	assert_int_equal(nt, 3 * NODES);
+	pub_trust_list_free(trust, nt);
+	assert_int_equal(pub_trust_list(cl.st, 0, PUB_TRUST_IPSEC, &trust,
+	    &nt, &d), CTL_OK);
+	assert_int_equal(nt, NODES);
 	pub_trust_list_free(trust, nt);
 	/* A second open changes nothing more. */
 	pub_state_close(cl.st);
