@@ -183,6 +183,15 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 		    type_is_ec(p) ? "an EC" : "an RSA",
 		    type_is_ec(p) ? "ec256 or ec384" :
 		    "rsa2048, rsa3072 or rsa4096");
+	/* These keys sign the CTL or the ITL, whose SIGNATUREMODULUS
+	 * names 1024, 2048 or 4096 bits only: a 3072-bit one would leave a
+	 * certificate no file could be signed with. */
+	if (kt == PUB_KEY_RSA3072 && (p == PUB_CERT_CALLMANAGER ||
+	    p == PUB_CERT_ITLRECOVERY))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s key signs the "
+		    "CTL or the ITL, whose signature header names only 1024, "
+		    "2048 or 4096-bit keys; choose rsa2048 or rsa4096",
+		    pub_cert_purpose_name(p));
 	if ((rc = describe_new(n, p, &g, cn, sizeof(cn), d)) != CTL_OK)
 		return rc;
 	g.key_type = kt != PUB_KEY_DEFAULT ? kt : type_is_ec(p) ?

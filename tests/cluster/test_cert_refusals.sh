@@ -26,6 +26,12 @@ refuse "CAPF on a subscriber" "cucm-sub1 has no CAPF" --node cucm-sub1 --type CA
 refuse "ITLRecovery on a subscriber" "cucm-sub1 has no ITLRecovery" --node cucm-sub1 --type ITLRecovery $NET
 refuse "an EC key for an RSA type" "has an RSA key" --node cucm-pub --type CallManager --key ec256 $NET
 refuse "an unknown key" "unknown key type rsa1024" --node cucm-pub --type CallManager --key rsa1024 $NET
+# The signature header of the CTL and ITL names 1024, 2048 or 4096 bits:
+# a key that signs them cannot be 3072 bits.
+refuse "a 3072-bit ITLRecovery key" "ITLRecovery key signs.*rsa2048 or rsa4096" \
+	--node cucm-pub --type ITLRecovery --key rsa3072 $NET
+refuse "a 3072-bit CallManager key" "CallManager key signs.*rsa2048 or rsa4096" \
+	--node cucm-sub1 --type CallManager --key rsa3072 $NET
 echo wrong-password >"$WORK/badpw"
 refuse "a wrong password" "." --node cucm-pub --type CallManager --server "$SERVER" \
 	--user admin --password-file "$WORK/badpw" --cafile "$DIR/trust.pem"
@@ -76,6 +82,9 @@ expect_rc 2 "ctlpublisherd regenerate --cert CAPF on a subscriber" "$PUBD" regen
 expect_in "$WORK/err" "cucm-sub1 has no CAPF" "... says why"
 expect_rc 2 "ctlpublisherd regenerate --cert client" "$PUBD" regenerate "$DIR" \
 	--node cucm-pub --cert client
+expect_rc 2 "ctlpublisherd regenerate: a 3072-bit ITLRecovery key" "$PUBD" \
+	regenerate "$DIR" --node cucm-pub --cert ITLRecovery --key rsa3072
+expect_in "$WORK/err" "ITLRecovery key signs" "... says why"
 snapshot >"$WORK/after"
 cmp -s "$WORK/before" "$WORK/after" && pass "... and changed nothing" ||
 	fail "a host-side refusal changed something"
