@@ -10,6 +10,7 @@
 #include <openssl/pkcs12.h>
 
 #include "ctl_err.h"
+#include "pub_p12.h"
 
 int
 bulk_certs_add(struct bulk_certs *c, const char *cluster, const char *node,
@@ -103,9 +104,7 @@ bulk_p12_parse(const char *name, const uint8_t *p, size_t len,
     struct ctl_diag *d)
 {
 	struct bulk_certs got = { NULL, 0 };
-	const unsigned char *q = p;
 	STACK_OF(X509) *ca = NULL;
-	PKCS12 *p12 = NULL;
 	EVP_PKEY *key = NULL;
 	X509 *cert = NULL, *x;
 	const unsigned char *alias;
@@ -114,20 +113,21 @@ bulk_p12_parse(const char *name, const uint8_t *p, size_t len,
 	struct bulk_cert_item *nv;
 	int i, alen, rc = CTL_ERR_FORMAT;
 
-	if (len == 0 || len > INT_MAX ||
-	    (p12 = d2i_PKCS12(NULL, &q, (long)len)) == NULL ||
-	    q != p + len) {
+	switch (pub_p12_open(p, len, INT_MAX, BULK_P12_PASSWORD, &key, &cert,
+	    &ca, NULL, 0)) {
+	case PUB_P12_OK:
+		break;
+	case PUB_P12_NOT_PKCS12:
 		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s is not a PKCS12 file; "
 		    "remove it from the SFTP server and export again", name);
 		goto out;
-	}
-	if (PKCS12_verify_mac(p12, BULK_P12_PASSWORD, -1) != 1) {
+	case PUB_P12_NO_MAC:
+	case PUB_P12_WRONG_PASSWORD:
 		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s: the PKCS12 password "
 		    "of bulk certificate files does not open it (made by "
 		    "another tool?); remove it and export again", name);
 		goto out;
-	}
-	if (PKCS12_parse(p12, BULK_P12_PASSWORD, &key, &cert, &ca) != 1) {
+	case PUB_P12_UNREADABLE:
 		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s: the PKCS12 file "
 		    "cannot be read; remove it and export again", name);
 		goto out;
@@ -190,6 +190,5 @@ out:
 	sk_X509_pop_free(ca, X509_free);
 	X509_free(cert);
 	EVP_PKEY_free(key);
-	PKCS12_free(p12);
 	return rc;
 }

@@ -21,6 +21,7 @@
 #include "pub_certgen.h"
 #include "pub_itl.h"
 #include "pub_node.h"
+#include "pub_p12.h"
 #include "pub_state.h"
 #include "pub_store.h"
 #include "pub_tokenless.h"
@@ -223,40 +224,29 @@ static int
 p12_open(const uint8_t *p12, size_t len, const char *password,
     EVP_PKEY **key, X509 **cert, struct ctl_diag *d)
 {
-	const unsigned char *p = p12;
-	PKCS12 *pk = NULL;
 	STACK_OF(X509) *ca = NULL;
+	char why[256];
 	int rc;
 
-	*key = NULL;
-	*cert = NULL;
-	if (len == 0 || len > PUB_P12_MAX ||
-	    (pk = d2i_PKCS12(NULL, &p, (long)len)) == NULL ||
-	    p != p12 + len) {
-		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "the ITLRecovery backup "
+	switch (pub_p12_open(p12, len, PUB_P12_MAX, password, key, cert, &ca,
+	    why, sizeof(why))) {
+	case PUB_P12_OK:
+		break;
+	case PUB_P12_NOT_PKCS12:
+		return ctl_diag_set(d, CTL_ERR_FORMAT, "the ITLRecovery backup "
 		    "is not a PKCS12 file (%zu bytes): give the file that itl "
 		    "backup-recovery wrote", len);
-		goto out;
-	}
-	if (!PKCS12_mac_present(pk)) {
-		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "the PKCS12 file carries "
+	case PUB_P12_NO_MAC:
+		return ctl_diag_set(d, CTL_ERR_FORMAT, "the PKCS12 file carries "
 		    "no integrity MAC: refused, give the file that itl "
 		    "backup-recovery wrote");
-		goto out;
-	}
-	if (PKCS12_verify_mac(pk, password, -1) != 1) {
-		rc = ctl_diag_set(d, CTL_ERR_KEY, "the PKCS12 file does not "
+	case PUB_P12_WRONG_PASSWORD:
+		return ctl_diag_set(d, CTL_ERR_KEY, "the PKCS12 file does not "
 		    "open with this password (wrong password?): nothing was "
 		    "changed");
-		goto out;
-	}
-	if (PKCS12_parse(pk, password, key, cert, &ca) != 1) {
-		char why[256];
-
-		ossl_err_drain(why, sizeof(why));
-		rc = ctl_diag_set(d, CTL_ERR_KEY, "the PKCS12 file cannot be "
+	case PUB_P12_UNREADABLE:
+		return ctl_diag_set(d, CTL_ERR_KEY, "the PKCS12 file cannot be "
 		    "read: %s", why);
-		goto out;
 	}
 	if (*key == NULL || *cert == NULL) {
 		rc = ctl_diag_set(d, CTL_ERR_KEY, "the PKCS12 file holds no "
@@ -280,7 +270,6 @@ out:
 		*cert = NULL;
 	}
 	sk_X509_pop_free(ca, X509_free);
-	PKCS12_free(pk);
 	return rc;
 }
 
