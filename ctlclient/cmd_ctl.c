@@ -4,9 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "change_json.h"
 #include "commands.h"
 #include "ctl_err.h"
-#include "json_out.h"
 #include "net_cmd.h"
 #include "net_reply.h"
 #include "tty.h"
@@ -29,14 +29,14 @@ usage(FILE *out)
 	    "first (ctlclient rehearse --installed SNAPSHOT).  Refused on a\n"
 	    "non-secure cluster (no CTL).\n\n"
 	    "  --yes    do not ask for confirmation (scripts)\n"
-	    "  --json   print the result as one JSON object\n\n"
+	    "  --json   print the result as one JSON object (needs --yes)\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 every node holds the new CTL, 1 refused (no CTL),\n"
 	    "not confirmed or failed; 2 bad usage.\n");
 }
 
 struct ctl_cmd {
-	bool yes, json;
+	bool yes;
 };
 
 static int
@@ -45,23 +45,23 @@ ctl_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	struct ctl_cmd *cc = ctx;
 
 	(void)arg;
-	(void)d;
-	if (c == OPT_YES)
-		cc->yes = true;
-	else
-		cc->json = true;
+	if (c == OPT_JSON)
+		return change_json_start("ctl-reset", d);
+	cc->yes = true;
 	return CTL_OK;
 }
 
 static int
 ctl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 {
-	(void)ctx;
+	const struct ctl_cmd *cc = ctx;
+
 	if (argc != 2 || strcmp(argv[0], "reset") != 0 ||
 	    strcmp(argv[1], "localkey") != 0)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "ctl: give reset "
 		    "localkey");
-	return CTL_OK;
+	change_json_extra_str("action", "localkey");
+	return change_json_need_yes(cc->yes, d);
 }
 
 static int
@@ -77,12 +77,11 @@ ctl_confirm(void *ctx, struct ctl_diag *d)
 static int
 ctl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
+	(void)ctx;
 	static const uint16_t allowed[] = { PT_SHA1 };
-	const struct ctl_cmd *cc = ctx;
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct proto_out o;
 	struct ctl_diag pd;
-	struct json_out j;
 	char sha1[41];
 	int rc, have;
 
@@ -102,20 +101,11 @@ ctl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		    "%s", s->peer, ctl_diag_msg(&pd, rc));
 		goto out;
 	}
-	if (cc->json) {
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "operation", "ctl-reset");
-		json_string(&j, "action", "localkey");
-		json_string(&j, "ctl_sha1", sha1);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		printf("CTL reset: signed by the publisher's CallManager key "
-		    "(SHA1 %s)\nPlease Restart the TFTP and Cisco CallManager "
-		    "services on all nodes in the cluster that run these "
-		    "services\n", sha1);
-	}
+	change_json_ctl_sha1(sha1);
+	printf("CTL reset: signed by the publisher's CallManager key "
+	    "(SHA1 %s)\nPlease Restart the TFTP and Cisco CallManager "
+	    "services on all nodes in the cluster that run these "
+	    "services\n", sha1);
 out:
 	net_reply_free(&a);
 	return rc;
@@ -134,7 +124,7 @@ cmd_ctl(int argc, char **argv)
 		.option = ctl_option, .operands = ctl_operands,
 		.before = ctl_confirm, .run = ctl_run,
 	};
-	struct ctl_cmd cc = { false, false };
+	struct ctl_cmd cc = { false };
 
 	return net_cmd_main(&cmd, &cc, argc, argv);
 }

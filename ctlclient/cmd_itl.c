@@ -11,10 +11,10 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "change_json.h"
 #include "commands.h"
 #include "ctl_err.h"
 #include "file_io.h"
-#include "json_out.h"
 #include "net_cmd.h"
 #include "net_opts.h"
 #include "net_password.h"
@@ -71,7 +71,9 @@ usage(FILE *out)
 	    "                           without echo (twice for a new backup)\n"
 	    "  -o, --output FILE        where backup-recovery writes the PKCS12\n"
 	    "  --yes                    do not ask for confirmation (scripts)\n"
-	    "  --json                   print the result as one JSON object\n\n"
+	    "  --json                   print the result as one JSON object\n"
+	    "                           (reset needs --yes, a PKCS12 password\n"
+	    "                           needs --p12-password-file)\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 done, 1 refused (a 1024-bit ITLRecovery, a wrong\n"
 	    "password, no reset active, ...), not confirmed or failed; nothing\n"
@@ -82,7 +84,7 @@ enum itl_op { ITL_LOCALKEY, ITL_REMOTEKEY, ITL_DONE, ITL_BACKUP };
 
 struct itl_cmd {
 	enum itl_op op;
-	bool yes, json;
+	bool yes;
 	const char *p12_path, *pw_file, *output;
 	uint8_t *p12;
 	size_t p12_len;
@@ -98,10 +100,9 @@ itl_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 {
 	struct itl_cmd *ic = ctx;
 
-	(void)d;
 	switch (c) {
 	case OPT_YES: ic->yes = true; break;
-	case OPT_JSON: ic->json = true; break;
+	case OPT_JSON: return change_json_start("itl", d);
 	case OPT_P12: ic->p12_path = arg; break;
 	case OPT_P12_PW: ic->pw_file = arg; break;
 	default: ic->output = arg; break;
@@ -109,10 +110,38 @@ itl_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+static int itl_parse_operands(struct itl_cmd *ic, int argc, char **argv,
+    struct ctl_diag *d);
+
 static int
 itl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 {
 	struct itl_cmd *ic = ctx;
+	int rc;
+
+	if ((rc = itl_parse_operands(ic, argc, argv, d)) != CTL_OK)
+		return rc;
+	if (ic->op == ITL_BACKUP) {
+		change_json_operation("itl-backup-recovery");
+		change_json_extra_str("output", ic->output);
+		change_json_extra_str("cert_sha1", NULL);
+	} else {
+		change_json_operation("itl-reset");
+		change_json_extra_str("action", op_names[ic->op]);
+		if ((rc = change_json_need_yes(ic->yes, d)) != CTL_OK)
+			return rc;
+	}
+	if (change_json_on() && ic->pw_file == NULL &&
+	    (ic->op == ITL_BACKUP || ic->op == ITL_REMOTEKEY))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "--json never asks: give "
+		    "the PKCS12 password with --p12-password-file FILE");
+	return CTL_OK;
+}
+
+static int
+itl_parse_operands(struct itl_cmd *ic, int argc, char **argv,
+    struct ctl_diag *d)
+{
 	int i;
 
 	if (argc == 1 && strcmp(argv[0], "backup-recovery") == 0) {
@@ -215,38 +244,24 @@ itl_before(void *ctx, struct ctl_diag *d)
 	return tty_confirm(q, "--yes", d);
 }
 
+/* What the command did, for people (on standard error under --json). */
 static void
 print_result(const struct itl_cmd *ic, const char *sha1)
 {
-	struct json_out j;
-
-	if (!ic->json) {
-		if (ic->op == ITL_BACKUP)
-			printf("%s: the ITLRecovery key and certificate "
-			    "(certificate SHA1 %s), mode 0600\n", ic->output,
-			    sha1);
-		else if (ic->op == ITL_DONE)
-			printf("ITL reset done: every node serves the normal "
-			    "ITL (SHA1 %s)\n", sha1[0] ? sha1 : "none");
-		else
-			printf("ITL reset %s: every node serves the reset ITL "
-			    "(SHA1 %s)\nReset the phones, then run ctlclient "
-			    "itl reset done\n", op_names[ic->op], sha1);
+	if (ic->op == ITL_BACKUP) {
+		change_json_extra_str("cert_sha1", sha1);
+		printf("%s: the ITLRecovery key and certificate (certificate "
+		    "SHA1 %s), mode 0600\n", ic->output, sha1);
 		return;
 	}
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_string(&j, "operation", ic->op == ITL_BACKUP ?
-	    "itl-backup-recovery" : "itl-reset");
-	if (ic->op == ITL_BACKUP) {
-		json_string(&j, "output", ic->output);
-		json_string(&j, "cert_sha1", sha1);
-	} else {
-		json_string(&j, "action", op_names[ic->op]);
-		json_string(&j, "itl_sha1", sha1);
-	}
-	json_object_end(&j);
-	json_finish(&j);
+	change_json_itl_sha1(sha1);
+	if (ic->op == ITL_DONE)
+		printf("ITL reset done: every node serves the normal ITL "
+		    "(SHA1 %s)\n", sha1[0] ? sha1 : "none");
+	else
+		printf("ITL reset %s: every node serves the reset ITL (SHA1 "
+		    "%s)\nReset the phones, then run ctlclient itl reset "
+		    "done\n", op_names[ic->op], sha1);
 }
 
 static int

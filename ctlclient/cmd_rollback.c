@@ -7,7 +7,7 @@
 #include "net_cmd.h"
 #include "commands.h"
 #include "ctl_err.h"
-#include "json_out.h"
+#include "change_json.h"
 #include "net_reply.h"
 #include "tty.h"
 
@@ -34,7 +34,7 @@ usage(FILE *out)
 	    "ITL there is no one to ask.  Delete the CTL on those phones, or\n"
 	    "go through TVS with both clusters up.\n\n"
 	    "  --yes    do not ask for confirmation at the terminal (scripts)\n"
-	    "  --json   the result as one JSON object\n\n"
+	    "  --json   the result as one JSON object (needs --yes)\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 every node serves the new ITL, 1 refused, not\n"
 	    "confirmed, or a node does not serve it yet, 2 bad usage.\n");
@@ -42,7 +42,6 @@ usage(FILE *out)
 
 struct rollback_cmd {
 	bool yes;
-	bool json;
 	int on;         /* 1 on, 0 off */
 };
 
@@ -52,11 +51,9 @@ rollback_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	struct rollback_cmd *rc = ctx;
 
 	(void)arg;
-	(void)d;
-	if (c == OPT_YES)
-		rc->yes = true;
-	else
-		rc->json = true;
+	if (c == OPT_JSON)
+		return change_json_start("rollback-pre8", d);
+	rc->yes = true;
 	return CTL_OK;
 }
 
@@ -74,7 +71,8 @@ rollback_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	else
 		return ctl_diag_set(d, CTL_ERR_USAGE, "rollback-pre8: say on "
 		    "or off");
-	return CTL_OK;
+	change_json_extra_bool("rollback_pre8", rc->on);
+	return change_json_need_yes(rc->yes, d);
 }
 
 /* Asked before connecting: the server does not wait on a person. */
@@ -96,33 +94,6 @@ rollback_confirm(void *ctx, struct ctl_diag *d)
 	    "ITL again.\nDo you want to continue?", "--yes", d);
 }
 
-static void
-print_json(const struct net_session *s, int on, const char *sha1,
-    const struct net_result *r, size_t n)
-{
-	struct json_out j;
-	size_t i;
-
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_string(&j, "server", s->peer);
-	json_bool(&j, "rollback_pre8", on);
-	json_string(&j, "itl_sha1", sha1);
-	json_array_begin(&j, "nodes");
-	for (i = 0; i < n; i++) {
-		json_object_begin(&j, NULL);
-		json_string(&j, "name", r[i].name);
-		json_string(&j, "filename", r[i].filename);
-		json_bool(&j, "passed", r[i].passed);
-		json_string(&j, "message", r[i].message[0] ? r[i].message :
-		    NULL);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
-	json_finish(&j);
-}
-
 static int
 rollback_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
@@ -133,7 +104,7 @@ rollback_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	struct proto_out o;
 	struct ctl_diag pd;
 	char sha1[41];
-	size_t nres = 0, failed, i;
+	size_t nres = 0, failed;
 	uint8_t on = 0;
 	int rc, have;
 
@@ -162,17 +133,12 @@ rollback_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		    rq->on ? "on" : "off", on ? "on" : "off");
 		goto out;
 	}
-	if (rq->json) {
-		print_json(s, on, sha1, res, nres);
-		for (i = 0, failed = 0; i < nres; i++)
-			failed += !res[i].passed;
-	} else {
-		failed = net_results_print(stdout, res, nres);
-		printf("ITL SHA1: %s\n", sha1);
-		printf("Prepare Cluster for Rollback to pre-8.0: %s\n", on ?
-		    "True (the nodes serve the rollback ITL)" :
-		    "False (the nodes serve the normal ITL)");
-	}
+	failed = change_json_results("itl", res, nres);
+	change_json_itl_sha1(sha1);
+	printf("ITL SHA1: %s\n", sha1);
+	printf("Prepare Cluster for Rollback to pre-8.0: %s\n", on ?
+	    "True (the nodes serve the rollback ITL)" :
+	    "False (the nodes serve the normal ITL)");
 	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
 	    "%zu of %zu nodes do not serve the new ITL yet; the publisher "
 	    "pushes it when they return (ctlclient status shows which "
@@ -196,7 +162,7 @@ cmd_rollback(int argc, char **argv)
 		.option = rollback_option, .operands = rollback_operands,
 		.before = rollback_confirm, .run = rollback_run,
 	};
-	struct rollback_cmd rc = { false, false, 0 };
+	struct rollback_cmd rc = { false, 0 };
 
 	return net_cmd_main(&cmd, &rc, argc, argv);
 }

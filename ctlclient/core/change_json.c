@@ -19,13 +19,24 @@ struct step {
 	size_t n;
 };
 
+/* A field of one command alone. */
+struct extra {
+	const char *key;
+	enum { EXTRA_STR, EXTRA_NULL, EXTRA_BOOL } kind;
+	char str[300];
+	bool b;
+};
+
 static struct {
 	bool on;
 	const char *operation;
 	FILE *out;              /* the real standard output */
 	char server[300];
 	char ctl_sha1[41];
+	char itl_sha1[41];
 	int security_mode;      /* -1: not changed */
+	struct extra extra[CHANGE_JSON_MAX_EXTRA];
+	size_t nextra;
 	struct step steps[MAX_STEPS];
 	size_t nsteps;
 } cj = { .security_mode = -1 };
@@ -54,6 +65,12 @@ change_json_start(const char *operation, struct ctl_diag *d)
 	cj.on = true;
 	cj.operation = operation;
 	return CTL_OK;
+}
+
+void
+change_json_operation(const char *operation)
+{
+	cj.operation = operation;
 }
 
 bool
@@ -105,6 +122,50 @@ void
 change_json_security_mode(int mode)
 {
 	cj.security_mode = mode;
+}
+
+void
+change_json_itl_sha1(const char *sha1)
+{
+	snprintf(cj.itl_sha1, sizeof(cj.itl_sha1), "%s", sha1);
+}
+
+static struct extra *
+extra_add(const char *key)
+{
+	struct extra *e;
+	size_t i;
+
+	for (i = 0; i < cj.nextra; i++)
+		if (strcmp(cj.extra[i].key, key) == 0)
+			return &cj.extra[i];
+	if (cj.nextra == CHANGE_JSON_MAX_EXTRA)
+		return NULL;
+	e = &cj.extra[cj.nextra++];
+	e->key = key;
+	return e;
+}
+
+void
+change_json_extra_str(const char *key, const char *value)
+{
+	struct extra *e = extra_add(key);
+
+	if (e == NULL)
+		return;
+	e->kind = value != NULL ? EXTRA_STR : EXTRA_NULL;
+	snprintf(e->str, sizeof(e->str), "%s", value != NULL ? value : "");
+}
+
+void
+change_json_extra_bool(const char *key, bool b)
+{
+	struct extra *e = extra_add(key);
+
+	if (e != NULL) {
+		e->kind = EXTRA_BOOL;
+		e->b = b;
+	}
 }
 
 static void
@@ -164,6 +225,7 @@ change_json_finish(int rc, const struct ctl_diag *d)
 		json_int(&j, "security_mode", cj.security_mode);
 	else
 		json_null(&j, "security_mode");
+	json_string(&j, "itl_sha1", cj.itl_sha1[0] ? cj.itl_sha1 : NULL);
 	json_int(&j, "nodes_failed", (long long)failed);
 	json_nodes(&j, "nodes", last);
 	json_array_begin(&j, "steps");
@@ -176,6 +238,15 @@ change_json_finish(int rc, const struct ctl_diag *d)
 	json_array_end(&j);
 	json_error(&j, "error", rc, rc != CTL_OK ? ctl_diag_msg(d, rc) :
 	    NULL);
+	for (i = 0; i < cj.nextra; i++) {
+		const struct extra *e = &cj.extra[i];
+
+		if (e->kind == EXTRA_BOOL)
+			json_bool(&j, e->key, e->b);
+		else
+			json_string(&j, e->key, e->kind == EXTRA_STR ?
+			    e->str : NULL);
+	}
 	json_object_end(&j);
 	json_finish(&j);
 	fclose(cj.out);
@@ -183,5 +254,6 @@ change_json_finish(int rc, const struct ctl_diag *d)
 	for (i = 0; i < cj.nsteps; i++)
 		free(cj.steps[i].r);
 	cj.nsteps = 0;
+	cj.nextra = 0;
 	cj.on = false;
 }

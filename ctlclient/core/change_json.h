@@ -1,6 +1,7 @@
 /*
  * --json of the commands that change the cluster (upload, delete-ctl,
- * tokenless, migrate, set-mixed-mode, update, set-non-secure): one
+ * tokenless, migrate, set-mixed-mode, update, set-non-secure,
+ * rollback-pre8, itl, ctl reset): one
  * object on standard output whatever happens, with the fields every
  * such command shares (docs/user-guide.md, "JSON output").  While it is
  * on, what the command prints for people goes to standard error, so
@@ -23,6 +24,10 @@ struct net_result;
  * CTL_ERR_IO (D says why) when the descriptors cannot be moved.
  */
 int change_json_start(const char *operation, struct ctl_diag *d);
+
+/* Names the operation OPERATION (outlives the command) when the
+ * command learns it from its operands, after change_json_start(). */
+void change_json_operation(const char *operation);
 
 /* Whether --json is on. */
 bool change_json_on(void);
@@ -50,6 +55,19 @@ void change_json_ctl_sha1(const char *sha1);
 
 /* The security mode the change set (0 non-secure, 1 mixed). */
 void change_json_security_mode(int mode);
+
+/* Keeps the SHA-1 (hex, "" for none) of the ITL the cluster serves now. */
+void change_json_itl_sha1(const char *sha1);
+
+/*
+ * A field of this command alone, written after the shared ones: KEY (a
+ * string that outlives the command) with the string VALUE (copied; NULL
+ * writes null) or the boolean B; a KEY given again takes the new value.
+ * At most CHANGE_JSON_MAX_EXTRA keys; more are dropped.
+ */
+#define CHANGE_JSON_MAX_EXTRA 4
+void change_json_extra_str(const char *key, const char *value);
+void change_json_extra_bool(const char *key, bool b);
 
 /*
  * Under --json, writes the object for the result RC (D its message)

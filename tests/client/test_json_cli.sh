@@ -98,6 +98,47 @@ js 0 "migrate to-tokenless --json" "$OK"' and j["operation"] == "migrate to-toke
 js 1 "migrate to-tokenless --json twice: refused" \
 	'not j["ok"] and j["result"] == "refused" and "tokenless already" in j["error"]["message"]' \
 	migrate to-tokenless --json --yes $NET
+
+# --- rollback-pre8, itl reset, ctl reset: the same object ---
+ITL='__import__("hashlib").sha1(open("'"$DIR"'/nodes/cucm-pub/tftp/ITLFile.tlv", "rb").read()).hexdigest()'
+js 2 "rollback-pre8 on --json without --yes" \
+	'j["operation"] == "rollback-pre8" and j["result"] == "bad_usage" and "--yes" in j["error"]["message"] and j["rollback_pre8"] is True' \
+	rollback-pre8 on --json $NET
+js 0 "rollback-pre8 on --json" \
+	"$OK"' and j["operation"] == "rollback-pre8" and j["rollback_pre8"] is True and j["itl_sha1"] == '"$ITL"' and [s["step"] for s in j["steps"]] == ["itl"]' \
+	rollback-pre8 on --json --yes $NET
+js 0 "rollback-pre8 off --json" "$OK"' and j["rollback_pre8"] is False and j["itl_sha1"] == '"$ITL" \
+	rollback-pre8 off --json --yes $NET
+js 1 "rollback-pre8 --json, a server that cannot be reached" \
+	'j["operation"] == "rollback-pre8" and j["result"] == "failed" and j["server"] is None and j["itl_sha1"] is None' \
+	rollback-pre8 on --json --yes --server 127.0.0.1:1 --timeout 2
+js 2 "itl reset localkey --json without --yes" \
+	'j["operation"] == "itl-reset" and j["action"] == "localkey" and j["result"] == "bad_usage"' \
+	itl reset localkey --json $NET
+js 0 "itl reset localkey --json" \
+	'j["ok"] and j["operation"] == "itl-reset" and j["action"] == "localkey" and j["itl_sha1"] == '"$ITL" \
+	itl reset localkey --json --yes $NET
+js 0 "itl reset done --json" 'j["ok"] and j["action"] == "done" and j["itl_sha1"] == '"$ITL" \
+	itl reset done --json --yes $NET
+: >"$WORK/empty.p12"
+js 2 "itl reset remotekey --json with the password to be asked" \
+	'j["result"] == "bad_usage" and "--p12-password-file" in j["error"]["message"]' \
+	itl reset remotekey --p12 "$WORK/empty.p12" --json --yes $NET
+js 2 "itl backup-recovery --json with the password to be asked" \
+	'j["operation"] == "itl-backup-recovery" and j["result"] == "bad_usage" and j["cert_sha1"] is None' \
+	itl backup-recovery -o "$WORK/backup.p12" --json $NET
+[ ! -e "$WORK/backup.p12" ] && pass "no backup written" || fail "a backup was written"
+printf 'backup-password\n' >"$WORK/p12.pw" && chmod 600 "$WORK/p12.pw"
+js 0 "itl backup-recovery --json" \
+	'j["ok"] and j["output"].endswith("backup.p12") and len(j["cert_sha1"]) == 40' \
+	itl backup-recovery -o "$WORK/backup.p12" --p12-password-file "$WORK/p12.pw" --json $NET
+js 2 "ctl reset localkey --json without --yes" \
+	'j["operation"] == "ctl-reset" and j["action"] == "localkey" and j["result"] == "bad_usage"' \
+	ctl reset localkey --json $NET
+js 0 "ctl reset localkey --json" \
+	'j["ok"] and j["operation"] == "ctl-reset" and j["ctl_sha1"] == sha1' \
+	ctl reset localkey --json --yes $NET
+
 js 0 "tokenless set-non-secure --json" "$OK"' and j["security_mode"] == 0' \
 	tokenless set-non-secure --json --yes $NET
 js 1 "a server that cannot be reached" \
