@@ -75,9 +75,11 @@ usage(FILE *out)
 	    "                           (reset needs --yes, a PKCS12 password\n"
 	    "                           needs --p12-password-file)\n\n"
 	    NET_OPTIONS_HELP
-	    "\nExit status: 0 done, 1 refused (a 1024-bit ITLRecovery, a wrong\n"
-	    "password, no reset active, ...), not confirmed or failed; nothing\n"
-	    "is changed then; 2 bad usage.\n");
+	    "\nExit status: 0 done (every node serves the new ITL), 1 refused (a\n"
+	    "1024-bit ITLRecovery, a wrong password, no reset active, ...), not\n"
+	    "confirmed or failed, when nothing is changed; 1 also when a node\n"
+	    "does not serve the new ITL yet (the publisher pushes it when the\n"
+	    "node returns); 2 bad usage.\n");
 }
 
 enum itl_op { ITL_LOCALKEY, ITL_REMOTEKEY, ITL_DONE, ITL_BACKUP };
@@ -244,17 +246,24 @@ itl_before(void *ctx, struct ctl_diag *d)
 	return tty_confirm(q, "--yes", d);
 }
 
-/* What the command did, for people (on standard error under --json). */
-static void
-print_result(const struct itl_cmd *ic, const char *sha1)
+/*
+ * What a reset did, for people (on standard error under --json): each
+ * node's answer, then the ITL.  Fails with CTL_ERR_REFUSED when a node
+ * does not serve it yet.
+ */
+static int
+print_reset(const struct itl_cmd *ic, const char *sha1,
+    const struct net_result *res, size_t nres, struct ctl_diag *d)
 {
-	if (ic->op == ITL_BACKUP) {
-		change_json_extra_str("cert_sha1", sha1);
-		printf("%s: the ITLRecovery key and certificate (certificate "
-		    "SHA1 %s), mode 0600\n", ic->output, sha1);
-		return;
-	}
+	size_t failed;
+
+	failed = change_json_results("itl", res, nres);
 	change_json_itl_sha1(sha1);
+	if (failed > 0)
+		return ctl_diag_set(d, CTL_ERR_REFUSED, "%zu of %zu nodes do "
+		    "not serve the new ITL yet; the publisher pushes it when "
+		    "they return (ctlclient status shows which answer)",
+		    failed, nres);
 	if (ic->op == ITL_DONE)
 		printf("ITL reset done: every node serves the normal ITL "
 		    "(SHA1 %s)\n", sha1[0] ? sha1 : "none");
@@ -262,16 +271,22 @@ print_result(const struct itl_cmd *ic, const char *sha1)
 		printf("ITL reset %s: every node serves the reset ITL (SHA1 "
 		    "%s)\nReset the phones, then run ctlclient itl reset "
 		    "done\n", op_names[ic->op], sha1);
+	return CTL_OK;
 }
 
 static int
 itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
-	static const uint16_t allowed[] = { PT_SHA1, PT_FILE };
+	/* A backup's answer is its SHA1 and file; a reset's its SHA1 and
+	 * one RESULT per node. */
+	static const uint16_t backup_fields[] = { PT_SHA1, PT_FILE };
+	static const uint16_t reset_fields[] = { PT_SHA1, PT_RESULT };
 	static const uint8_t actions[] = { PROTO_ITL_RESET_LOCALKEY,
 	    PROTO_ITL_RESET_REMOTEKEY, PROTO_ITL_RESET_DONE };
 	struct itl_cmd *ic = ctx;
 	struct net_reply a = { { NULL, 0 }, NULL };
+	struct net_result *res = NULL;
+	size_t nres = 0;
 	struct proto_out o;
 	struct ctl_diag pd;
 	const uint8_t *p12 = NULL;
@@ -302,12 +317,14 @@ itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		goto out;
 	}
 	ctl_diag_clear(&pd);
-	if ((rc = net_only_fields(&a.fs, allowed, ic->op == ITL_BACKUP ? 2 : 1,
-	    ic->op == ITL_BACKUP ? "ITL_BACKUP" : "ITL_RESET", &pd)) ||
+	if ((rc = ic->op == ITL_BACKUP ? net_only_fields(&a.fs, backup_fields,
+	    2, "ITL_BACKUP", &pd) : net_only_fields(&a.fs, reset_fields, 2,
+	    "ITL_RESET", &pd)) != CTL_OK ||
 	    (rc = net_get_sha1(&a.fs, PT_SHA1, ic->op != ITL_DONE, 0, sha1,
 	    &have, &pd)) || (ic->op == ITL_BACKUP &&
 	    (rc = proto_get_bytes(&a.fs, PT_FILE, true, P12_MAX, &p12, &p12_len,
-	    &pd)))) {
+	    &pd))) || (ic->op != ITL_BACKUP &&
+	    (rc = net_results_parse(&a.fs, &res, &nres, &pd)))) {
 		rc = ctl_diag_set(d, rc, "%s: malformed answer: %s", s->peer,
 		    ctl_diag_msg(&pd, rc));
 		goto out;
@@ -324,11 +341,15 @@ itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		if ((rc = file_write_atomic(ic->output, p12, p12_len, 0600,
 		    d)) != CTL_OK)
 			goto out;
-	}
-	print_result(ic, sha1);
+		change_json_extra_str("cert_sha1", sha1);
+		printf("%s: the ITLRecovery key and certificate (certificate "
+		    "SHA1 %s), mode 0600\n", ic->output, sha1);
+	} else
+		rc = print_reset(ic, sha1, res, nres, d);
 out:
 	if (p12 != NULL)
 		secret_wipe((void *)(uintptr_t)p12, p12_len);
+	free(res);
 	net_reply_free(&a);
 	return rc;
 }

@@ -35,17 +35,6 @@ get_password(const struct proto_fields *fs, char *pw, struct ctl_diag *d)
 	return CTL_OK;
 }
 
-/* The ITL every node serves now, as the publisher holds it. */
-static void
-put_itl_sha1(struct pub_node_srv *srv, struct proto_out *reply)
-{
-	char sha[41];
-
-	if (pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha, NULL) ==
-	    CTL_OK)
-		pub_put_sha1_hex(reply, PT_SHA1, sha);
-}
-
 int
 pub_do_itl_reset(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_fields *fs, struct proto_out *reply,
@@ -87,10 +76,14 @@ pub_do_itl_reset(struct pub_node_srv *srv, struct pub_session *s,
 		    PROTO_ITL_RESET_DONE ? "done" : action ==
 		    PROTO_ITL_RESET_LOCALKEY ? "localkey" : "remotekey",
 		    s->user);
-		/* Every node serves it when the answer goes out. */
-		pub_catch_up_itl(srv->dist_client, st, srv->self.tftp_dir,
-		    s->user);
-		put_itl_sha1(srv, reply);
+		/* Every node is given it before the answer, which says
+		 * which node serves it. */
+		if (pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
+		    NULL) == CTL_OK)
+			rc = pub_itl_spread(srv, st, s->user, reply, d);
+		else
+			pub_catch_up_itl(srv->dist_client, st,
+			    srv->self.tftp_dir, s->user);
 	}
 	pthread_mutex_unlock(&srv->change);
 out:

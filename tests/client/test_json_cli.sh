@@ -116,9 +116,9 @@ js 2 "itl reset localkey --json without --yes" \
 	'j["operation"] == "itl-reset" and j["action"] == "localkey" and j["result"] == "bad_usage"' \
 	itl reset localkey --json $NET
 js 0 "itl reset localkey --json" \
-	'j["ok"] and j["operation"] == "itl-reset" and j["action"] == "localkey" and j["itl_sha1"] == '"$ITL" \
+	"$OK"' and j["operation"] == "itl-reset" and j["action"] == "localkey" and j["itl_sha1"] == '"$ITL"' and [s["step"] for s in j["steps"]] == ["itl"]' \
 	itl reset localkey --json --yes $NET
-js 0 "itl reset done --json" 'j["ok"] and j["action"] == "done" and j["itl_sha1"] == '"$ITL" \
+js 0 "itl reset done --json" "$OK"' and j["action"] == "done" and j["itl_sha1"] == '"$ITL" \
 	itl reset done --json --yes $NET
 : >"$WORK/empty.p12"
 js 2 "itl reset remotekey --json with the password to be asked" \

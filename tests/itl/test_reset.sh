@@ -183,6 +183,8 @@ rehearse 0 "after done: the normal ITL, signed by the new ITLRecovery" "$WORK/s3
 
 # --- localkey with a 1024-bit ITLRecovery on the publisher ---
 old=$(itl_sha1 cucm-pub)
+cp "$DIR/nodes/cucm-pub/ITLRecovery.key" "$WORK/itlr.key"
+cp "$DIR/nodes/cucm-pub/ITLRecovery.pem" "$WORK/itlr.pem"
 cp "$WORK/k1024.key" "$DIR/nodes/cucm-pub/ITLRecovery.key"
 cp "$WORK/c1024.pem" "$DIR/nodes/cucm-pub/ITLRecovery.pem"
 rebuilt() { [ "$(itl_sha1 cucm-pub)" != "$old" ] && settled; }
@@ -195,4 +197,22 @@ expect_rc 0 "itl --help" $CTL itl --help
 expect_in "$WORK/out" "TFTP service restart ends the" "help: the TFTP restart ends the reset"
 expect_in "$WORK/out" "1024-bit" "help: the 1024-bit limit"
 expect_rc 2 "itl reset with an unknown action" $CTL itl reset sideways --yes $NET
+
+# A subscriber whose node process is down: the reset is made, the answer
+# names the node that does not serve it, and the exit status says so.
+old=$(itl_sha1 cucm-pub)
+cp "$WORK/itlr.key" "$DIR/nodes/cucm-pub/ITLRecovery.key"
+cp "$WORK/itlr.pem" "$DIR/nodes/cucm-pub/ITLRecovery.pem"
+wait_for 15 rebuilt || fail "the ITL was not rebuilt for the 2048-bit ITLRecovery"
+pid=$(cat "$DIR/nodes/cucm-sub1/node.pid")
+kill "$pid" 2>/dev/null
+for _ in $(seq 1 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+expect_rc 1 "itl reset localkey with a node down" $CTL itl reset localkey --yes --json $NET
+python3 - "$WORK/out" <<'PY' && pass "... the answer names the node down" || { fail "... the node down"; cat "$WORK/out"; }
+import json, sys
+j = json.load(open(sys.argv[1]))
+n = {x["name"]: x["passed"] for x in j["nodes"]}
+sys.exit(0 if n == {"cucm-pub": True, "cucm-sub1": False} and j["result"] == "refused"
+         and "do not serve the new ITL yet" in j["error"]["message"] else 1)
+PY
 finish
