@@ -69,14 +69,10 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown key type %s: "
 		    "%s", key, PUB_KEY_TYPES);
 	pthread_mutex_lock(&srv->change);
-	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) !=
+	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) ==
 	    CTL_OK)
-		goto out;
-	pub_log("%s: %s regenerated the %s certificate of %s (%s, serial %s)",
-	    s->addr, s->user, pub_cert_purpose_name(p), node, r.cert.key,
-	    r.cert.serial);
-	rc = pub_cert_reply(srv, s, node, p, &r, reply, d);
-out:
+		rc = pub_cert_reply(srv, s, "regenerated", node, p, &r, reply,
+		    d);
 	pthread_mutex_unlock(&srv->change);
 	return rc;
 }
@@ -102,13 +98,16 @@ pub_cert_target(const struct proto_fields *fs, char node[PUB_NODE_NAME_MAX],
 
 int
 pub_cert_reply(struct pub_node_srv *srv, struct pub_session *s,
-    const char *node, enum pub_cert_purpose p,
+    const char *done, const char *node, enum pub_cert_purpose p,
     const struct pub_regen_result *rr, struct proto_out *reply,
     struct ctl_diag *d)
 {
 	const struct pub_regen_result r = *rr;
 	char sha[41];
 
+	pub_log("%s: %s %s the %s certificate of %s (%s, serial %s)",
+	    s->addr, s->user, done, pub_cert_purpose_name(p), node, r.cert.key,
+	    r.cert.serial);
 	proto_put_str(reply, PT_NAME, node);
 	proto_put_str(reply, PT_CERT_TYPE, pub_cert_purpose_name(p));
 	proto_put_str(reply, PT_KEY_TYPE, r.cert.key);

@@ -66,13 +66,9 @@ pub_do_cert_upload(struct pub_node_srv *srv, struct pub_session *s,
 		return rc;
 	pthread_mutex_lock(&srv->change);
 	if ((rc = pub_cert_upload(s->data, s->user, node, p, der, len,
-	    (int64_t)time(NULL), &r, d)) != CTL_OK)
-		goto out;
-	pub_log("%s: %s put a CA-signed %s certificate on %s (%s, serial %s)",
-	    s->addr, s->user, pub_cert_purpose_name(p), node, r.cert.key,
-	    r.cert.serial);
-	rc = pub_cert_reply(srv, s, node, p, &r, reply, d);
-out:
+	    (int64_t)time(NULL), &r, d)) == CTL_OK)
+		rc = pub_cert_reply(srv, s, "put a CA-signed certificate as",
+		    node, p, &r, reply, d);
 	pthread_mutex_unlock(&srv->change);
 	return rc;
 }

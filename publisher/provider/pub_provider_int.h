@@ -84,12 +84,12 @@ struct pub_regen_result;
 
 /*
  * The answer to a replaced certificate (CERT_REGENERATE, CERT_UPLOAD):
- * what R says, the restart hint, and when the ITL changed, the rebuilt
- * ITL put on every node first (pub_itl_spread).  Under SRV's change
- * lock.
+ * logged as S's user having DONE ("regenerated") it, what R says, the
+ * restart hint, and when the ITL changed, the rebuilt ITL put on every
+ * node first (pub_itl_spread).  Under SRV's change lock.
  */
 int pub_cert_reply(struct pub_node_srv *srv, struct pub_session *s,
-    const char *node, enum pub_cert_purpose p,
+    const char *done, const char *node, enum pub_cert_purpose p,
     const struct pub_regen_result *r, struct proto_out *reply,
     struct ctl_diag *d);
 
