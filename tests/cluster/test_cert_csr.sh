@@ -158,6 +158,8 @@ up_refuse "CAPF on a subscriber" "cucm-sub1 has no CAPF" \
 	--node cucm-sub1 --type CAPF --cert "$WORK/cm.pem"
 up_refuse "ITLRecovery" "ITLRecovery certificate cannot be signed" \
 	--node cucm-pub --type ITLRecovery --cert "$WORK/cm.pem"
+up_refuse "ITLRecovery on a subscriber" "ITLRecovery certificate cannot be signed" \
+	--node cucm-sub1 --type ITLRecovery --cert "$WORK/cm.pem"
 expect_rc 2 "upload refused: not a certificate" "$CTL" cert upload --node cucm-pub \
 	--type CallManager --cert "$WORK/junk.pem" $NET
 expect_in "$WORK/err" "not a certificate" "... says why"
@@ -217,6 +219,7 @@ sys.exit(0 if any(e["operation"] == "cert-upload" and e["old_sha1"] == old and
                   for e in a) else 1)
 PY
 	pass "... audited cert-upload" || fail "... audit"
+expect_rc 0 "... health: no finding" "$CTL" health $NET --json
 expect_rc 1 "the same upload again: no pending request" "$CTL" cert upload --node cucm-pub \
 	--type CallManager --cert "$WORK/cm.pem" $NET
 expect_in "$WORK/err" "no pending request" "... says why"
