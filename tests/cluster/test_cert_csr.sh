@@ -224,4 +224,39 @@ expect_rc 1 "the same upload again: no pending request" "$CTL" cert upload --nod
 	--type CallManager --cert "$WORK/cm.pem" $NET
 expect_in "$WORK/err" "no pending request" "... says why"
 
+# Other types check their own store: TVS goes through CallManager-trust
+# (and into the ITL), IPsec through IPsec-trust, which the CA is not in
+# until its certificates are uploaded there too.
+other() {       # NODE TYPE ITL-CHANGES
+	local n=$1 t=$2 changes=$3 i0 new
+	expect_rc 0 "csr $t of $n" "$CTL" cert csr --node "$n" --type "$t" \
+		-o "$WORK/$n-$t.csr" $NET
+	sign "$WORK/$n-$t.csr" "$WORK/$n-$t.pem" || fail "signing $t"
+	new=$(fp "$WORK/$n-$t.pem")
+	i0=$(itl_sums)
+	expect_rc 0 "upload the CA-signed $t of $n" "$CTL" cert upload --node "$n" \
+		--type "$t" --cert "$WORK/$n-$t.pem" $NET
+	[ "$(fp "$DIR/nodes/$n/$(file_of "$t").pem")" = "$new" ] &&
+		pass "... in place" || fail "... not in place"
+	if [ "$changes" = yes ]; then
+		[ "$(itl_sums)" != "$i0" ] && "$CTL" show --json \
+			"$DIR/nodes/cucm-pub/tftp/ITLFile.tlv" | grep -q "\"cert_sha1\": *\"$new\"" &&
+			pass "... the ITL holds it" || fail "... ITL"
+	else
+		[ "$(itl_sums)" = "$i0" ] && pass "... the ITL unchanged" || fail "... ITL changed"
+	fi
+}
+other cucm-sub1 TVS yes
+expect_rc 0 "csr IPsec of cucm-sub1" "$CTL" cert csr --node cucm-sub1 --type IPsec \
+	-o "$WORK/ipsec.csr" $NET
+sign "$WORK/ipsec.csr" "$WORK/ipsec.pem" || fail "signing IPsec"
+expect_rc 1 "IPsec refused while IPsec-trust lacks the CA" "$CTL" cert upload --node cucm-sub1 \
+	--type IPsec --cert "$WORK/ipsec.pem" $NET
+expect_in "$WORK/err" "\"CN=Lab Int CA,O=Lab\", the issuer of .* is not in IPsec-trust" "... names IPsec-trust"
+for f in root int; do
+	expect_rc 0 "trust upload $f to IPsec-trust" "$CTL" trust upload --purpose IPsec-trust \
+		"$CA/$f.pem" $NET
+done
+other cucm-sub1 IPsec no
+
 finish
