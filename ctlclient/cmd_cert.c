@@ -15,6 +15,10 @@ static const struct {
 	  "every node's certificates and the trust stores" },
 	{ "regenerate", cert_regenerate,
 	  "a node's certificate gets a new key and serial" },
+	{ "csr", cert_csr,
+	  "a signing request from a new key kept on the node" },
+	{ "upload", cert_upload,
+	  "the CA-signed certificate for the pending request" },
 };
 
 #define NSUBS (sizeof(subs) / sizeof(subs[0]))

@@ -6,7 +6,25 @@
 #ifndef CTLCLIENT_CMD_CERT_H
 #define CTLCLIENT_CMD_CERT_H
 
+#include <stdbool.h>
+
+struct ctl_diag;
+struct net_reply;
+struct net_session;
+
 int cert_list(int argc, char **argv);
 int cert_regenerate(int argc, char **argv);
+int cert_csr(int argc, char **argv);
+int cert_upload(int argc, char **argv);
+
+/*
+ * Prints the answer A to a replaced certificate (REQ: "CERT_REGENERATE",
+ * "CERT_UPLOAD"), its first line "DONE the TYPE certificate of NODE", or
+ * one JSON object when JSON (cmd_cert_regenerate.c).  Fails with
+ * CTL_ERR_PROTOCOL for a malformed answer, CTL_ERR_REFUSED when a node
+ * does not serve the rebuilt ITL yet (the certificate is new anyway).
+ */
+int cert_answer_show(const struct net_session *s, const struct net_reply *a,
+    bool json, const char *req, const char *done, struct ctl_diag *d);
 
 #endif

@@ -120,8 +120,8 @@ struct regen_answer {
 };
 
 static int
-parse_answer(const struct proto_fields *fs, struct regen_answer *r,
-    struct ctl_diag *d)
+parse_answer(const struct proto_fields *fs, const char *req,
+    struct regen_answer *r, struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_NAME, PT_CERT_TYPE, PT_KEY_TYPE,
 	    PT_SERIAL, PT_OLD_SHA1, PT_NEW_SHA1, PT_STORE, PT_ITL_REBUILT,
@@ -130,7 +130,7 @@ parse_answer(const struct proto_fields *fs, struct regen_answer *r,
 
 	memset(r, 0, sizeof(*r));
 	if ((rc = net_only_fields(fs, allowed, sizeof(allowed) /
-	    sizeof(allowed[0]), "CERT_REGENERATE", d)) ||
+	    sizeof(allowed[0]), req, d)) ||
 	    (rc = proto_get_str(fs, PT_NAME, true, r->name, NAME_MAX_LEN, d)) ||
 	    (rc = proto_get_str(fs, PT_CERT_TYPE, true, r->type, TYPE_MAX_LEN,
 	    d)) ||
@@ -192,10 +192,10 @@ print_json(const struct net_session *s, const struct regen_answer *r,
 }
 
 static void
-print_text(const struct regen_answer *r, const struct net_result *res,
-    size_t n)
+print_text(const struct regen_answer *r, const char *done,
+    const struct net_result *res, size_t n)
 {
-	printf("Regenerated the %s certificate of %s\n", r->type, r->name);
+	printf("%s the %s certificate of %s\n", done, r->type, r->name);
 	printf("  key:          %s\n", r->key);
 	printf("  serial:       %s\n", r->serial);
 	printf("  SHA1:         %s (was %s)\n", r->new_sha1, r->old_sha1[0] ?
@@ -213,16 +213,48 @@ print_text(const struct regen_answer *r, const struct net_result *res,
 		printf("  next:         %s\n", r->restart);
 }
 
+int
+cert_answer_show(const struct net_session *s, const struct net_reply *a,
+    bool json, const char *req, const char *done, struct ctl_diag *d)
+{
+	struct net_result *res = NULL;
+	struct regen_answer r;
+	struct ctl_diag pd;
+	size_t nres = 0, failed = 0, i;
+	int rc;
+
+	ctl_diag_clear(&pd);
+	/* Per-node results come only with a rebuilt ITL. */
+	if ((rc = parse_answer(&a->fs, req, &r, &pd)) || (r.itl_rebuilt &&
+	    (rc = net_results_parse(&a->fs, &res, &nres, &pd)))) {
+		rc = ctl_diag_set(d, rc, "%s: malformed answer to %s: %s",
+		    s->peer, req, ctl_diag_msg(&pd, rc));
+		goto out;
+	}
+	for (i = 0; i < nres; i++)
+		failed += !res[i].passed;
+	if (json)
+		print_json(s, &r, res, nres);
+	else
+		print_text(&r, done, res, nres);
+	/* The certificate is new either way; a node that is down gets the
+	 * ITL from the publisher's catch-up when it returns. */
+	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
+	    "the %s certificate of %s is new, but %zu of %zu nodes still "
+	    "serve the old ITL: they get the new one when they answer "
+	    "again (ctlclient status)", r.type, r.name, failed, nres);
+out:
+	free(res);
+	return rc;
+}
+
 static int
 regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
 	const struct regen_cmd *rq = ctx;
 	struct net_reply a = { { NULL, 0 }, NULL };
-	struct net_result *res = NULL;
-	struct regen_answer r;
 	struct proto_out o;
 	struct ctl_diag pd;
-	size_t nres = 0, failed = 0, i;
 	int rc;
 
 	net_request(s, &o, PROTO_CERT_REGENERATE);
@@ -238,28 +270,9 @@ regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		    s->peer, pd.msg);
 		goto out;
 	}
-	ctl_diag_clear(&pd);
-	/* Per-node results come only with a rebuilt ITL. */
-	if ((rc = parse_answer(&a.fs, &r, &pd)) || (r.itl_rebuilt &&
-	    (rc = net_results_parse(&a.fs, &res, &nres, &pd)))) {
-		rc = ctl_diag_set(d, rc, "%s: malformed answer to "
-		    "CERT_REGENERATE: %s", s->peer, ctl_diag_msg(&pd, rc));
-		goto out;
-	}
-	for (i = 0; i < nres; i++)
-		failed += !res[i].passed;
-	if (rq->json)
-		print_json(s, &r, res, nres);
-	else
-		print_text(&r, res, nres);
-	/* The certificate is new either way; a node that is down gets the
-	 * ITL from the publisher's catch-up when it returns. */
-	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,
-	    "the %s certificate of %s is new, but %zu of %zu nodes still "
-	    "serve the old ITL: they get the new one when they answer "
-	    "again (ctlclient status)", r.type, r.name, failed, nres);
+	rc = cert_answer_show(s, &a, rq->json, "CERT_REGENERATE",
+	    "Regenerated", d);
 out:
-	free(res);
 	net_reply_free(&a);
 	return rc;
 }

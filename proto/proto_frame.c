@@ -33,6 +33,7 @@ static const char *const tag_names[PT_MAX_TAG + 1] = {
 	[PT_SERIAL] = "SERIAL", [PT_ITL_REBUILT] = "ITL_REBUILT",
 	[PT_RESTART] = "RESTART",
 	[PT_WARNING] = "WARNING", [PT_SERVICES] = "SERVICES",
+	[PT_CSR] = "CSR", [PT_MULTI_SAN] = "MULTI_SAN",
 };
 
 const char *
@@ -72,6 +73,8 @@ proto_type_name(unsigned type)
 	case PROTO_BULK_IMPORT: return "BULK_IMPORT";
 	case PROTO_BULK_LIST: return "BULK_LIST";
 	case PROTO_CERT_REGENERATE: return "CERT_REGENERATE";
+	case PROTO_CERT_CSR: return "CERT_CSR";
+	case PROTO_CERT_UPLOAD: return "CERT_UPLOAD";
 	case PROTO_CERT_LIST: return "CERT_LIST";
 	case PROTO_ITL_RESET: return "ITL_RESET";
 	case PROTO_CTL_RESET: return "CTL_RESET";

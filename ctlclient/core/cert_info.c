@@ -8,8 +8,10 @@
 #include <openssl/err.h>
 #include <openssl/evp.h>
 #include <openssl/objects.h>
+#include <openssl/pem.h>
 
 #include "ctl_err.h"
+#include "file_io.h"
 #include "hex.h"
 #include "json_out.h"
 #include "net_reply.h"
@@ -277,4 +279,55 @@ cert_fetch_trust(struct net_session *s, const char *purpose,
     struct cert_set *out, struct ctl_diag *d)
 {
 	return fetch(s, PROTO_TRUST_LIST, purpose, out, d);
+}
+
+int
+cert_info_load(const char *path, uint8_t **der, size_t *derlen, X509 **cert,
+    struct ctl_diag *d)
+{
+	uint8_t *raw = NULL, *out = NULL;
+	const uint8_t *q;
+	X509 *x = NULL, *extra = NULL;
+	BIO *b = NULL;
+	size_t len = 0;
+	int rc, n;
+
+	if ((rc = file_read_limited(path, CERT_INFO_FILE_MAX, &raw, &len, d)))
+		return rc;
+	q = raw;
+	if (len > 0 && (x = d2i_X509(NULL, &q, (long)len)) != NULL) {
+		if (q != raw + len) {
+			rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s: bytes after "
+			    "the DER certificate", path);
+			goto out;
+		}
+	} else if ((b = BIO_new_mem_buf(raw, (int)len)) != NULL &&
+	    (x = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+		if ((extra = PEM_read_bio_X509(b, NULL, NULL, NULL)) != NULL) {
+			rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s holds more than "
+			    "one certificate; upload them one at a time", path);
+			goto out;
+		}
+	} else {
+		rc = ctl_diag_set(d, CTL_ERR_FORMAT, "%s: not a certificate "
+		    "(PEM or DER)", path);
+		goto out;
+	}
+	if ((n = i2d_X509(x, &out)) <= 0) {
+		rc = ctl_diag_set(d, CTL_ERR_CRYPTO, "%s: cannot encode the "
+		    "certificate", path);
+		goto out;
+	}
+	*der = out;
+	*derlen = (size_t)n;
+	*cert = x;
+	x = NULL;   /* transferred */
+	rc = CTL_OK;
+out:
+	ERR_clear_error();
+	X509_free(extra);
+	X509_free(x);
+	BIO_free(b);
+	free(raw);
+	return rc;
 }

@@ -9,6 +9,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <time.h>
 
 #include <openssl/x509.h>
@@ -33,6 +34,18 @@ struct cert_info {
 /* Describes X into *OUT.  Fails with CTL_ERR_KEY when a field cannot be
  * read (a date OpenSSL cannot convert, no public key). */
 int cert_info_read(X509 *x, struct cert_info *out);
+
+#define CERT_INFO_FILE_MAX (64u * 1024)   /* one certificate, PEM or DER */
+
+/*
+ * Reads one certificate, PEM or DER, from PATH (at most
+ * CERT_INFO_FILE_MAX bytes): *DER gets its DER bytes (*DERLEN of them,
+ * OPENSSL_free) and *CERT the parsed certificate (X509_free).  Fails
+ * with CTL_ERR_FORMAT for a file that is not exactly one certificate,
+ * CTL_ERR_IO, CTL_ERR_TOO_BIG, CTL_ERR_CRYPTO.
+ */
+int cert_info_load(const char *path, uint8_t **der, size_t *derlen,
+    X509 **cert, struct ctl_diag *d);
 
 /* Whole days from NOW to the end of C's validity: negative once it has
  * expired (-1 on the day after), 0 on its last day. */

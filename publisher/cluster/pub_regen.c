@@ -41,9 +41,9 @@ itl_sha1(const struct pub_node *pub, char hex[41])
 }
 
 int
-pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
-    enum pub_cert_purpose p, enum pub_key_type kt,
-    struct pub_regen_result *out, struct ctl_diag *d)
+pub_cert_replace(struct pub_state *st, const char *actor, const char *node,
+    enum pub_cert_purpose p, const char *action, pub_cert_maker make,
+    void *ctx, struct pub_regen_result *out, struct ctl_diag *d)
 {
 	struct pub_regen_result r;
 	struct pub_node n, pub;
@@ -56,8 +56,7 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
 	    (rc = pub_node_publisher(st, &pub, d)) != CTL_OK)
 		return rc;
 	itl_sha1(&pub, before);
-	if ((rc = pub_node_cert_make(st, actor, &n, p, kt, NULL, &r.cert, d)) !=
-	    CTL_OK)
+	if ((rc = make(st, actor, &n, p, ctx, &r.cert, d)) != CTL_OK)
 		return rc;
 	snprintf(detail, sizeof(detail), "%s %s", n.name,
 	    pub_cert_purpose_name(p));
@@ -71,7 +70,7 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
 	itl_rc = pub_itl_refresh(st, actor, pub.tftp_dir, NULL, &id);
 	itl_sha1(&pub, r.itl_sha1);
 	r.itl_changed = strcmp(before, r.itl_sha1) != 0;
-	if ((rc = pub_audit_add(st, actor, "cert-regenerate",
+	if ((rc = pub_audit_add(st, actor, action,
 	    r.cert.old_sha1[0] ? r.cert.old_sha1 : NULL, r.cert.new_sha1,
 	    detail, d)) != CTL_OK)
 		return rc;
@@ -79,8 +78,28 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
 		*out = r;
 	if (itl_rc != CTL_OK)
 		return ctl_diag_set(d, itl_rc, "the %s certificate of %s was "
-		    "regenerated, but the ITL could not be rebuilt: %s (the "
+		    "replaced, but the ITL could not be rebuilt: %s (the "
 		    "running publisher retries every few seconds)",
 		    pub_cert_purpose_name(p), n.name, ctl_diag_msg(&id, itl_rc));
 	return CTL_OK;
+}
+
+/* A new self-signed (or cluster CA) certificate with a new key. */
+static int
+make_new(struct pub_state *st, const char *actor, const struct pub_node *n,
+    enum pub_cert_purpose p, void *ctx, struct pub_cert_made *made,
+    struct ctl_diag *d)
+{
+	const enum pub_key_type *kt = ctx;
+
+	return pub_node_cert_make(st, actor, n, p, *kt, NULL, made, d);
+}
+
+int
+pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
+    enum pub_cert_purpose p, enum pub_key_type kt,
+    struct pub_regen_result *out, struct ctl_diag *d)
+{
+	return pub_cert_replace(st, actor, node, p, "cert-regenerate",
+	    make_new, &kt, out, d);
 }

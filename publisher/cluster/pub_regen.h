@@ -53,4 +53,23 @@ int pub_cert_regenerate(struct pub_state *st, const char *actor,
     const char *node, enum pub_cert_purpose p, enum pub_key_type kt,
     struct pub_regen_result *out, struct ctl_diag *d);
 
+/* Puts node N's new certificate of type P in place (MADE says what it
+ * did), CTX being the caller's; fails leaving the old one. */
+typedef int (*pub_cert_maker)(struct pub_state *st, const char *actor,
+    const struct pub_node *n, enum pub_cert_purpose p, void *ctx,
+    struct pub_cert_made *made, struct ctl_diag *d);
+
+/*
+ * What every replacement of a node's certificate goes through, whoever
+ * makes the new one (pub_cert_regenerate, a CA-signed upload): checks
+ * the node and type (pub_cert_regen_check), calls MAKE, rebuilds the
+ * ITL when it held the old certificate, and records ACTOR's ACTION
+ * ("cert-regenerate") with the old and new SHA1s.  Fails as
+ * pub_cert_regenerate, or as MAKE with nothing changed.
+ */
+int pub_cert_replace(struct pub_state *st, const char *actor,
+    const char *node, enum pub_cert_purpose p, const char *action,
+    pub_cert_maker make, void *ctx, struct pub_regen_result *out,
+    struct ctl_diag *d);
+
 #endif

@@ -60,9 +60,8 @@ pub_key_describe(const EVP_PKEY *key, char *buf, size_t len)
 	return buf;
 }
 
-/* A new key of type T (not DEFAULT). */
-static EVP_PKEY *
-new_key(enum pub_key_type t)
+EVP_PKEY *
+pub_key_new(enum pub_key_type t)
 {
 	switch (t) {
 	case PUB_KEY_RSA2048: return EVP_RSA_gen(2048);
@@ -232,7 +231,7 @@ pub_certgen_make(const struct pub_certgen *g, X509 **cert, EVP_PKEY **key,
 			kt = g->kind == PUB_CERT_SELF_SIGNED ||
 			    g->kind == PUB_CERT_SELF_CA ? PUB_KEY_RSA2048 :
 			    PUB_KEY_EC256;
-		if ((k = new_key(kt)) == NULL)
+		if ((k = pub_key_new(kt)) == NULL)
 			goto fail;
 	}
 	name = g->subject != NULL ? X509_NAME_dup(g->subject) :

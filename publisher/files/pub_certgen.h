@@ -42,6 +42,10 @@ int pub_key_type_parse(const char *s, enum pub_key_type *t);
 /* Is T an EC key type? */
 int pub_key_type_is_ec(enum pub_key_type t);
 
+/* A new key of type T; NULL for PUB_KEY_DEFAULT or when OpenSSL fails.
+ * The caller frees it with EVP_PKEY_free. */
+EVP_PKEY *pub_key_new(enum pub_key_type t);
+
 /* Describes KEY: "RSA 2048", "EC P-256", "EC P-384" (BUF of LEN). */
 const char *pub_key_describe(const EVP_PKEY *key, char *buf, size_t len);
 

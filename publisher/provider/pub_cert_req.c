@@ -1,4 +1,5 @@
-/* CERT_REGENERATE: CUCM's Regenerate button, over the network. */
+/* CERT_REGENERATE: CUCM's Regenerate button, over the network; and
+ * the answer every replacement of a node's certificate gives. */
 #include "pub_provider_int.h"
 
 #include <stdio.h>
@@ -53,17 +54,13 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
     const struct proto_fields *fs, struct proto_out *reply,
     struct ctl_diag *d)
 {
-	char node[PUB_NODE_NAME_MAX], type[TYPE_MAX + 1], key[KEY_MAX + 1];
-	char sha[41];
+	char node[PUB_NODE_NAME_MAX], key[KEY_MAX + 1];
 	enum pub_cert_purpose p;
 	enum pub_key_type kt = PUB_KEY_DEFAULT;
 	struct pub_regen_result r;
 	int rc;
 
-	if ((rc = proto_get_str(fs, PT_NAME, true, node, sizeof(node) - 1,
-	    d)) != CTL_OK ||
-	    (rc = proto_get_str(fs, PT_CERT_TYPE, true, type, TYPE_MAX, d)) !=
-	    CTL_OK)
+	if ((rc = pub_cert_target(fs, node, &p, d)) != CTL_OK)
 		return rc;
 	rc = proto_get_str(fs, PT_KEY_TYPE, false, key, KEY_MAX, d);
 	if (rc != CTL_OK && rc != CTL_ERR_NOT_FOUND)
@@ -71,16 +68,45 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
 	if (rc == CTL_OK && pub_key_type_parse(key, &kt) != CTL_OK)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown key type %s: "
 		    "%s", key, PUB_KEY_TYPES);
-	if (pub_cert_purpose_parse(type, &p) != CTL_OK ||
-	    p == PUB_CERT_CLIENT)
+	pthread_mutex_lock(&srv->change);
+	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) ==
+	    CTL_OK)
+		rc = pub_cert_reply(srv, s, "regenerated", node, p, &r, reply,
+		    d);
+	pthread_mutex_unlock(&srv->change);
+	return rc;
+}
+
+int
+pub_cert_target(const struct proto_fields *fs, char node[PUB_NODE_NAME_MAX],
+    enum pub_cert_purpose *p, struct ctl_diag *d)
+{
+	char type[TYPE_MAX + 1];
+	int rc;
+
+	if ((rc = proto_get_str(fs, PT_NAME, true, node, PUB_NODE_NAME_MAX - 1,
+	    d)) != CTL_OK ||
+	    (rc = proto_get_str(fs, PT_CERT_TYPE, true, type, TYPE_MAX, d)) !=
+	    CTL_OK)
+		return rc;
+	if (pub_cert_purpose_parse(type, p) != CTL_OK ||
+	    *p == PUB_CERT_CLIENT)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown certificate type "
 		    "%s: the types are %s", type, pub_cert_type_list());
-	pthread_mutex_lock(&srv->change);
-	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) !=
-	    CTL_OK)
-		goto out;
-	pub_log("%s: %s regenerated the %s certificate of %s (%s, serial %s)",
-	    s->addr, s->user, pub_cert_purpose_name(p), node, r.cert.key,
+	return CTL_OK;
+}
+
+int
+pub_cert_reply(struct pub_node_srv *srv, struct pub_session *s,
+    const char *done, const char *node, enum pub_cert_purpose p,
+    const struct pub_regen_result *rr, struct proto_out *reply,
+    struct ctl_diag *d)
+{
+	const struct pub_regen_result r = *rr;
+	char sha[41];
+
+	pub_log("%s: %s %s the %s certificate of %s (%s, serial %s)",
+	    s->addr, s->user, done, pub_cert_purpose_name(p), node, r.cert.key,
 	    r.cert.serial);
 	proto_put_str(reply, PT_NAME, node);
 	proto_put_str(reply, PT_CERT_TYPE, pub_cert_purpose_name(p));
@@ -96,11 +122,9 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
 	/* A new ITL goes to every node before the answer, as ROLLBACK_PRE8
 	 * does; otherwise the answer names the ITL the publisher serves. */
 	if (r.itl_changed)
-		rc = pub_itl_spread(srv, s->data, s->user, reply, d);
-	else if (pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
+		return pub_itl_spread(srv, s->data, s->user, reply, d);
+	if (pub_store_sha1(srv->self.tftp_dir, PUB_ITL_FILENAME, sha,
 	    NULL) == CTL_OK)
 		pub_put_sha1_hex(reply, PT_SHA1, sha);
-out:
-	pthread_mutex_unlock(&srv->change);
-	return rc;
+	return CTL_OK;
 }

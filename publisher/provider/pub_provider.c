@@ -294,6 +294,10 @@ handle(void *ctx, struct pub_session *s, const struct proto_header *h,
 		return pub_do_itl_backup(s, fs, reply, d);
 	case PROTO_CERT_REGENERATE:
 		return pub_do_cert_regenerate(srv, s, fs, reply, d);
+	case PROTO_CERT_CSR:
+		return pub_do_cert_csr(srv, s, fs, reply, d);
+	case PROTO_CERT_UPLOAD:
+		return pub_do_cert_upload(srv, s, fs, reply, d);
 	}
 	return ctl_diag_set(d, CTL_ERR_UNSUPPORTED, "request type 0x%02x is not "
 	    "served here", h->type);

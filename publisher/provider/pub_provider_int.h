@@ -72,6 +72,41 @@ int pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
     struct ctl_diag *d);
 
 /*
+ * The node (NAME, into NODE) and certificate type (CERT_TYPE, into *P)
+ * of a certificate request (pub_cert_req.c).  CTL_ERR_USAGE for an
+ * unknown type or the internal client certificate.
+ */
+int pub_cert_target(const struct proto_fields *fs,
+    char node[PUB_NODE_NAME_MAX], enum pub_cert_purpose *p,
+    struct ctl_diag *d);
+
+struct pub_regen_result;
+
+/*
+ * The answer to a replaced certificate (CERT_REGENERATE, CERT_UPLOAD):
+ * logged as S's user having DONE ("regenerated") it, what R says, the
+ * restart hint, and when the ITL changed, the rebuilt ITL put on every
+ * node first (pub_itl_spread).  Under SRV's change lock.
+ */
+int pub_cert_reply(struct pub_node_srv *srv, struct pub_session *s,
+    const char *done, const char *node, enum pub_cert_purpose p,
+    const struct pub_regen_result *r, struct proto_out *reply,
+    struct ctl_diag *d);
+
+/*
+ * CERT_CSR and CERT_UPLOAD (pub_csr_req.c): a request for a CA-signed
+ * certificate from a new pending key, and the signed certificate put in
+ * place (answered as CERT_REGENERATE), both under SRV's change lock.  A
+ * refused upload changes nothing.
+ */
+int pub_do_cert_csr(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+int pub_do_cert_upload(struct pub_node_srv *srv, struct pub_session *s,
+    const struct proto_fields *fs, struct proto_out *reply,
+    struct ctl_diag *d);
+
+/*
  * The bulk certificate requests (BULK_SFTP to BULK_LIST, pub_bulk_req.c):
  * the SFTP server's settings, export, consolidate, import and list.
  * One runs at a time; a failure is a negative CTL_ERR_* code with the

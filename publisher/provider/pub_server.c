@@ -73,6 +73,7 @@ pub_server_error_code(int rc)
 	case CTL_ERR_USAGE:
 	case CTL_ERR_FORMAT:
 	case CTL_ERR_KEY:
+	case CTL_ERR_UNTRUSTED:  /* a chain that does not complete */
 	case CTL_ERR_TOO_BIG: return PE_REJECTED;
 	}
 	return PE_INTERNAL;

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/err.h>
 #include <openssl/rand.h>
 
 #include "ctl_cert.h"
@@ -25,8 +26,8 @@ pub_cert_trust_store(enum pub_cert_purpose p)
 	}
 }
 
-static bool
-type_is_ec(enum pub_cert_purpose p)
+bool
+pub_cert_type_is_ec(enum pub_cert_purpose p)
 {
 	return p == PUB_CERT_CALLMANAGER_ECDSA || p == PUB_CERT_TOMCAT_ECDSA ||
 	    p == PUB_CERT_TOMCAT || p == PUB_CERT_CLIENT;
@@ -154,6 +155,34 @@ load_ca(struct pub_state *st, struct pub_cert_ca *ca, struct ctl_diag *d)
 	return rc;
 }
 
+/* Writes CERT and KEY to CPATH and KPATH, then records them: the
+ * certificate row and the trust stores in one transaction.  MADE gets
+ * the new certificate's description; its old_sha1 says what it replaces. */
+static int
+install(struct pub_state *st, const char *actor, const struct pub_node *n,
+    enum pub_cert_purpose p, X509 *cert, EVP_PKEY *key, const char *cpath,
+    const char *kpath, struct pub_cert_made *made, struct ctl_diag *d)
+{
+	uint8_t *ser = NULL;
+	size_t serlen = 0;
+	int rc;
+
+	if ((rc = pub_certgen_write(cert, key, cpath, kpath, d)) != CTL_OK)
+		return rc;
+	sha1_hex(cert, made->new_sha1);
+	pub_key_describe(key, made->key, sizeof(made->key));
+	if (ctl_cert_serial(cert, &ser, &serlen) == CTL_OK)
+		hex_format(made->serial, sizeof(made->serial), ser, serlen,
+		    '\0', 1);
+	free(ser);
+	if ((rc = pub_state_begin(st, d)) != CTL_OK)
+		return rc;
+	if ((rc = pub_node_cert_add(st, n->name, p, d)) == CTL_OK)
+		rc = update_trust(st, actor, p, cert, made->old_sha1,
+		    &made->trust_store, d);
+	return pub_state_end(st, NULL, rc, d);
+}
+
 int
 pub_node_cert_make(struct pub_state *st, const char *actor,
     const struct pub_node *n, enum pub_cert_purpose p, enum pub_key_type kt,
@@ -168,8 +197,6 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 	char *cpath = NULL, *kpath = NULL;
 	X509 *old = NULL, *cert = NULL;
 	EVP_PKEY *key = NULL;
-	uint8_t *ser = NULL;
-	size_t serlen = 0;
 	int rc;
 
 	memset(&made, 0, sizeof(made));
@@ -177,11 +204,12 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 	if ((unsigned)p >= PUB_CERT_NPURPOSES)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown certificate "
 		    "purpose %d", (int)p);
-	if (kt != PUB_KEY_DEFAULT && pub_key_type_is_ec(kt) != type_is_ec(p))
+	if (kt != PUB_KEY_DEFAULT &&
+	    pub_key_type_is_ec(kt) != pub_cert_type_is_ec(p))
 		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s certificate has "
 		    "%s key; choose %s", pub_cert_purpose_name(p),
-		    type_is_ec(p) ? "an EC" : "an RSA",
-		    type_is_ec(p) ? "ec256 or ec384" :
+		    pub_cert_type_is_ec(p) ? "an EC" : "an RSA",
+		    pub_cert_type_is_ec(p) ? "ec256 or ec384" :
 		    "rsa2048, rsa3072 or rsa4096");
 	/* These keys sign the CTL or the ITL, whose SIGNATUREMODULUS
 	 * names 1024, 2048 or 4096 bits only: a 3072-bit one would leave a
@@ -194,7 +222,7 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 		    pub_cert_purpose_name(p));
 	if ((rc = describe_new(n, p, &g, cn, sizeof(cn), d)) != CTL_OK)
 		return rc;
-	g.key_type = kt != PUB_KEY_DEFAULT ? kt : type_is_ec(p) ?
+	g.key_type = kt != PUB_KEY_DEFAULT ? kt : pub_cert_type_is_ec(p) ?
 	    PUB_KEY_EC256 : PUB_KEY_RSA2048;
 	/* A certificate the node has already keeps its subject. */
 	ctl_diag_clear(&e);
@@ -230,19 +258,8 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 		tls_names(n, p, &g);
 	}
 	if ((rc = pub_certgen_make(&g, &cert, &key, d)) != CTL_OK ||
-	    (rc = pub_certgen_write(cert, key, cpath, kpath, d)) != CTL_OK)
-		goto out;
-	sha1_hex(cert, made.new_sha1);
-	pub_key_describe(key, made.key, sizeof(made.key));
-	if (ctl_cert_serial(cert, &ser, &serlen) == CTL_OK)
-		hex_format(made.serial, sizeof(made.serial), ser, serlen, '\0',
-		    1);
-	if ((rc = pub_state_begin(st, d)) != CTL_OK)
-		goto out;
-	if ((rc = pub_node_cert_add(st, n->name, p, d)) == CTL_OK)
-		rc = update_trust(st, actor, p, cert, made.old_sha1,
-		    &made.trust_store, d);
-	if ((rc = pub_state_end(st, NULL, rc, d)) != CTL_OK)
+	    (rc = install(st, actor, n, p, cert, key, cpath, kpath, &made,
+	    d)) != CTL_OK)
 		goto out;
 	if (out != NULL)
 		*out = made;
@@ -252,7 +269,41 @@ out:
 	EVP_PKEY_free(key);
 	X509_free(owned.cert);
 	EVP_PKEY_free(owned.key);
-	free(ser);
+	free(cpath);
+	free(kpath);
+	return rc;
+}
+
+int
+pub_node_cert_install(struct pub_state *st, const char *actor,
+    const struct pub_node *n, enum pub_cert_purpose p, X509 *cert,
+    EVP_PKEY *key, struct pub_cert_made *out, struct ctl_diag *d)
+{
+	struct pub_cert_made made;
+	char *cpath = NULL, *kpath = NULL;
+	X509 *old = NULL;
+	int rc;
+
+	memset(&made, 0, sizeof(made));
+	made.trust_store = -1;
+	if (X509_check_private_key(cert, key) != 1) {
+		ERR_clear_error();
+		return ctl_diag_set(d, CTL_ERR_KEY, "the new %s certificate of "
+		    "%s does not match its key", pub_cert_purpose_name(p),
+		    n->name);
+	}
+	if ((rc = pub_node_cert_paths(st, n->name, p, &cpath, &kpath, d)) !=
+	    CTL_OK ||
+	    (rc = pub_certgen_load(cpath, NULL, &old, NULL, d)) != CTL_OK)
+		goto out;
+	sha1_hex(old, made.old_sha1);
+	if ((rc = install(st, actor, n, p, cert, key, cpath, kpath, &made,
+	    d)) != CTL_OK)
+		goto out;
+	if (out != NULL)
+		*out = made;
+out:
+	X509_free(old);
 	free(cpath);
 	free(kpath);
 	return rc;

@@ -8,6 +8,8 @@
 #ifndef PUB_NODE_CERT_H
 #define PUB_NODE_CERT_H
 
+#include <stdbool.h>
+
 #include <openssl/evp.h>
 #include <openssl/x509.h>
 
@@ -39,6 +41,10 @@ struct pub_cert_made {
  */
 int pub_cert_trust_store(enum pub_cert_purpose p);
 
+/* Does type P have an EC key (the -ECDSA types, and Tomcat and client,
+ * which the cluster CA issues)? */
+bool pub_cert_type_is_ec(enum pub_cert_purpose p);
+
 /*
  * Makes node N's certificate for purpose P with a new key of type KT
  * (PUB_KEY_DEFAULT: RSA 2048, EC P-256 for the -ECDSA types and the
@@ -56,5 +62,18 @@ int pub_node_cert_make(struct pub_state *st, const char *actor,
     const struct pub_node *n, enum pub_cert_purpose p,
     enum pub_key_type kt, const struct pub_cert_ca *ca,
     struct pub_cert_made *out, struct ctl_diag *d);
+
+/*
+ * Puts CERT with its KEY (both borrowed) in place of node N's
+ * certificate of type P, which must exist: the same files, row and
+ * trust stores as pub_node_cert_make, the same order (key file first,
+ * then the certificate, then the state in one transaction).  For a
+ * certificate a certificate authority signed; the caller checks its
+ * chain.  Fails with CTL_ERR_KEY when KEY is not CERT's,
+ * CTL_ERR_NOT_FOUND when N has no such certificate, CTL_ERR_IO.
+ */
+int pub_node_cert_install(struct pub_state *st, const char *actor,
+    const struct pub_node *n, enum pub_cert_purpose p, X509 *cert,
+    EVP_PKEY *key, struct pub_cert_made *out, struct ctl_diag *d);
 
 #endif

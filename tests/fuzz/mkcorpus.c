@@ -285,6 +285,16 @@ request_frames(const char *dir, const uint8_t *ctl, size_t ctl_len,
 	proto_put_str(&o, PT_PURPOSE, "CallManager-trust");
 	put_sha1_of(&o, PT_SHA1, cert->p, cert->len);
 	rc |= save_frame(dir, "req-trust-delete", &o);
+	proto_out_init(&o, PROTO_CERT_CSR, id++);
+	proto_put_str(&o, PT_NAME, "cucm-pub");
+	proto_put_str(&o, PT_CERT_TYPE, "CallManager");
+	proto_put_u8(&o, PT_MULTI_SAN, 1);
+	rc |= save_frame(dir, "req-cert-csr", &o);
+	proto_out_init(&o, PROTO_CERT_UPLOAD, id++);
+	proto_put_str(&o, PT_NAME, "cucm-pub");
+	proto_put_str(&o, PT_CERT_TYPE, "CallManager");
+	proto_put_bytes(&o, PT_CERT, cert->p, cert->len);
+	rc |= save_frame(dir, "req-cert-upload", &o);
 	proto_out_init(&o, PROTO_AUDIT, id++);
 	proto_put_u32(&o, PT_LIMIT, 20);
 	rc |= save_frame(dir, "req-audit-20", &o);
