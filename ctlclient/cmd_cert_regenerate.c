@@ -216,6 +216,16 @@ static int
 regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
 	const struct regen_cmd *rq = ctx;
+
+	return cert_regenerate_request(s, rq->node, rq->type, rq->key, NULL,
+	    NULL, rq->json, d);
+}
+
+int
+cert_regenerate_request(struct net_session *s, const char *node,
+    const char *type, const char *key, const char *rule, const char *reason,
+    bool json, struct ctl_diag *d)
+{
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct net_result *res = NULL;
 	struct regen_answer r;
@@ -225,10 +235,15 @@ regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	int rc;
 
 	net_request(s, &o, PROTO_CERT_REGENERATE);
-	proto_put_str(&o, PT_NAME, rq->node);
-	proto_put_str(&o, PT_CERT_TYPE, rq->type);
-	if (rq->key != NULL)
-		proto_put_str(&o, PT_KEY_TYPE, rq->key);
+	proto_put_str(&o, PT_NAME, node);
+	proto_put_str(&o, PT_CERT_TYPE, type);
+	if (key != NULL)
+		proto_put_str(&o, PT_KEY_TYPE, key);
+	/* What is forced, and why: the publisher audits both. */
+	if (rule != NULL) {
+		proto_put_str(&o, PT_FORCE, rule);
+		proto_put_str(&o, PT_MESSAGE, reason);
+	}
 	rc = net_call_change(s, &o, &a, d);
 	proto_out_free(&o);
 	if (rc != CTL_OK) {
@@ -247,7 +262,7 @@ regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	}
 	for (i = 0; i < nres; i++)
 		failed += !res[i].passed;
-	if (rq->json)
+	if (json)
 		print_json(s, &r, res, nres);
 	else
 		print_text(&r, res, nres);

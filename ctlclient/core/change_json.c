@@ -28,6 +28,8 @@ static struct {
 	int security_mode;      /* -1: not changed */
 	struct step steps[MAX_STEPS];
 	size_t nsteps;
+	void (*extra)(struct json_out *j, void *ctx);
+	void *extra_ctx;
 } cj = { .security_mode = -1 };
 
 int
@@ -93,6 +95,13 @@ change_json_results(const char *step, const struct net_result *r, size_t n)
 		}
 	}
 	return net_results_print(stdout, r, n);
+}
+
+void
+change_json_extra(void (*write)(struct json_out *j, void *ctx), void *ctx)
+{
+	cj.extra = write;
+	cj.extra_ctx = ctx;
 }
 
 void
@@ -174,6 +183,8 @@ change_json_finish(int rc, const struct ctl_diag *d)
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	if (cj.extra != NULL)
+		cj.extra(&j, cj.extra_ctx);
 	json_error(&j, "error", rc, rc != CTL_OK ? ctl_diag_msg(d, rc) :
 	    NULL);
 	json_object_end(&j);

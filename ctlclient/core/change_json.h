@@ -45,6 +45,13 @@ void change_json_server(const char *peer);
 size_t change_json_results(const char *step, const struct net_result *r,
     size_t n);
 
+struct json_out;
+
+/* Has WRITE(J, CTX) add the command's own members to the object, before
+ * "error"; CTX must live until the command ends. */
+void change_json_extra(void (*write)(struct json_out *j, void *ctx),
+    void *ctx);
+
 /* Keeps the SHA-1 (hex) of the CTL the cluster holds now. */
 void change_json_ctl_sha1(const char *sha1);
 
