@@ -13,6 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <unistd.h>
+
+#include <openssl/evp.h>
+#include <openssl/x509.h>
 
 #include "cert_info.h"
 #include "cert_plan.h"
@@ -30,6 +34,9 @@
 #include "rehearse_served.h"
 #include "tty.h"
 #include "tvs_client.h"
+#include "tvs_peer.h"
+#include "proto_conn.h"
+#include "hex.h"
 
 #define DEFAULT_PHONES  20
 #define MAX_PHONES      10000
@@ -304,7 +311,7 @@ print_plan(const struct plan_cmd *pc)
 	char line[1024];
 	size_t i;
 
-	printf("Cluster: %s mode, %s CTL; ITL signed by %s; ITLRecovery RSA "
+	printf("Cluster: %s mode, CTL %s; ITL signed by %s; ITLRecovery RSA "
 	    "%d, CallManager RSA %d (largest)\n", f->security_mode == 1 ?
 	    "mixed" : "non-secure", net_ctl_mode_name(pc->ctl_mode),
 	    signer_name(f->itl_signer), f->recovery_bits, f->server_bits);
@@ -410,6 +417,54 @@ run_step(struct net_session *s, struct plan_cmd *pc, size_t i,
 	return CTL_OK;
 }
 
+static const struct net_node *
+node_named(const struct net_cluster *c, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < c->nnodes; i++)
+		if (strcmp(c->nodes[i].name, name) == 0)
+			return &c->nodes[i];
+	return &c->nodes[0];    /* the plan names only the cluster's nodes */
+}
+
+#define TVS_RELOAD_MS 15000  /* TVS takes a new certificate within seconds */
+
+/*
+ * After node N's TVS certificate (OLD, from before the plan) was
+ * regenerated: waits until its TVS presents another one, so that the
+ * rehearsal meets the TVS phones will meet.  Only a warning when it does
+ * not in time.
+ */
+static void
+wait_tvs(const struct net_node *n)
+{
+	unsigned char md[EVP_MAX_MD_SIZE];
+	unsigned mdlen = 0;
+	char old[41], now[41];
+	SSL_CTX *ctx = NULL;
+	struct ctl_diag e;
+	int waited;
+
+	if (n->tvs_port == 0 || n->certs[NET_CERT_TVS] == NULL ||
+	    X509_digest(n->certs[NET_CERT_TVS], EVP_sha1(), md, &mdlen) != 1 ||
+	    proto_tls_client_ctx(NULL, NULL, NULL, &ctx, &e) != CTL_OK)
+		goto out;
+	hex_format(old, sizeof(old), md, 20, '\0', 0);
+	for (waited = 0; waited < TVS_RELOAD_MS; waited += 200) {
+		ctl_diag_clear(&e);
+		if (tvs_peer_sha1(ctx, n->ip, n->tvs_port, 2000, now, &e) ==
+		    CTL_OK && strcmp(now, old) != 0)
+			goto out;
+		usleep(200 * 1000);
+	}
+	fprintf(stderr, "ctlclient: warning: the TVS of %s still presents its "
+	    "old certificate after %d s: the rehearsal may not meet the new "
+	    "one\n", n->name, TVS_RELOAD_MS / 1000);
+out:
+	SSL_CTX_free(ctx);
+}
+
 static int
 run_plan(struct net_session *s, struct plan_cmd *pc,
     const struct net_cluster *c, struct ctl_file *held[2],
@@ -455,6 +510,9 @@ run_plan(struct net_session *s, struct plan_cmd *pc,
 		pc->done[i] = true;
 		if (!pc->plan.steps[i].phone_files)
 			continue;
+		if (pc->plan.steps[i].action == CP_STEP_REGENERATE &&
+		    pc->plan.steps[i].type == CP_TVS)
+			wait_tvs(node_named(c, pc->plan.steps[i].node));
 		if ((rc = rehearse_now(pc, c, held, &pc->after[i], d)) !=
 		    CTL_OK)
 			return rc;
@@ -463,15 +521,15 @@ run_plan(struct net_session *s, struct plan_cmd *pc,
 			return ctl_diag_set(d, CTL_ERR_UNTRUSTED, "stopped after "
 			    "step %zu (%s): the rehearsal found %zu of %zu "
 			    "phones with TVS that would reject their files "
-			    "(%s; %zu errors). Do not reset the phones; the "
-			    "steps after it were not run. Phones that hold the "
-			    "old ITL need it deleted by hand, or recovered with "
+			    "(%zu errors); the steps after it were not run. Do "
+			    "not reset the phones: phones that hold the old "
+			    "ITL need it deleted by hand, or recovered with "
 			    "ctlclient itl reset localkey (mixed mode: ctl "
-			    "reset localkey) as docs/recovery.md describes",
+			    "reset localkey; docs/recovery.md). Why: %s",
 			    i + 1, line, pc->after[i].tvs_rejecting,
-			    pc->after[i].phones, pc->after[i].example[0] ?
-			    pc->after[i].example : "no reason recorded",
-			    pc->after[i].errors);
+			    pc->after[i].phones, pc->after[i].errors,
+			    pc->after[i].example[0] ? pc->after[i].example :
+			    "no reason recorded");
 		}
 	}
 	printf("Done: %zu steps; every phone with TVS accepts its files\n",

@@ -151,12 +151,12 @@ check_request(const struct cert_plan_facts *f,
 }
 
 /* The ITLRecovery key the plan asks for: as long as the CallManager
- * keys, so that recovery keeps working. */
+ * keys, so that recovery keeps working.  It signs the ITL, whose
+ * SIGNATUREMODULUS names 2048 or 4096 bits, not 3072. */
 static const char *
 recovery_key(int server_bits)
 {
-	return server_bits > 3072 ? "rsa4096" : server_bits > 2048 ?
-	    "rsa3072" : NULL;
+	return server_bits > 2048 ? "rsa4096" : NULL;
 }
 
 /* The rules of the procedure, into OUT->refused and the message of the
