@@ -16,7 +16,7 @@ struct net_session;
 struct ctl_diag;
 
 /*
- * CERT_REGENERATE of NODE's certificate TYPE on session S with KEY (NULL:
+ * CERT_REGENERATE of NODE's certificate TYPE over connection S with KEY (NULL:
  * the type's default), forced over the publisher's refusal RULE with
  * REASON when RULE is not NULL; prints the answer (one JSON object when
  * JSON).  CTL_ERR_REFUSED when a node does not serve the new ITL yet,

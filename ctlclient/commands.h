@@ -30,7 +30,7 @@ struct net_session;
 struct ctl_diag;
 int tokenless_update(struct net_session *s, struct ctl_diag *d);
 /* `migrate regenerate` (REGENERATE) or `migrate to-tokenless` without
- * a token on session S: the cluster's mode checked, preflight (FORCE
+ * a token over connection S: the cluster's mode checked, preflight (FORCE
  * goes on over it), the question unless YES, then tokenless_update()
  * (cmd_migrate.c). */
 int migrate_tokenless_run(struct net_session *s, bool regenerate, bool force,

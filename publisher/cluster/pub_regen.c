@@ -126,7 +126,8 @@ pub_cert_regen_recovery_check(struct pub_state *st, const char *node,
 		    "would be shorter than the CallManager key of %s (%d "
 		    "bits): phones that lose trust could not be recovered "
 		    "with it (itl reset refuses it, as CUCM's does); nothing "
-		    "was changed. Ask for a key of %d bits or more (--key), "
+		    "was changed. Ask for a key of %d bits or more (--key; "
+		    "rsa4096 above 2048: an ITL names no 3072-bit signer), "
 		    "or force it with a reason", recovery, server_node,
 		    server, server);
 	else
@@ -134,9 +135,9 @@ pub_cert_regen_recovery_check(struct pub_state *st, const char *node,
 		    "bits) is shorter than the CallManager key of %s (%d "
 		    "bits%s): if phones reject the new ITL, itl reset cannot "
 		    "recover them with it; nothing was changed. Regenerate "
-		    "ITLRecovery with a key of %d bits or more first "
-		    "(ctlclient cert plan does it in order), or force it with "
-		    "a reason", recovery, server_node, server,
+		    "ITLRecovery with a key of %d bits or more first (rsa4096 "
+		    "above 2048; ctlclient cert plan does it in order), or "
+		    "force it with a reason", recovery, server_node, server,
 		    p == PUB_CERT_CALLMANAGER && strcmp(server_node, node) == 0 ?
 		    ", as this regeneration would make it" : "", server);
 out:
