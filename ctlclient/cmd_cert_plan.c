@@ -20,6 +20,7 @@
 
 #include "cert_info.h"
 #include "cert_plan.h"
+#include "cert_restart.h"
 #include "change_json.h"
 #include "cmd_cert.h"
 #include "commands.h"
@@ -396,6 +397,7 @@ run_step(struct net_session *s, struct plan_cmd *pc, size_t i,
     struct ctl_diag *d)
 {
 	const struct cert_plan_step *st = &pc->plan.steps[i];
+	const struct cert_restart *r;
 
 	switch (st->action) {
 	case CP_STEP_REGENERATE:
@@ -409,6 +411,9 @@ run_step(struct net_session *s, struct plan_cmd *pc, size_t i,
 		 * printed, not the rule. */
 		return migrate_tokenless_run(s, true, pc->force, true, d);
 	case CP_STEP_RESTART:
+		r = cert_restart_find(cert_plan_type_name(st->type));
+		printf("      here: %s\n", r != NULL ? r->here : "nothing");
+		return CTL_OK;
 	case CP_STEP_RESET_PHONES:
 		printf("      nothing to do here: the publisher serves the new "
 		    "files on every node and TVS reloads by itself\n");
