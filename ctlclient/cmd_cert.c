@@ -15,6 +15,7 @@ static const struct {
 	  "every node's certificates and the trust stores" },
 	{ "regenerate", cert_regenerate,
 	  "a node's certificate gets a new key and serial" },
+	{ "plan", cert_plan, "the steps of a regeneration, in order; --run" },
 	{ "csr", cert_csr,
 	  "a signing request from a new key kept on the node" },
 	{ "upload", cert_upload,

@@ -14,6 +14,7 @@ struct net_session;
 
 int cert_list(int argc, char **argv);
 int cert_regenerate(int argc, char **argv);
+int cert_plan(int argc, char **argv);
 int cert_csr(int argc, char **argv);
 int cert_upload(int argc, char **argv);
 
@@ -26,5 +27,16 @@ int cert_upload(int argc, char **argv);
  */
 int cert_answer_show(const struct net_session *s, const struct net_reply *a,
     bool json, const char *req, const char *done, struct ctl_diag *d);
+
+/*
+ * CERT_REGENERATE of NODE's certificate TYPE over connection S with KEY (NULL:
+ * the type's default), forced over the publisher's refusal RULE with
+ * REASON when RULE is not NULL; prints the answer (cert_answer_show).
+ * CTL_ERR_REFUSED when a node does not serve the new ITL yet, the
+ * publisher's errors (cmd_cert_regenerate.c).
+ */
+int cert_regenerate_request(struct net_session *s, const char *node,
+    const char *type, const char *key, const char *rule, const char *reason,
+    bool json, struct ctl_diag *d);
 
 #endif

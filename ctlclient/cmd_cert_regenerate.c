@@ -44,7 +44,10 @@ usage(FILE *out)
 	    "answer.  In mixed mode, update the CTL first when it names the\n"
 	    "certificate (ctlclient migrate regenerate).  Regenerate one\n"
 	    "certificate at a time, and not CallManager and TVS together\n"
-	    "(docs/certificates.md gives the order).\n\n"
+	    "(docs/certificates.md gives the order; ctlclient cert plan\n"
+	    "prints and runs it).  The publisher refuses CallManager, TVS,\n"
+	    "CAPF or ITLRecovery while the ITLRecovery key is, or would\n"
+	    "become, shorter than a CallManager key.\n\n"
 	    "  --node NAME   the node (as ctlclient status lists them)\n"
 	    "  --type TYPE   the certificate type\n"
 	    "  --key KEY     the new key's type and size\n"
@@ -252,16 +255,31 @@ static int
 regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
 	const struct regen_cmd *rq = ctx;
+
+	return cert_regenerate_request(s, rq->node, rq->type, rq->key, NULL,
+	    NULL, rq->json, d);
+}
+
+int
+cert_regenerate_request(struct net_session *s, const char *node,
+    const char *type, const char *key, const char *rule, const char *reason,
+    bool json, struct ctl_diag *d)
+{
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct proto_out o;
 	struct ctl_diag pd;
 	int rc;
 
 	net_request(s, &o, PROTO_CERT_REGENERATE);
-	proto_put_str(&o, PT_NAME, rq->node);
-	proto_put_str(&o, PT_CERT_TYPE, rq->type);
-	if (rq->key != NULL)
-		proto_put_str(&o, PT_KEY_TYPE, rq->key);
+	proto_put_str(&o, PT_NAME, node);
+	proto_put_str(&o, PT_CERT_TYPE, type);
+	if (key != NULL)
+		proto_put_str(&o, PT_KEY_TYPE, key);
+	/* What is forced, and why: the publisher audits both. */
+	if (rule != NULL) {
+		proto_put_str(&o, PT_FORCE, rule);
+		proto_put_str(&o, PT_MESSAGE, reason);
+	}
 	rc = net_call_change(s, &o, &a, d);
 	proto_out_free(&o);
 	if (rc != CTL_OK) {
@@ -270,8 +288,8 @@ regen_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		    s->peer, pd.msg);
 		goto out;
 	}
-	rc = cert_answer_show(s, &a, rq->json, "CERT_REGENERATE",
-	    "Regenerated", d);
+	rc = cert_answer_show(s, &a, json, "CERT_REGENERATE", "Regenerated",
+	    d);
 out:
 	net_reply_free(&a);
 	return rc;

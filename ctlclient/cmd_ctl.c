@@ -6,6 +6,7 @@
 
 #include "change_json.h"
 #include "commands.h"
+#include "json_out.h"
 #include "ctl_err.h"
 #include "net_cmd.h"
 #include "net_reply.h"
@@ -51,6 +52,14 @@ ctl_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+/* The action, in the --json object. */
+static void
+ctl_json(struct json_out *j, void *ctx)
+{
+	(void)ctx;
+	json_string(j, "action", "localkey");
+}
+
 static int
 ctl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 {
@@ -60,7 +69,7 @@ ctl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	    strcmp(argv[1], "localkey") != 0)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "ctl: give reset "
 		    "localkey");
-	change_json_extra_str("action", "localkey");
+	change_json_extra(ctl_json, NULL);
 	return change_json_need_yes(cc->yes, d);
 }
 

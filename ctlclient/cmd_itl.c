@@ -13,6 +13,7 @@
 
 #include "change_json.h"
 #include "commands.h"
+#include "json_out.h"
 #include "ctl_err.h"
 #include "file_io.h"
 #include "net_cmd.h"
@@ -91,6 +92,7 @@ struct itl_cmd {
 	uint8_t *p12;
 	size_t p12_len;
 	bool bad_file;          /* --p12 or a password file unreadable */
+	char cert_sha1[41];     /* the backup's certificate, once written */
 	char pw[NET_MAX_PASSWORD + 1];
 };
 
@@ -112,6 +114,20 @@ itl_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+/* This command's own members of the --json object. */
+static void
+itl_json(struct json_out *j, void *ctx)
+{
+	const struct itl_cmd *ic = ctx;
+
+	if (ic->op == ITL_BACKUP) {
+		json_string(j, "output", ic->output);
+		json_string(j, "cert_sha1", ic->cert_sha1[0] ? ic->cert_sha1 :
+		    NULL);
+	} else
+		json_string(j, "action", op_names[ic->op]);
+}
+
 static int itl_parse_operands(struct itl_cmd *ic, int argc, char **argv,
     struct ctl_diag *d);
 
@@ -123,13 +139,11 @@ itl_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 
 	if ((rc = itl_parse_operands(ic, argc, argv, d)) != CTL_OK)
 		return rc;
-	if (ic->op == ITL_BACKUP) {
+	change_json_extra(itl_json, ic);
+	if (ic->op == ITL_BACKUP)
 		change_json_operation("itl-backup-recovery");
-		change_json_extra_str("output", ic->output);
-		change_json_extra_str("cert_sha1", NULL);
-	} else {
+	else {
 		change_json_operation("itl-reset");
-		change_json_extra_str("action", op_names[ic->op]);
 		if ((rc = change_json_need_yes(ic->yes, d)) != CTL_OK)
 			return rc;
 	}
@@ -341,7 +355,7 @@ itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 		if ((rc = file_write_atomic(ic->output, p12, p12_len, 0600,
 		    d)) != CTL_OK)
 			goto out;
-		change_json_extra_str("cert_sha1", sha1);
+		snprintf(ic->cert_sha1, sizeof(ic->cert_sha1), "%s", sha1);
 		printf("%s: the ITLRecovery key and certificate (certificate "
 		    "SHA1 %s), mode 0600\n", ic->output, sha1);
 	} else

@@ -221,6 +221,16 @@ static int
 tokenless(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
 	const struct tokenless_migration *m = ctx;
+
+	return migrate_tokenless_run(s, m->regenerate, m->force, m->yes, d);
+}
+
+int
+migrate_tokenless_run(struct net_session *s, bool regenerate, bool force,
+    bool yes, struct ctl_diag *d)
+{
+	const struct tokenless_migration mig = { regenerate, force, yes, NULL };
+	const struct tokenless_migration *m = &mig;
 	struct net_cluster c;
 	struct preflight pf;
 	X509 *signer = NULL;

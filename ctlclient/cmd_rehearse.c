@@ -18,6 +18,7 @@
 #include "net_cmd.h"
 #include "phone.h"
 #include "rehearse.h"
+#include "rehearse_served.h"
 #include "sources.h"
 #include "tvs_ask.h"
 
@@ -100,20 +101,6 @@ usage(FILE *out)
 	    TVS_DEFAULT_TIMEOUT_MS);
 }
 
-/* Where node N serves TFTP and TVS, as CLUSTER_INFO says; a server
- * that does not say yet gets the publisher's layout: the node's CTL
- * Provider port +1 (TVS) and +3 (TFTP). */
-static void
-node_endpoints(const struct net_node *n, struct rehearse_node *r)
-{
-	snprintf(r->name, sizeof(r->name), "%s", n->name);
-	snprintf(r->tftp_host, sizeof(r->tftp_host), "%s", n->ip);
-	snprintf(r->tvs_host, sizeof(r->tvs_host), "%s", n->ip);
-	r->tftp_port = n->tftp_port != 0 ? n->tftp_port :
-	    (uint16_t)(n->port + 3);
-	r->tvs_port = n->tvs_port != 0 ? n->tvs_port : (uint16_t)(n->port + 1);
-}
-
 static int
 parse_count(const char *arg, const char *option, unsigned long max,
     size_t *out, struct ctl_diag *d)
@@ -179,41 +166,6 @@ snapshot(const struct rehearse_node *pub, const char *dir, int timeout_ms,
 			return rc;
 		printf("%s: %zu bytes from %s -> %s\n", files[i], len, pub->name,
 		    path);
-	}
-	return CTL_OK;
-}
-
-/* The lists the phones hold without --installed: what the publisher
- * serves now.  A served file that does not parse is a finding. */
-static int
-installed_served(const struct rehearse_node *pub, int timeout_ms,
-    struct ctl_file **out, struct ctl_diag *d)
-{
-	char err[CTL_DIAG_MAX];
-	struct ctl_diag pd;
-	uint8_t *data = NULL;
-	size_t i, len;
-	int rc;
-
-	for (i = 0; i < 2; i++) {
-		switch (rehearse_tftp_get(pub->tftp_host, pub->tftp_port,
-		    files[i], timeout_ms, &data, &len, err, sizeof(err))) {
-		case PHONE_DL_FAILED:
-			return ctl_diag_set(d, CTL_ERR_NETWORK, "reading what "
-			    "phones hold now: %s", err);
-		case PHONE_DL_ABSENT:
-			continue;
-		case PHONE_DL_OK:
-			break;
-		}
-		ctl_diag_clear(&pd);
-		rc = ctl_parse(data, len, &out[i], &pd);
-		free(data);
-		data = NULL;
-		if (rc != CTL_OK)
-			return ctl_diag_set(d, rc, "%s served by %s does not "
-			    "parse, so no phone holds it: %s", files[i],
-			    pub->name, ctl_diag_msg(&pd, rc));
 	}
 	return CTL_OK;
 }
@@ -544,7 +496,7 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 	if (rc->ntftp > 0)
 		pub = &nodes[0];
 	for (i = 0; rc->ntftp == 0 && i < rc->cl.nnodes; i++) {
-		node_endpoints(&rc->cl.nodes[i], &nodes[i]);
+		rehearse_node_of(&rc->cl.nodes[i], &nodes[i]);
 		if (rc->cl.nodes[i].publisher)
 			pub = &nodes[i];
 	}
@@ -557,7 +509,7 @@ rehearse_phones(void *ctx, struct ctl_diag *d)
 		r = snapshot(pub, rc->snap, rc->timeout_ms, d);
 		goto out;
 	}
-	if (rc->inst == NULL && (r = installed_served(pub, rc->timeout_ms,
+	if (rc->inst == NULL && (r = rehearse_served_read(pub, rc->timeout_ms,
 	    rc->held, d)) != CTL_OK)
 		goto out;
 	if (rc->inst != NULL)

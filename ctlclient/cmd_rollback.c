@@ -8,6 +8,7 @@
 #include "commands.h"
 #include "ctl_err.h"
 #include "change_json.h"
+#include "json_out.h"
 #include "net_reply.h"
 #include "tty.h"
 
@@ -57,6 +58,15 @@ rollback_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	return CTL_OK;
 }
 
+/* The setting asked for, in the --json object. */
+static void
+rollback_json(struct json_out *j, void *ctx)
+{
+	const struct rollback_cmd *rc = ctx;
+
+	json_bool(j, "rollback_pre8", rc->on);
+}
+
 static int
 rollback_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 {
@@ -71,7 +81,7 @@ rollback_operands(void *ctx, int argc, char **argv, struct ctl_diag *d)
 	else
 		return ctl_diag_set(d, CTL_ERR_USAGE, "rollback-pre8: say on "
 		    "or off");
-	change_json_extra_bool("rollback_pre8", rc->on);
+	change_json_extra(rollback_json, rc);
 	return change_json_need_yes(rc->yes, d);
 }
 

@@ -5,6 +5,8 @@
 #ifndef CTLCLIENT_COMMANDS_H
 #define CTLCLIENT_COMMANDS_H
 
+#include <stdbool.h>
+
 #include "cli.h"
 
 int cmd_show(int argc, char **argv);
@@ -27,6 +29,12 @@ int cmd_migrate(int argc, char **argv);
 struct net_session;
 struct ctl_diag;
 int tokenless_update(struct net_session *s, struct ctl_diag *d);
+/* `migrate regenerate` (REGENERATE) or `migrate to-tokenless` without
+ * a token over connection S: the cluster's mode checked, preflight (FORCE
+ * goes on over it), the question unless YES, then tokenless_update()
+ * (cmd_migrate.c). */
+int migrate_tokenless_run(struct net_session *s, bool regenerate, bool force,
+    bool yes, struct ctl_diag *d);
 int cmd_tokenless(int argc, char **argv);
 int cmd_delete_ctl(int argc, char **argv);
 int cmd_trust(int argc, char **argv);

@@ -19,14 +19,6 @@ struct step {
 	size_t n;
 };
 
-/* A field of one command alone. */
-struct extra {
-	const char *key;
-	enum { EXTRA_STR, EXTRA_NULL, EXTRA_BOOL } kind;
-	char str[300];
-	bool b;
-};
-
 static struct {
 	bool on;
 	const char *operation;
@@ -35,10 +27,10 @@ static struct {
 	char ctl_sha1[41];
 	char itl_sha1[41];
 	int security_mode;      /* -1: not changed */
-	struct extra extra[CHANGE_JSON_MAX_EXTRA];
-	size_t nextra;
 	struct step steps[MAX_STEPS];
 	size_t nsteps;
+	void (*extra)(struct json_out *j, void *ctx);
+	void *extra_ctx;
 } cj = { .security_mode = -1 };
 
 int
@@ -113,6 +105,13 @@ change_json_results(const char *step, const struct net_result *r, size_t n)
 }
 
 void
+change_json_extra(void (*write)(struct json_out *j, void *ctx), void *ctx)
+{
+	cj.extra = write;
+	cj.extra_ctx = ctx;
+}
+
+void
 change_json_ctl_sha1(const char *sha1)
 {
 	snprintf(cj.ctl_sha1, sizeof(cj.ctl_sha1), "%s", sha1);
@@ -128,44 +127,6 @@ void
 change_json_itl_sha1(const char *sha1)
 {
 	snprintf(cj.itl_sha1, sizeof(cj.itl_sha1), "%s", sha1);
-}
-
-static struct extra *
-extra_add(const char *key)
-{
-	struct extra *e;
-	size_t i;
-
-	for (i = 0; i < cj.nextra; i++)
-		if (strcmp(cj.extra[i].key, key) == 0)
-			return &cj.extra[i];
-	if (cj.nextra == CHANGE_JSON_MAX_EXTRA)
-		return NULL;
-	e = &cj.extra[cj.nextra++];
-	e->key = key;
-	return e;
-}
-
-void
-change_json_extra_str(const char *key, const char *value)
-{
-	struct extra *e = extra_add(key);
-
-	if (e == NULL)
-		return;
-	e->kind = value != NULL ? EXTRA_STR : EXTRA_NULL;
-	snprintf(e->str, sizeof(e->str), "%s", value != NULL ? value : "");
-}
-
-void
-change_json_extra_bool(const char *key, bool b)
-{
-	struct extra *e = extra_add(key);
-
-	if (e != NULL) {
-		e->kind = EXTRA_BOOL;
-		e->b = b;
-	}
 }
 
 static void
@@ -236,17 +197,10 @@ change_json_finish(int rc, const struct ctl_diag *d)
 		json_object_end(&j);
 	}
 	json_array_end(&j);
+	if (cj.extra != NULL)
+		cj.extra(&j, cj.extra_ctx);
 	json_error(&j, "error", rc, rc != CTL_OK ? ctl_diag_msg(d, rc) :
 	    NULL);
-	for (i = 0; i < cj.nextra; i++) {
-		const struct extra *e = &cj.extra[i];
-
-		if (e->kind == EXTRA_BOOL)
-			json_bool(&j, e->key, e->b);
-		else
-			json_string(&j, e->key, e->kind == EXTRA_STR ?
-			    e->str : NULL);
-	}
 	json_object_end(&j);
 	json_finish(&j);
 	fclose(cj.out);
@@ -254,6 +208,7 @@ change_json_finish(int rc, const struct ctl_diag *d)
 	for (i = 0; i < cj.nsteps; i++)
 		free(cj.steps[i].r);
 	cj.nsteps = 0;
-	cj.nextra = 0;
+	cj.extra = NULL;
+	cj.extra_ctx = NULL;
 	cj.on = false;
 }

@@ -50,6 +50,13 @@ void change_json_server(const char *peer);
 size_t change_json_results(const char *step, const struct net_result *r,
     size_t n);
 
+struct json_out;
+
+/* Has WRITE(J, CTX) add the command's own members to the object, before
+ * "error"; CTX must live until the command ends. */
+void change_json_extra(void (*write)(struct json_out *j, void *ctx),
+    void *ctx);
+
 /* Keeps the SHA-1 (hex) of the CTL the cluster holds now. */
 void change_json_ctl_sha1(const char *sha1);
 
@@ -59,15 +66,6 @@ void change_json_security_mode(int mode);
 /* Keeps the SHA-1 (hex, "" for none) of the ITL the cluster serves now. */
 void change_json_itl_sha1(const char *sha1);
 
-/*
- * A field of this command alone, written after the shared ones: KEY (a
- * string that outlives the command) with the string VALUE (copied; NULL
- * writes null) or the boolean B; a KEY given again takes the new value.
- * At most CHANGE_JSON_MAX_EXTRA keys; more are dropped.
- */
-#define CHANGE_JSON_MAX_EXTRA 4
-void change_json_extra_str(const char *key, const char *value);
-void change_json_extra_bool(const char *key, bool b);
 
 /*
  * Under --json, writes the object for the result RC (D its message)

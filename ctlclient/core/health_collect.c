@@ -15,6 +15,7 @@
 #include "hex.h"
 #include "proto_conn.h"
 #include "rehearse.h"
+#include "tvs_peer.h"
 
 static void
 sha1_hex(const uint8_t *p, size_t n, char out[41])
@@ -85,33 +86,18 @@ static void
 tvs_fetch(SSL_CTX *ctx, const struct net_node *n, int timeout_ms,
     struct health_node *h)
 {
-	struct proto_conn *c = NULL;
 	struct ctl_diag d;
-	X509 *peer = NULL;
-	unsigned char md[EVP_MAX_MD_SIZE];
-	unsigned mdlen = 0;
 
 	if (n->tvs_port == 0)
 		return;
 	ctl_diag_clear(&d);
-	if (proto_connect(ctx, n->ip, n->tvs_port, timeout_ms, &c, &d) !=
-	    CTL_OK) {
+	if (tvs_peer_sha1(ctx, n->ip, n->tvs_port, timeout_ms, h->tvs_sha1,
+	    &d) != CTL_OK) {
 		h->tvs = HEALTH_TVS_FAILED;
 		snprintf(h->tvs_error, sizeof(h->tvs_error), "%s", d.msg);
-		return;
-	}
-	if ((peer = SSL_get1_peer_certificate(c->ssl)) == NULL ||
-	    X509_digest(peer, EVP_sha1(), md, &mdlen) != 1 || mdlen != 20) {
-		h->tvs = HEALTH_TVS_FAILED;
-		snprintf(h->tvs_error, sizeof(h->tvs_error), "%s:%u presented "
-		    "no certificate", n->ip, n->tvs_port);
 	} else {
 		h->tvs = HEALTH_TVS_SEEN;
-		hex_format(h->tvs_sha1, sizeof(h->tvs_sha1), md, 20, '\0', 0);
 	}
-	X509_free(peer);
-	proto_close(c);
-	ERR_clear_error();
 }
 
 static void

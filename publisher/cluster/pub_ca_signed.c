@@ -272,7 +272,7 @@ pub_cert_upload(struct pub_state *st, const char *actor, const char *node,
 		    PUB_TRUST_CERT_MAX);
 		goto out;
 	}
-	rc = pub_cert_replace(st, actor, node, p, "cert-upload",
+	rc = pub_cert_replace(st, actor, node, p, "cert-upload", NULL,
 	    install_signed, &u, out, d);
 out:
 	X509_free(u.cert);

@@ -4,6 +4,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+#include <openssl/x509.h>
+
 #include "ctl_err.h"
 #include "pub_audit.h"
 #include "pub_itl.h"
@@ -40,15 +44,117 @@ itl_sha1(const struct pub_node *pub, char hex[41])
 		hex[0] = '\0';
 }
 
+/* The RSA size of node NODE's certificate P: 0 when it has none, or
+ * when its key is not RSA. */
+static int
+rsa_bits(struct pub_state *st, const char *node, enum pub_cert_purpose p)
+{
+	struct ctl_diag e;
+	char *path = NULL;
+	X509 *x = NULL;
+	EVP_PKEY *k;
+	FILE *f = NULL;
+	int bits = 0;
+
+	if (pub_node_cert_paths(st, node, p, &path, NULL, &e) != CTL_OK ||
+	    (f = fopen(path, "r")) == NULL ||
+	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
+		goto out;
+	if ((k = X509_get0_pubkey(x)) != NULL &&
+	    EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA)
+		bits = EVP_PKEY_get_bits(k);
+out:
+	if (f != NULL)
+		fclose(f);
+	X509_free(x);
+	free(path);
+	return bits;
+}
+
+/* The size a new key of type KT has for an RSA type (the default is
+ * RSA 2048). */
+static int
+new_rsa_bits(enum pub_key_type kt)
+{
+	switch (kt) {
+	case PUB_KEY_RSA3072: return 3072;
+	case PUB_KEY_RSA4096: return 4096;
+	default: return 2048;
+	}
+}
+
+bool
+pub_cert_needs_recovery(enum pub_cert_purpose p)
+{
+	return p == PUB_CERT_CALLMANAGER || p == PUB_CERT_TVS ||
+	    p == PUB_CERT_CAPF || p == PUB_CERT_ITLRECOVERY;
+}
+
+int
+pub_cert_regen_recovery_check(struct pub_state *st, const char *node,
+    enum pub_cert_purpose p, enum pub_key_type kt, bool forced,
+    struct ctl_diag *d)
+{
+	struct pub_node *nodes = NULL, pub;
+	size_t n = 0, i;
+	int rc, recovery, server = 0, b;
+	const char *server_node = "";
+
+	if (forced || !pub_cert_needs_recovery(p))
+		return CTL_OK;
+	if ((rc = pub_node_publisher(st, &pub, d)) != CTL_OK ||
+	    (rc = pub_node_list(st, &nodes, &n, d)) != CTL_OK)
+		goto out;
+	recovery = p == PUB_CERT_ITLRECOVERY ? new_rsa_bits(kt) :
+	    rsa_bits(st, pub.name, PUB_CERT_ITLRECOVERY);
+	for (i = 0; i < n; i++) {
+		b = p == PUB_CERT_CALLMANAGER && strcmp(nodes[i].name, node) ==
+		    0 ? new_rsa_bits(kt) : rsa_bits(st, nodes[i].name,
+		    PUB_CERT_CALLMANAGER);
+		if (b > server) {
+			server = b;
+			server_node = nodes[i].name;
+		}
+	}
+	/* No ITLRecovery (an RSA one) to recover with: nothing to keep. */
+	if (recovery == 0 || recovery >= server) {
+		rc = CTL_OK;
+		goto out;
+	}
+	if (p == PUB_CERT_ITLRECOVERY)
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "a %d-bit ITLRecovery key "
+		    "would be shorter than the CallManager key of %s (%d "
+		    "bits): phones that lose trust could not be recovered "
+		    "with it (itl reset refuses it, as CUCM's does); nothing "
+		    "was changed. Ask for a key of %d bits or more (--key; "
+		    "rsa4096 above 2048: an ITL names no 3072-bit signer), "
+		    "or force it with a reason", recovery, server_node,
+		    server, server);
+	else
+		rc = ctl_diag_set(d, CTL_ERR_REFUSED, "the ITLRecovery key (%d "
+		    "bits) is shorter than the CallManager key of %s (%d "
+		    "bits%s): if phones reject the new ITL, itl reset cannot "
+		    "recover them with it; nothing was changed. Regenerate "
+		    "ITLRecovery with a key of %d bits or more first (rsa4096 "
+		    "above 2048; ctlclient cert plan does it in order), or "
+		    "force it with a reason", recovery, server_node, server,
+		    p == PUB_CERT_CALLMANAGER && strcmp(server_node, node) == 0 ?
+		    ", as this regeneration would make it" : "", server);
+out:
+	free(nodes);
+	return rc;
+}
+
 int
 pub_cert_replace(struct pub_state *st, const char *actor, const char *node,
-    enum pub_cert_purpose p, const char *action, pub_cert_maker make,
-    void *ctx, struct pub_regen_result *out, struct ctl_diag *d)
+    enum pub_cert_purpose p, const char *action, const char *note,
+    pub_cert_maker make, void *ctx, struct pub_regen_result *out,
+    struct ctl_diag *d)
 {
 	struct pub_regen_result r;
 	struct pub_node n, pub;
 	struct ctl_diag id;
-	char detail[PUB_NODE_NAME_MAX + 32], before[41];
+	char detail[PUB_AUDIT_DETAIL_MAX], before[41];
 	int rc, itl_rc;
 
 	memset(&r, 0, sizeof(r));
@@ -58,8 +164,8 @@ pub_cert_replace(struct pub_state *st, const char *actor, const char *node,
 	itl_sha1(&pub, before);
 	if ((rc = make(st, actor, &n, p, ctx, &r.cert, d)) != CTL_OK)
 		return rc;
-	snprintf(detail, sizeof(detail), "%s %s", n.name,
-	    pub_cert_purpose_name(p));
+	snprintf(detail, sizeof(detail), "%s %s%s", n.name,
+	    pub_cert_purpose_name(p), note != NULL ? note : "");
 	/* The ITL holds the publisher's signer and every node's CallManager
 	 * and TVS certificate: rebuild it now, in the publisher's TFTP
 	 * directory, from which the running publisher pushes it to the
@@ -100,6 +206,22 @@ pub_cert_regenerate(struct pub_state *st, const char *actor, const char *node,
     enum pub_cert_purpose p, enum pub_key_type kt,
     struct pub_regen_result *out, struct ctl_diag *d)
 {
-	return pub_cert_replace(st, actor, node, p, "cert-regenerate",
-	    make_new, &kt, out, d);
+	return pub_cert_regenerate_forced(st, actor, node, p, kt, NULL, NULL,
+	    out, d);
+}
+
+int
+pub_cert_regenerate_forced(struct pub_state *st, const char *actor,
+    const char *node, enum pub_cert_purpose p, enum pub_key_type kt,
+    const char *rule, const char *reason, struct pub_regen_result *out,
+    struct ctl_diag *d)
+{
+	char note[PUB_AUDIT_DETAIL_MAX];
+
+	if (rule == NULL)
+		return pub_cert_replace(st, actor, node, p, "cert-regenerate",
+		    NULL, make_new, &kt, out, d);
+	snprintf(note, sizeof(note), "; forced (%s): %s", rule, reason);
+	return pub_cert_replace(st, actor, node, p, "cert-regenerate-forced",
+	    note, make_new, &kt, out, d);
 }

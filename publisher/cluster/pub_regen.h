@@ -53,6 +53,36 @@ int pub_cert_regenerate(struct pub_state *st, const char *actor,
     const char *node, enum pub_cert_purpose p, enum pub_key_type kt,
     struct pub_regen_result *out, struct ctl_diag *d);
 
+/*
+ * The same, forced over a refusal of pub_cert_regen_recovery_check():
+ * RULE names what is forced and REASON (both NULL: not forced) is the
+ * officer's why; the audit entry is "cert-regenerate-forced" with both
+ * in its detail.
+ */
+int pub_cert_regenerate_forced(struct pub_state *st, const char *actor,
+    const char *node, enum pub_cert_purpose p, enum pub_key_type kt,
+    const char *rule, const char *reason, struct pub_regen_result *out,
+    struct ctl_diag *d);
+
+/* Whether a new certificate of type P changes the ITL phones hold, so
+ * that phones that reject it would need ITL recovery: CallManager, TVS,
+ * CAPF and ITLRecovery itself. */
+bool pub_cert_needs_recovery(enum pub_cert_purpose p);
+
+/*
+ * The rule of the CUCM certificate regeneration procedure a single
+ * regeneration can check: a certificate of the ITL (P, as
+ * pub_cert_needs_recovery) is not regenerated while the ITLRecovery RSA
+ * key is, or would become (P ITLRecovery with key KT), shorter than a
+ * node's CallManager RSA key, counting the new key when P is node
+ * NODE's CallManager; recovery with it would fail.  CTL_ERR_REFUSED
+ * with why and what to do, unless FORCED; changes nothing.  A cluster
+ * without an RSA ITLRecovery passes.
+ */
+int pub_cert_regen_recovery_check(struct pub_state *st, const char *node,
+    enum pub_cert_purpose p, enum pub_key_type kt, bool forced,
+    struct ctl_diag *d);
+
 /* Puts node N's new certificate of type P in place (MADE says what it
  * did), CTX being the caller's; fails leaving the old one. */
 typedef int (*pub_cert_maker)(struct pub_state *st, const char *actor,
@@ -64,12 +94,13 @@ typedef int (*pub_cert_maker)(struct pub_state *st, const char *actor,
  * makes the new one (pub_cert_regenerate, a CA-signed upload): checks
  * the node and type (pub_cert_regen_check), calls MAKE, rebuilds the
  * ITL when it held the old certificate, and records ACTOR's ACTION
- * ("cert-regenerate") with the old and new SHA1s.  Fails as
- * pub_cert_regenerate, or as MAKE with nothing changed.
+ * ("cert-regenerate") with the old and new SHA1s, its detail "NODE TYPE"
+ * followed by NOTE (NULL: nothing).  Fails as pub_cert_regenerate, or
+ * as MAKE with nothing changed.
  */
 int pub_cert_replace(struct pub_state *st, const char *actor,
     const char *node, enum pub_cert_purpose p, const char *action,
-    pub_cert_maker make, void *ctx, struct pub_regen_result *out,
-    struct ctl_diag *d);
+    const char *note, pub_cert_maker make, void *ctx,
+    struct pub_regen_result *out, struct ctl_diag *d);
 
 #endif

@@ -5,9 +5,11 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "cert_restart.h"
 #include "ctl_err.h"
 #include "pub_itl.h"
 #include "pub_log.h"
+#include "pub_node_cert.h"
 #include "pub_regen.h"
 #include "pub_state.h"
 #include "pub_store.h"
@@ -17,36 +19,44 @@
 #define KEY_MAX  15
 
 /* What a CUCM cluster restarts for a new certificate of type P, and what
- * it takes here. */
-static const char *
-restart_hint(enum pub_cert_purpose p)
+ * it takes here: the table `ctlclient cert plan` reads too. */
+static void
+put_restart_hint(struct proto_out *reply, enum pub_cert_purpose p)
 {
-	switch (p) {
-	case PUB_CERT_CALLMANAGER:
-	case PUB_CERT_CALLMANAGER_ECDSA:
-		return "CUCM restarts CallManager, CTIManager, TVS and TFTP, "
-		    "then resets the phones; here the ITL is already served "
-		    "by every node";
-	case PUB_CERT_TOMCAT:
-		return "CUCM restarts Tomcat on every node; restart this "
-		    "node's ctlpublisherd to serve the new certificate";
-	case PUB_CERT_TOMCAT_ECDSA:
-		return "CUCM restarts Tomcat on every node; nothing here "
-		    "serves it";
-	case PUB_CERT_IPSEC:
-		return "CUCM restarts DRF Master, then DRF Local on each "
-		    "node; nothing here uses it";
-	case PUB_CERT_TVS:
-	case PUB_CERT_ITLRECOVERY:
-		return "CUCM restarts TVS and TFTP, then resets the phones; "
-		    "here the ITL is already served by every node";
-	case PUB_CERT_CAPF:
-		return "CUCM restarts CAPF, TVS and TFTP, then resets the "
-		    "phones";
-	case PUB_CERT_CLIENT:
-		break;
-	}
-	return "";
+	const struct cert_restart *r =
+	    cert_restart_find(pub_cert_purpose_name(p));
+	char hint[512];
+
+	if (r == NULL)
+		hint[0] = '\0';
+	else
+		snprintf(hint, sizeof(hint), "CUCM restarts %s on each node, "
+		    "publisher first%s; here %s", r->services, r->phones_reset ?
+		    ", then resets the phones" : "", r->here);
+	proto_put_str(reply, PT_RESTART, hint);
+}
+
+/* FORCE names the rule a forced regeneration overrides, MESSAGE the
+ * officer's reason; one without the other is a malformed request. */
+static int
+get_force(const struct proto_fields *fs, char *rule, char *reason,
+    struct ctl_diag *d)
+{
+	int rf, rm;
+
+	rf = proto_get_str(fs, PT_FORCE, false, rule, PROTO_MAX_REASON, d);
+	if (rf != CTL_OK && rf != CTL_ERR_NOT_FOUND)
+		return rf;
+	rm = proto_get_str(fs, PT_MESSAGE, false, reason, PROTO_MAX_REASON, d);
+	if (rm != CTL_OK && rm != CTL_ERR_NOT_FOUND)
+		return rm;
+	if ((rf == CTL_OK) != (rm == CTL_OK))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "a forced CERT_REGENERATE "
+		    "needs both FORCE (what is forced) and MESSAGE (why, at "
+		    "most %d bytes)", PROTO_MAX_REASON);
+	if (rf != CTL_OK)
+		rule[0] = reason[0] = '\0';
+	return CTL_OK;
 }
 
 int
@@ -55,6 +65,7 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
     struct ctl_diag *d)
 {
 	char node[PUB_NODE_NAME_MAX], key[KEY_MAX + 1];
+	char rule[PROTO_MAX_REASON + 1], reason[PROTO_MAX_REASON + 1];
 	enum pub_cert_purpose p;
 	enum pub_key_type kt = PUB_KEY_DEFAULT;
 	struct pub_regen_result r;
@@ -68,11 +79,16 @@ pub_do_cert_regenerate(struct pub_node_srv *srv, struct pub_session *s,
 	if (rc == CTL_OK && pub_key_type_parse(key, &kt) != CTL_OK)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown key type %s: "
 		    "%s", key, PUB_KEY_TYPES);
+	if ((rc = get_force(fs, rule, reason, d)) != CTL_OK ||
+	    (rc = pub_node_cert_key_check(p, kt, d)) != CTL_OK)
+		return rc;
 	pthread_mutex_lock(&srv->change);
-	if ((rc = pub_cert_regenerate(s->data, s->user, node, p, kt, &r, d)) ==
-	    CTL_OK)
-		rc = pub_cert_reply(srv, s, "regenerated", node, p, &r, reply,
-		    d);
+	if ((rc = pub_cert_regen_recovery_check(s->data, node, p, kt,
+	    reason[0] != '\0', d)) == CTL_OK &&
+	    (rc = pub_cert_regenerate_forced(s->data, s->user, node, p, kt,
+	    reason[0] ? rule : NULL, reason, &r, d)) == CTL_OK)
+		rc = pub_cert_reply(srv, s, reason[0] ? "regenerated, forced,"
+		    : "regenerated", node, p, &r, reply, d);
 	pthread_mutex_unlock(&srv->change);
 	return rc;
 }
@@ -118,7 +134,7 @@ pub_cert_reply(struct pub_node_srv *srv, struct pub_session *s,
 		proto_put_str(reply, PT_STORE, pub_trust_purpose_name(
 		    (enum pub_trust_purpose)r.cert.trust_store));
 	proto_put_u8(reply, PT_ITL_REBUILT, r.itl_changed ? 1 : 0);
-	proto_put_str(reply, PT_RESTART, restart_hint(p));
+	put_restart_hint(reply, p);
 	/* A new ITL goes to every node before the answer, as ROLLBACK_PRE8
 	 * does; otherwise the answer names the ITL the publisher serves. */
 	if (r.itl_changed)

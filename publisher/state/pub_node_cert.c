@@ -184,6 +184,29 @@ install(struct pub_state *st, const char *actor, const struct pub_node *n,
 }
 
 int
+pub_node_cert_key_check(enum pub_cert_purpose p, enum pub_key_type kt,
+    struct ctl_diag *d)
+{
+	if (kt != PUB_KEY_DEFAULT &&
+	    pub_key_type_is_ec(kt) != pub_cert_type_is_ec(p))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s certificate has "
+		    "%s key; choose %s", pub_cert_purpose_name(p),
+		    pub_cert_type_is_ec(p) ? "an EC" : "an RSA",
+		    pub_cert_type_is_ec(p) ? "ec256 or ec384" :
+		    "rsa2048, rsa3072 or rsa4096");
+	/* These keys sign the CTL or the ITL, whose SIGNATUREMODULUS
+	 * names 1024, 2048 or 4096 bits only: a 3072-bit one would leave a
+	 * certificate no file could be signed with. */
+	if (kt == PUB_KEY_RSA3072 && (p == PUB_CERT_CALLMANAGER ||
+	    p == PUB_CERT_ITLRECOVERY))
+		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s key signs the "
+		    "CTL or the ITL, whose signature header names only 1024, "
+		    "2048 or 4096-bit keys; choose rsa2048 or rsa4096",
+		    pub_cert_purpose_name(p));
+	return CTL_OK;
+}
+
+int
 pub_node_cert_make(struct pub_state *st, const char *actor,
     const struct pub_node *n, enum pub_cert_purpose p, enum pub_key_type kt,
     const struct pub_cert_ca *ca_in, struct pub_cert_made *out,
@@ -204,22 +227,8 @@ pub_node_cert_make(struct pub_state *st, const char *actor,
 	if ((unsigned)p >= PUB_CERT_NPURPOSES)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "unknown certificate "
 		    "purpose %d", (int)p);
-	if (kt != PUB_KEY_DEFAULT &&
-	    pub_key_type_is_ec(kt) != pub_cert_type_is_ec(p))
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s certificate has "
-		    "%s key; choose %s", pub_cert_purpose_name(p),
-		    pub_cert_type_is_ec(p) ? "an EC" : "an RSA",
-		    pub_cert_type_is_ec(p) ? "ec256 or ec384" :
-		    "rsa2048, rsa3072 or rsa4096");
-	/* These keys sign the CTL or the ITL, whose SIGNATUREMODULUS
-	 * names 1024, 2048 or 4096 bits only: a 3072-bit one would leave a
-	 * certificate no file could be signed with. */
-	if (kt == PUB_KEY_RSA3072 && (p == PUB_CERT_CALLMANAGER ||
-	    p == PUB_CERT_ITLRECOVERY))
-		return ctl_diag_set(d, CTL_ERR_USAGE, "the %s key signs the "
-		    "CTL or the ITL, whose signature header names only 1024, "
-		    "2048 or 4096-bit keys; choose rsa2048 or rsa4096",
-		    pub_cert_purpose_name(p));
+	if ((rc = pub_node_cert_key_check(p, kt, d)) != CTL_OK)
+		return rc;
 	if ((rc = describe_new(n, p, &g, cn, sizeof(cn), d)) != CTL_OK)
 		return rc;
 	g.key_type = kt != PUB_KEY_DEFAULT ? kt : pub_cert_type_is_ec(p) ?

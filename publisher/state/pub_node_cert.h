@@ -46,6 +46,15 @@ int pub_cert_trust_store(enum pub_cert_purpose p);
 bool pub_cert_type_is_ec(enum pub_cert_purpose p);
 
 /*
+ * Whether a new key of type KT (PUB_KEY_DEFAULT always is) suits a
+ * certificate of type P: EC for the EC types, RSA for the others, and
+ * no 3072-bit key for CallManager and ITLRecovery, whose keys sign the
+ * CTL and the ITL.  CTL_ERR_USAGE with what to choose otherwise.
+ */
+int pub_node_cert_key_check(enum pub_cert_purpose p, enum pub_key_type kt,
+    struct ctl_diag *d);
+
+/*
  * Makes node N's certificate for purpose P with a new key of type KT
  * (PUB_KEY_DEFAULT: RSA 2048, EC P-256 for the -ECDSA types and the
  * ones the cluster CA issues) and a new random serial.  When the node
@@ -55,8 +64,9 @@ bool pub_cert_type_is_ec(enum pub_cert_purpose p);
  * file is written first, each file atomically, then the state: the
  * certificate row and the trust stores, with ACTOR's trust-add and
  * trust-delete audit entries, in one transaction.  OUT (may be NULL)
- * says what was made.  Fails with CTL_ERR_USAGE for an EC key on an RSA
- * type or the reverse, CTL_ERR_KEY, CTL_ERR_CRYPTO, CTL_ERR_IO.
+ * says what was made.  Fails with CTL_ERR_USAGE for a key the type
+ * cannot have (pub_node_cert_key_check), CTL_ERR_KEY, CTL_ERR_CRYPTO,
+ * CTL_ERR_IO.
  */
 int pub_node_cert_make(struct pub_state *st, const char *actor,
     const struct pub_node *n, enum pub_cert_purpose p,

@@ -517,6 +517,82 @@ test_regenerate(void **state)
 	free(key);
 }
 
+/* The rule the publisher checks on one regeneration: no certificate of
+ * the ITL while the ITLRecovery key is, or would become, shorter than a
+ * CallManager key; FORCE with a reason goes through, audited. */
+static void
+test_recovery_rule(void **state)
+{
+	static const struct {
+		const char *node;
+		enum pub_cert_purpose p;
+		enum pub_key_type kt;
+		bool forced;
+		int rc;
+	} before[] = {
+		{ "cucm-pub", PUB_CERT_TVS, PUB_KEY_DEFAULT, false, CTL_OK },
+		/* the new key counts */
+		{ "cucm-sub1", PUB_CERT_CALLMANAGER, PUB_KEY_RSA4096, false,
+		  CTL_ERR_REFUSED },
+		{ "cucm-sub1", PUB_CERT_CALLMANAGER, PUB_KEY_RSA4096, true,
+		  CTL_OK },
+	}, after[] = {
+		{ "cucm-pub", PUB_CERT_TVS, PUB_KEY_DEFAULT, false,
+		  CTL_ERR_REFUSED },
+		{ "cucm-pub", PUB_CERT_CAPF, PUB_KEY_DEFAULT, false,
+		  CTL_ERR_REFUSED },
+		{ "cucm-pub", PUB_CERT_CALLMANAGER, PUB_KEY_RSA4096, false,
+		  CTL_ERR_REFUSED },
+		{ "cucm-pub", PUB_CERT_TVS, PUB_KEY_DEFAULT, true, CTL_OK },
+		{ "cucm-pub", PUB_CERT_TOMCAT, PUB_KEY_DEFAULT, false, CTL_OK },
+		{ "cucm-pub", PUB_CERT_IPSEC, PUB_KEY_DEFAULT, false, CTL_OK },
+		{ "cucm-pub", PUB_CERT_ITLRECOVERY, PUB_KEY_DEFAULT, false,
+		  CTL_ERR_REFUSED },
+		/* boundary: as long as the longest CallManager key */
+		{ "cucm-pub", PUB_CERT_ITLRECOVERY, PUB_KEY_RSA3072, false,
+		  CTL_ERR_REFUSED },
+		{ "cucm-pub", PUB_CERT_ITLRECOVERY, PUB_KEY_RSA4096, false,
+		  CTL_OK },
+	};
+	struct pub_audit_entry *v;
+	struct ctl_diag d;
+	size_t i, n;
+
+	(void)state;
+	for (i = 0; i < sizeof(before) / sizeof(before[0]); i++) {
+		ctl_diag_clear(&d);
+		assert_int_equal(pub_cert_regen_recovery_check(st,
+		    before[i].node, before[i].p, before[i].kt, before[i].forced,
+		    &d), before[i].rc);
+		if (before[i].rc != CTL_OK)
+			assert_non_null(strstr(d.msg, "as this regeneration "
+			    "would make it"));
+	}
+	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-sub1",
+	    PUB_CERT_CALLMANAGER, PUB_KEY_RSA4096, NULL, &d), CTL_OK);
+	for (i = 0; i < sizeof(after) / sizeof(after[0]); i++) {
+		ctl_diag_clear(&d);
+		assert_int_equal(pub_cert_regen_recovery_check(st,
+		    after[i].node, after[i].p, after[i].kt, after[i].forced,
+		    &d), after[i].rc);
+		if (after[i].rc != CTL_OK)
+			assert_non_null(strstr(d.msg, "shorter than the "
+			    "CallManager key"));
+	}
+	assert_int_equal(pub_cert_regenerate_forced(st, "admin", "cucm-pub",
+	    PUB_CERT_TVS, PUB_KEY_DEFAULT, "itlrecovery-key", "change 42",
+	    NULL, &d), CTL_OK);
+	assert_int_equal(pub_audit_list(st, 1, &v, &n, &d), CTL_OK);
+	assert_int_equal(n, 1);
+	assert_string_equal(v[0].operation, "cert-regenerate-forced");
+	assert_string_equal(v[0].detail,
+	    "cucm-pub TVS; forced (itlrecovery-key): change 42");
+	free(v);
+	/* Put the cluster back for the tests after this one. */
+	assert_int_equal(pub_cert_regenerate(st, "admin", "cucm-sub1",
+	    PUB_CERT_CALLMANAGER, PUB_KEY_DEFAULT, NULL, &d), CTL_OK);
+}
+
 int
 main(void)
 {
@@ -527,6 +603,7 @@ main(void)
 		cmocka_unit_test(test_tokenless_ctl),
 		cmocka_unit_test(test_store_into_node),
 		cmocka_unit_test(test_regenerate),
+		cmocka_unit_test(test_recovery_rule),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
