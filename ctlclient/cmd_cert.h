@@ -20,13 +20,20 @@ int cert_upload(int argc, char **argv);
 
 /*
  * Prints the answer A to a replaced certificate (REQ: "CERT_REGENERATE",
- * "CERT_UPLOAD"), its first line "DONE the TYPE certificate of NODE", or
- * one JSON object when JSON (cmd_cert_regenerate.c).  Fails with
+ * "CERT_UPLOAD"), its first line "DONE the TYPE certificate of NODE";
+ * with JSON (the command's --json is on) it also keeps the answer for
+ * cert_answer_json() and the per-node results (cmd_cert_regenerate.c).  Fails with
  * CTL_ERR_PROTOCOL for a malformed answer, CTL_ERR_REFUSED when a node
  * does not serve the rebuilt ITL yet (the certificate is new anyway).
  */
 int cert_answer_show(const struct net_session *s, const struct net_reply *a,
     bool json, const char *req, const char *done, struct ctl_diag *d);
+
+/* Writes the members of a replaced certificate's --json object (the
+ * answer cert_answer_show() was given; null before one): a
+ * change_json_extra() hook. */
+struct json_out;
+void cert_answer_json(struct json_out *j, void *ctx);
 
 /*
  * CERT_REGENERATE of NODE's certificate TYPE over connection S with KEY (NULL:

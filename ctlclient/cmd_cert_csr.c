@@ -16,6 +16,7 @@
 #include "commands.h"
 #include "ctl_err.h"
 #include "file_io.h"
+#include "change_json.h"
 #include "json_out.h"
 #include "net_cmd.h"
 #include "net_reply.h"
@@ -56,12 +57,27 @@ usage(FILE *out)
 }
 
 struct csr_cmd {
-	bool json;
 	bool multi_san;
 	const char *node;
 	const char *type;
 	const char *output;
+	char key[TEXT_MAX + 1];  /* the publisher's answer, "" before one */
+	bool answered_multi;
 };
+
+/* This command's members of the --json object. */
+static void
+csr_json(struct json_out *j, void *ctx)
+{
+	const struct csr_cmd *cc = ctx;
+
+	json_string(j, "node", cc->node);
+	json_string(j, "type", cc->type);
+	json_string(j, "key", cc->key[0] ? cc->key : NULL);
+	json_bool(j, "multi_san", cc->key[0] ? cc->answered_multi :
+	    cc->multi_san);
+	json_string(j, "output", cc->output);
+}
 
 static int
 csr_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
@@ -71,7 +87,9 @@ csr_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 	size_t max = c == OPT_NODE ? NAME_MAX_LEN : TYPE_MAX_LEN;
 
 	switch (c) {
-	case OPT_JSON: cc->json = true; return CTL_OK;
+	case OPT_JSON:
+		change_json_extra(csr_json, cc);
+		return change_json_start("cert csr", d);
 	case OPT_MULTI_SAN: cc->multi_san = true; return CTL_OK;
 	case 'o':
 		if (arg[0] == '\0')
@@ -139,7 +157,7 @@ csr_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 {
 	static const uint16_t allowed[] = { PT_NAME, PT_CERT_TYPE, PT_KEY_TYPE,
 	    PT_MULTI_SAN, PT_CSR };
-	const struct csr_cmd *cc = ctx;
+	struct csr_cmd *cc = ctx;
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct proto_out o;
 	struct ctl_diag pd;
@@ -186,26 +204,13 @@ csr_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	net_clean_text(key);
 	if ((rc = write_new(cc->output, pem, len, d)) != CTL_OK)
 		goto out;
-	if (cc->json) {
-		struct json_out j;
-
-		json_init(&j, stdout);
-		json_object_begin(&j, NULL);
-		json_string(&j, "server", s->peer);
-		json_string(&j, "node", name);
-		json_string(&j, "type", type);
-		json_string(&j, "key", key);
-		json_bool(&j, "multi_san", multi != 0);
-		json_string(&j, "output", cc->output);
-		json_object_end(&j);
-		json_finish(&j);
-	} else {
-		printf("%s: a request for the %s certificate of %s (new key %s "
-		    "kept on the publisher%s)\nHave it signed, upload the "
-		    "authority's certificates (ctlclient trust upload), then "
-		    "the signed one (ctlclient cert upload)\n", cc->output,
-		    type, name, key, multi ? ", every node's names" : "");
-	}
+	snprintf(cc->key, sizeof(cc->key), "%s", key);
+	cc->answered_multi = multi != 0;
+	printf("%s: a request for the %s certificate of %s (new key %s kept "
+	    "on the publisher%s)\nHave it signed, upload the authority's "
+	    "certificates (ctlclient trust upload), then the signed one "
+	    "(ctlclient cert upload)\n", cc->output, type, name, key, multi ?
+	    ", every node's names" : "");
 	goto out;
 bad:
 	rc = ctl_diag_set(d, rc, "%s: malformed answer to CERT_CSR: %s",

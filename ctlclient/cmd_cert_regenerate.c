@@ -11,6 +11,7 @@
 #include "cmd_cert.h"
 #include "commands.h"
 #include "ctl_err.h"
+#include "change_json.h"
 #include "json_out.h"
 #include "net_cmd.h"
 #include "net_reply.h"
@@ -52,7 +53,7 @@ usage(FILE *out)
 	    "  --type TYPE   the certificate type\n"
 	    "  --key KEY     the new key's type and size\n"
 	    "  --yes         do not ask for confirmation at the terminal\n"
-	    "  --json        the result as one JSON object\n\n"
+	    "  --json        the result as one JSON object (needs --yes)\n\n"
 	    NET_OPTIONS_HELP
 	    "\nExit status: 0 regenerated (and every node serves the new ITL\n"
 	    "when it changed), 1 refused, not confirmed, or a node does not\n"
@@ -78,7 +79,10 @@ regen_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 
 	switch (c) {
 	case OPT_YES: rq->yes = true; return CTL_OK;
-	case OPT_JSON: rq->json = true; return CTL_OK;
+	case OPT_JSON:
+		rq->json = true;
+		change_json_extra(cert_answer_json, NULL);
+		return change_json_start("cert regenerate", d);
 	}
 	if (arg[0] == '\0' || strlen(arg) > max)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: 1 to %zu characters",
@@ -98,11 +102,14 @@ regen_before(void *ctx, struct ctl_diag *d)
 {
 	const struct regen_cmd *rq = ctx;
 	char q[512];
+	int rc;
 
 	if (rq->node == NULL || rq->type == NULL)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "cert regenerate needs "
 		    "--node NAME and --type TYPE (see ctlclient cert regenerate "
 		    "--help)");
+	if ((rc = change_json_need_yes(rq->yes, d)) != CTL_OK)
+		return rc;
 	if (rq->yes)
 		return CTL_OK;
 	snprintf(q, sizeof(q), "This operation replaces the %s certificate "
@@ -160,43 +167,35 @@ parse_answer(const struct proto_fields *fs, const char *req,
 	return CTL_OK;
 }
 
-static void
-print_json(const struct net_session *s, const struct regen_answer *r,
-    const struct net_result *res, size_t n)
-{
-	struct json_out j;
-	size_t i;
+/* The answer, once there is one, for the --json object (one command,
+ * one answer per process). */
+static struct regen_answer json_answer;
+static bool json_answered;
 
-	json_init(&j, stdout);
-	json_object_begin(&j, NULL);
-	json_string(&j, "server", s->peer);
-	json_string(&j, "node", r->name);
-	json_string(&j, "type", r->type);
-	json_string(&j, "key", r->key);
-	json_string(&j, "serial", r->serial);
-	json_string(&j, "old_sha1", r->old_sha1[0] ? r->old_sha1 : NULL);
-	json_string(&j, "new_sha1", r->new_sha1);
-	json_string(&j, "trust_store", r->store[0] ? r->store : NULL);
-	json_bool(&j, "itl_rebuilt", r->itl_rebuilt != 0);
-	json_string(&j, "itl_sha1", r->have_itl ? r->itl_sha1 : NULL);
-	json_string(&j, "restart", r->restart);
-	json_array_begin(&j, "nodes");
-	for (i = 0; i < n; i++) {
-		json_object_begin(&j, NULL);
-		json_string(&j, "name", res[i].name);
-		json_bool(&j, "passed", res[i].passed);
-		json_string(&j, "message", res[i].message[0] ?
-		    res[i].message : NULL);
-		json_object_end(&j);
-	}
-	json_array_end(&j);
-	json_object_end(&j);
-	json_finish(&j);
+void
+cert_answer_json(struct json_out *j, void *ctx)
+{
+	const struct regen_answer *r = json_answered ? &json_answer : NULL;
+
+	(void)ctx;
+	json_string(j, "node", r != NULL ? r->name : NULL);
+	json_string(j, "type", r != NULL ? r->type : NULL);
+	json_string(j, "key", r != NULL ? r->key : NULL);
+	json_string(j, "serial", r != NULL ? r->serial : NULL);
+	json_string(j, "old_sha1", r != NULL && r->old_sha1[0] ? r->old_sha1 :
+	    NULL);
+	json_string(j, "new_sha1", r != NULL ? r->new_sha1 : NULL);
+	json_string(j, "trust_store", r != NULL && r->store[0] ? r->store :
+	    NULL);
+	json_bool(j, "itl_rebuilt", r != NULL && r->itl_rebuilt != 0);
+	json_string(j, "restart", r != NULL ? r->restart : NULL);
 }
 
+/* For people (standard error under --json); JSON keeps the per-node
+ * results as the step "itl". */
 static void
 print_text(const struct regen_answer *r, const char *done,
-    const struct net_result *res, size_t n)
+    const struct net_result *res, size_t n, bool json)
 {
 	printf("%s the %s certificate of %s\n", done, r->type, r->name);
 	printf("  key:          %s\n", r->key);
@@ -207,7 +206,10 @@ print_text(const struct regen_answer *r, const char *done,
 		printf("  trust store:  %s\n", r->store);
 	if (r->itl_rebuilt) {
 		printf("  ITL rebuilt:  %s\n", r->have_itl ? r->itl_sha1 : "?");
-		(void)net_results_print(stdout, res, n);
+		if (json)
+			(void)change_json_results("itl", res, n);
+		else
+			(void)net_results_print(stdout, res, n);
 	} else {
 		printf("  ITL:          unchanged (it does not hold this "
 		    "certificate)\n");
@@ -236,10 +238,13 @@ cert_answer_show(const struct net_session *s, const struct net_reply *a,
 	}
 	for (i = 0; i < nres; i++)
 		failed += !res[i].passed;
-	if (json)
-		print_json(s, &r, res, nres);
-	else
-		print_text(&r, done, res, nres);
+	if (json) {
+		json_answer = r;
+		json_answered = true;
+		if (r.have_itl)
+			change_json_itl_sha1(r.itl_sha1);
+	}
+	print_text(&r, done, res, nres, json);
 	/* The certificate is new either way; a node that is down gets the
 	 * ITL from the publisher's catch-up when it returns. */
 	rc = failed == 0 ? CTL_OK : ctl_diag_set(d, CTL_ERR_REFUSED,

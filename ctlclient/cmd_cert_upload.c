@@ -12,6 +12,7 @@
 #include <openssl/x509.h>
 
 #include "cert_info.h"
+#include "change_json.h"
 #include "cmd_cert.h"
 #include "commands.h"
 #include "ctl_err.h"
@@ -73,7 +74,8 @@ upload_option(void *ctx, int c, const char *arg, struct ctl_diag *d)
 
 	if (c == OPT_JSON) {
 		uc->json = true;
-		return CTL_OK;
+		change_json_extra(cert_answer_json, NULL);
+		return change_json_start("cert upload", d);
 	}
 	if (arg[0] == '\0' || strlen(arg) > max)
 		return ctl_diag_set(d, CTL_ERR_USAGE, "%s: 1 to %zu characters",

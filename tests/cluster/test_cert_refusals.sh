@@ -61,6 +61,26 @@ sys.exit(0 if head[5] == 0x81 and code == 3 else 1)
 PY
 	pass "refused: not logged in (error 3)" || { fail "not logged in"; cat "$WORK/out"; }
 expect_rc 2 "no --type: bad usage" "$CTL" cert regenerate --yes --node cucm-pub $NET
+# --json: one object on standard output whatever the outcome.
+jcheck() {      # DESCRIPTION PYTHON-CONDITION on j
+	python3 - "$WORK/out" "$2" <<'PY' && pass "$1" || { fail "$1"; sed 's/^/    | /' "$WORK/out"; }
+import json, sys
+j = json.load(open(sys.argv[1]))
+sys.exit(0 if eval(sys.argv[2]) else 1)
+PY
+}
+expect_rc 1 "cert regenerate --json, refused" "$CTL" cert regenerate --yes --json \
+	--node cucm-sub9 --type CallManager $NET
+jcheck "... one object: not ok, the reason, no certificate" \
+	'j["operation"] == "cert regenerate" and not j["ok"] and "no node cucm-sub9" in j["error"]["message"] and j["node"] is None and j["serial"] is None and j["nodes"] == []'
+expect_rc 2 "cert regenerate --json without --yes" "$CTL" cert regenerate --json \
+	--node cucm-pub --type Tomcat $NET
+jcheck "... one object: bad usage naming --yes" \
+	'j["result"] == "bad_usage" and "--yes" in j["error"]["message"]'
+expect_rc 1 "cert upload --json without a pending request" "$CTL" cert upload --json \
+	--node cucm-pub --type CallManager --cert "$DIR/nodes/cucm-pub/CallManager.pem" $NET
+jcheck "... one object: not ok, the reason" \
+	'j["operation"] == "cert upload" and not j["ok"] and j["error"]["message"] and j["new_sha1"] is None'
 expect_rc 2 "cert without a sub-command" "$CTL" cert
 expect_rc 2 "cert with an unknown sub-command" "$CTL" cert frobnicate
 snapshot >"$WORK/after"
