@@ -98,7 +98,7 @@ usage(FILE *out)
 struct plan_rehearsal {
 	bool ran;
 	size_t phones, accepted, tvs_rejecting, warnings, errors;
-	char example[REHEARSE_EXAMPLE_MAX];
+	char example[REHEARSE_EXAMPLE_MAX + 8];  /* "ITL: " and the reason */
 };
 
 struct plan_cmd {
