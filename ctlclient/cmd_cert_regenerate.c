@@ -272,7 +272,6 @@ cert_regenerate_request(struct net_session *s, const char *node,
 {
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct proto_out o;
-	struct ctl_diag pd;
 	int rc;
 
 	net_request(s, &o, PROTO_CERT_REGENERATE);
@@ -285,14 +284,9 @@ cert_regenerate_request(struct net_session *s, const char *node,
 		proto_put_str(&o, PT_FORCE, rule);
 		proto_put_str(&o, PT_MESSAGE, reason);
 	}
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: cert regenerate failed: %s",
-		    s->peer, pd.msg);
+	if ((rc = net_change(s, &o, &a, "cert regenerate failed", d)) !=
+	    CTL_OK)
 		goto out;
-	}
 	rc = cert_answer_show(s, &a, json, "CERT_REGENERATE", "Regenerated",
 	    d);
 out:

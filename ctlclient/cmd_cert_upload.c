@@ -109,21 +109,14 @@ upload_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	const struct upload_cmd *uc = ctx;
 	struct net_reply a = { { NULL, 0 }, NULL };
 	struct proto_out o;
-	struct ctl_diag pd;
 	int rc;
 
 	net_request(s, &o, PROTO_CERT_UPLOAD);
 	proto_put_str(&o, PT_NAME, uc->node);
 	proto_put_str(&o, PT_CERT_TYPE, uc->type);
 	proto_put_bytes(&o, PT_CERT, uc->der, uc->derlen);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: cert upload refused: %s",
-		    s->peer, pd.msg);
+	if ((rc = net_change(s, &o, &a, "cert upload refused", d)) != CTL_OK)
 		goto out;
-	}
 	rc = cert_answer_show(s, &a, uc->json, "CERT_UPLOAD",
 	    "Put the CA-signed", d);
 out:

@@ -95,14 +95,9 @@ ctl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	int rc, have;
 
 	net_request(s, &o, PROTO_CTL_RESET);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: ctl reset localkey failed: %s",
-		    s->peer, pd.msg);
+	if ((rc = net_change(s, &o, &a, "ctl reset localkey failed", d)) !=
+	    CTL_OK)
 		goto out;
-	}
 	ctl_diag_clear(&pd);
 	if ((rc = net_only_fields(&a.fs, allowed, 1, "CTL_RESET", &pd)) ||
 	    (rc = net_get_sha1(&a.fs, PT_SHA1, 1, 0, sha1, &have, &pd))) {

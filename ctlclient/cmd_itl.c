@@ -305,7 +305,7 @@ itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	struct ctl_diag pd;
 	const uint8_t *p12 = NULL;
 	size_t p12_len = 0;
-	char sha1[41] = "";
+	char sha1[41] = "", what[48];
 	int rc, have;
 
 	if (ic->op == ITL_BACKUP) {
@@ -318,18 +318,12 @@ itl_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 	}
 	if (ic->op == ITL_BACKUP || ic->op == ITL_REMOTEKEY)
 		proto_put_str(&o, PT_PASSWORD, ic->pw);
-	rc = net_call_change(s, &o, &a, d);
-	/* The request held the password. */
-	secret_wipe(o.payload.p, o.payload.len);
-	proto_out_free(&o);
+	snprintf(what, sizeof(what), "itl %s%s failed", ic->op == ITL_BACKUP ?
+	    "" : "reset ", op_names[ic->op]);
+	rc = net_change(s, &o, &a, what, d);
 	secret_wipe(ic->pw, sizeof(ic->pw));
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: itl %s%s failed: %s", s->peer,
-		    ic->op == ITL_BACKUP ? "" : "reset ", op_names[ic->op],
-		    pd.msg);
+	if (rc != CTL_OK)
 		goto out;
-	}
 	ctl_diag_clear(&pd);
 	if ((rc = ic->op == ITL_BACKUP ? net_only_fields(&a.fs, backup_fields,
 	    2, "ITL_BACKUP", &pd) : net_only_fields(&a.fs, reset_fields, 2,

@@ -120,14 +120,9 @@ rollback_run(struct net_session *s, void *ctx, struct ctl_diag *d)
 
 	net_request(s, &o, PROTO_ROLLBACK_PRE8);
 	proto_put_u8(&o, PT_ROLLBACK, (uint8_t)rq->on);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: rollback-pre8 %s failed: %s",
-		    s->peer, rq->on ? "on" : "off", pd.msg);
+	if ((rc = net_change(s, &o, &a, rq->on ? "rollback-pre8 on failed" :
+	    "rollback-pre8 off failed", d)) != CTL_OK)
 		goto out;
-	}
 	ctl_diag_clear(&pd);
 	if ((rc = net_only_fields(&a.fs, allowed, 3, "ROLLBACK_PRE8", &pd)) ||
 	    (rc = proto_get_u8(&a.fs, PT_ROLLBACK, true, &on, &pd)) ||

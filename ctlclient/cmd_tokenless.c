@@ -81,20 +81,15 @@ run(struct net_session *s, size_t ai, struct ctl_diag *d)
 	struct net_result *res = NULL;
 	struct proto_out o;
 	struct ctl_diag pd;
-	char sha1[41];
+	char sha1[41], what[96];
 	size_t nres = 0, failed;
 	int rc, have;
 
 	net_request(s, &o, PROTO_TOKENLESS);
 	proto_put_u8(&o, PT_ACTION, actions[ai].action);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: %s failed: %s", s->peer,
-		    actions[ai].cucm, pd.msg);
+	snprintf(what, sizeof(what), "%s failed", actions[ai].cucm);
+	if ((rc = net_change(s, &o, &a, what, d)) != CTL_OK)
 		goto out;
-	}
 	ctl_diag_clear(&pd);
 	if ((rc = net_only_fields(&a.fs, allowed, 2, "TOKENLESS", &pd)) ||
 	    (rc = net_get_sha1(&a.fs, PT_SHA1, 1, 0, sha1, &have, &pd)) ||

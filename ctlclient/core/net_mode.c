@@ -148,14 +148,9 @@ net_delete_ctl(struct net_session *s, struct ctl_diag *d)
 	int rc;
 
 	net_request(s, &o, PROTO_DELETE_CTL);
-	rc = net_call_change(s, &o, &a, d);
-	proto_out_free(&o);
-	if (rc != CTL_OK) {
-		snprintf(pd.msg, sizeof(pd.msg), "%s", ctl_diag_msg(d, rc));
-		rc = ctl_diag_set(d, rc, "%s: deleting the CTL failed: %s",
-		    s->peer, pd.msg);
+	if ((rc = net_change(s, &o, &a, "deleting the CTL failed", d)) !=
+	    CTL_OK)
 		goto out;
-	}
 	ctl_diag_clear(&pd);
 	if ((rc = net_only_fields(&a.fs, allowed, 1, "DELETE_CTL", &pd)) ||
 	    (rc = net_results_parse(&a.fs, &res, &nres, &pd))) {

@@ -99,6 +99,23 @@ net_call_change(struct net_session *s, struct proto_out *r,
 	return rc;
 }
 
+int
+net_change(struct net_session *s, struct proto_out *r, struct net_reply *a,
+    const char *what, struct ctl_diag *d)
+{
+	struct ctl_diag why;
+	int rc;
+
+	rc = net_call_change(s, r, a, d);
+	if (r->payload.p != NULL)
+		secret_wipe(r->payload.p, r->payload.len);
+	proto_out_free(r);
+	if (rc == CTL_OK)
+		return CTL_OK;
+	snprintf(why.msg, sizeof(why.msg), "%s", ctl_diag_msg(d, rc));
+	return ctl_diag_set(d, rc, "%s: %s: %s", s->peer, what, why.msg);
+}
+
 void
 net_reply_free(struct net_reply *a)
 {

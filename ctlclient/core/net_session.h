@@ -60,6 +60,14 @@ int net_call_change(struct net_session *s, struct proto_out *r,
     struct net_reply *a, struct ctl_diag *d);
 void net_reply_free(struct net_reply *a);
 
+/*
+ * A change: net_call_change() of R, then R wiped (a request may hold a
+ * password) and freed.  On failure D reads "PEER: WHAT: the reason",
+ * WHAT saying what failed ("rollback-pre8 on failed").
+ */
+int net_change(struct net_session *s, struct proto_out *r,
+    struct net_reply *a, const char *what, struct ctl_diag *d);
+
 /* Logs out (closes the connection) and frees S.  NULL is allowed. */
 void net_close(struct net_session *s);
 
