@@ -5,7 +5,6 @@
 #include <string.h>
 
 #include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
 #include "ctl_err.h"
@@ -53,19 +52,13 @@ rsa_bits(struct pub_state *st, const char *node, enum pub_cert_purpose p)
 	char *path = NULL;
 	X509 *x = NULL;
 	EVP_PKEY *k;
-	FILE *f = NULL;
 	int bits = 0;
 
-	if (pub_node_cert_paths(st, node, p, &path, NULL, &e) != CTL_OK ||
-	    (f = fopen(path, "r")) == NULL ||
-	    (x = PEM_read_X509(f, NULL, NULL, NULL)) == NULL)
-		goto out;
-	if ((k = X509_get0_pubkey(x)) != NULL &&
+	if (pub_node_cert_paths(st, node, p, &path, NULL, &e) == CTL_OK &&
+	    pub_certgen_load(path, NULL, &x, NULL, &e) == CTL_OK &&
+	    (k = X509_get0_pubkey(x)) != NULL &&
 	    EVP_PKEY_get_base_id(k) == EVP_PKEY_RSA)
 		bits = EVP_PKEY_get_bits(k);
-out:
-	if (f != NULL)
-		fclose(f);
 	X509_free(x);
 	free(path);
 	return bits;
@@ -76,11 +69,9 @@ out:
 static int
 new_rsa_bits(enum pub_key_type kt)
 {
-	switch (kt) {
-	case PUB_KEY_RSA3072: return 3072;
-	case PUB_KEY_RSA4096: return 4096;
-	default: return 2048;
-	}
+	int bits = pub_key_type_rsa_bits(kt);
+
+	return bits > 0 ? bits : 2048;
 }
 
 bool

@@ -60,18 +60,29 @@ pub_key_describe(const EVP_PKEY *key, char *buf, size_t len)
 	return buf;
 }
 
+int
+pub_key_type_rsa_bits(enum pub_key_type t)
+{
+	switch (t) {
+	case PUB_KEY_RSA2048: return 2048;
+	case PUB_KEY_RSA3072: return 3072;
+	case PUB_KEY_RSA4096: return 4096;
+	default: return 0;
+	}
+}
+
 EVP_PKEY *
 pub_key_new(enum pub_key_type t)
 {
+	int bits = pub_key_type_rsa_bits(t);
+
+	if (bits > 0)
+		return EVP_RSA_gen((unsigned)bits);
 	switch (t) {
-	case PUB_KEY_RSA2048: return EVP_RSA_gen(2048);
-	case PUB_KEY_RSA3072: return EVP_RSA_gen(3072);
-	case PUB_KEY_RSA4096: return EVP_RSA_gen(4096);
 	case PUB_KEY_EC256: return EVP_EC_gen("P-256");
 	case PUB_KEY_EC384: return EVP_EC_gen("P-384");
-	case PUB_KEY_DEFAULT: break;
+	default: return NULL;   /* the default has no key of its own */
 	}
-	return NULL;
 }
 
 static X509_NAME *

@@ -42,6 +42,9 @@ int pub_key_type_parse(const char *s, enum pub_key_type *t);
 /* Is T an EC key type? */
 int pub_key_type_is_ec(enum pub_key_type t);
 
+/* The size of an RSA key of type T; 0 for the EC types and the default. */
+int pub_key_type_rsa_bits(enum pub_key_type t);
+
 /* A new key of type T; NULL for PUB_KEY_DEFAULT or when OpenSSL fails.
  * The caller frees it with EVP_PKEY_free. */
 EVP_PKEY *pub_key_new(enum pub_key_type t);
